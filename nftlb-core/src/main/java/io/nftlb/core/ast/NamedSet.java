@@ -42,7 +42,8 @@ public record NamedSet(String name, Expr key, Optional<Expr> data, boolean verdi
 
     /** Set flags as nft spells them. */
     public enum SetFlag {
-        CONSTANT("constant"), INTERVAL("interval"), TIMEOUT("timeout"), DYNAMIC("dynamic");
+        // Declared in the order nft lists them.
+        CONSTANT("constant"), INTERVAL("interval"), DYNAMIC("dynamic"), TIMEOUT("timeout");
 
         private final String keyword;
 

@@ -1,0 +1,30 @@
+package io.nftlb.core;
+
+/**
+ * Argument checks that fail with {@link InvalidFarmException} naming the field and value.
+ * Package-private: the public face is the exception.
+ */
+final class Check {
+
+    private Check() {}
+
+    static void that(boolean condition, String where, String format, Object... args) {
+        if (!condition) {
+            throw new InvalidFarmException(where + ": " + String.format(format, args));
+        }
+    }
+
+    static String name(String where, String field, String value) {
+        that(value != null && !value.isEmpty(), where, "%s must not be empty", field);
+        that(value.length() <= 48, where, "%s \"%s\" is longer than 48 characters", field, value);
+        that(value.matches("[A-Za-z0-9][A-Za-z0-9_.-]*"), where,
+                "%s \"%s\" may only have letters, digits, '_', '.', '-' and must start with a letter or digit",
+                field, value);
+        return value;
+    }
+
+    static int port(String where, String field, int port) {
+        that(port >= 1 && port <= 65535, where, "%s %d must be within 1..65535", field, port);
+        return port;
+    }
+}

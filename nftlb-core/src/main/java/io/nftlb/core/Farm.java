@@ -1,0 +1,352 @@
+package io.nftlb.core;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * A virtual service: the addresses and ports clients connect to, and the backends that serve
+ * them. Immutable; every step of the DSL returns a new, fully validated farm, so an invalid farm
+ * cannot exist:
+ *
+ * <pre>{@code
+ * Farm web = Farm.dnat("10.0.0.40").port(80).named("web")
+ *         .weighted(Backend.at("10.1.0.10").weight(100), Backend.at("10.1.0.11").weight(50));
+ * Farm dns = Farm.snat("10.0.0.53").udp().port(53).roundRobin(Backend.at("10.1.0.20"), Backend.at("10.1.0.21"));
+ * }</pre>
+ *
+ * @param name unique among farms; names the farm's chain
+ * @param addresses the virtual addresses (IPv4, IPv6, or both)
+ * @param ports the ports (ranges); empty means every port
+ * @param protocol the transport protocol(s)
+ * @param forwarding how packets reach backends
+ * @param scheduler how a backend is picked for a new connection
+ * @param persistence optionally keeps a client on its backend
+ * @param staticSessions client address to backend name: pinned clients
+ * @param backends the backends, in order
+ * @param packetMark optionally marks the farm's packets (for policy routing or QoS)
+ */
+public record Farm(String name, List<InetAddress> addresses, List<PortRange> ports, Protocol protocol,
+                   Forwarding forwarding, Scheduler scheduler, Optional<Persistence> persistence,
+                   Map<InetAddress, String> staticSessions, List<Backend> backends, OptionalLong packetMark) {
+
+    /** Most backends one farm can have: each needs at least one slot of its scheduling table. */
+    public static final int MAX_BACKENDS = 10_000;
+
+    public Farm {
+        String where = "farm \"" + name + "\"";
+        Check.name(where, "name", name);
+        addresses = List.copyOf(addresses);
+        ports = ports.stream().sorted().toList();
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(forwarding, "forwarding");
+        Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(persistence, "persistence");
+        staticSessions = Map.copyOf(staticSessions);
+        backends = List.copyOf(backends);
+        Objects.requireNonNull(packetMark, "packetMark");
+        validate(where, addresses, ports, forwarding, persistence, staticSessions, backends, packetMark);
+    }
+
+    private static void validate(String where, List<InetAddress> addresses, List<PortRange> ports,
+                                 Forwarding forwarding, Optional<Persistence> persistence,
+                                 Map<InetAddress, String> staticSessions, List<Backend> backends,
+                                 OptionalLong packetMark) {
+        Check.that(!addresses.isEmpty(), where, "needs at least one virtual address");
+        Check.that(new HashSet<>(addresses).size() == addresses.size(), where,
+                "virtual addresses %s repeat an address", hosts(addresses));
+        for (int i = 1; i < ports.size(); i++) {
+            Check.that(!ports.get(i - 1).overlaps(ports.get(i)), where, "ports %s and %s overlap",
+                    ports.get(i - 1), ports.get(i));
+        }
+        Set<IpFamily> families = new HashSet<>();
+        addresses.forEach(a -> families.add(Addresses.family(a)));
+        Check.that(backends.size() <= MAX_BACKENDS, where, "has %d backends, more than %d",
+                backends.size(), MAX_BACKENDS);
+        Set<String> names = new HashSet<>();
+        for (Backend b : backends) {
+            String bw = where + ": backend \"" + b.name() + "\"";
+            Check.that(names.add(b.name()), where, "backend name \"%s\" is used twice", b.name());
+            Check.that(families.contains(b.family()), bw,
+                    "address %s is %s but the farm's virtual addresses are %s",
+                    b.address().getHostAddress(), b.family(), families);
+            if (forwarding instanceof Forwarding.Dsr) {
+                Check.that(b.port().isEmpty(), bw, "port %s cannot be mapped in dsr mode (packets are not rewritten)",
+                        b.port().isPresent() ? b.port().getAsInt() : 0);
+            }
+            if (forwarding instanceof Forwarding.Local) {
+                Check.that(b.address().isLoopbackAddress(), bw,
+                        "address %s must be a loopback address in local mode", b.address().getHostAddress());
+            }
+            if (!(forwarding instanceof Forwarding.Snat)) {
+                Check.that(b.sourceAddress().isEmpty(), bw, "source address %s needs snat forwarding, not %s",
+                        b.sourceAddress().map(InetAddress::getHostAddress).orElse(""), forwarding.keyword());
+            }
+        }
+        if (forwarding instanceof Forwarding.Snat s && s.sourceAddress().isPresent()) {
+            IpFamily sf = Addresses.family(s.sourceAddress().get());
+            Check.that(families.equals(Set.of(sf)), where,
+                    "snat source address %s does not cover the farm's address families %s (give backends their own)",
+                    s.sourceAddress().get().getHostAddress(), families);
+        }
+        if (!forwarding.stateful()) {
+            Check.that(persistence.isEmpty(), where,
+                    "persistence %s needs conntrack, which %s forwarding does not use",
+                    persistence.map(p -> p.key().toString()).orElse(""), forwarding.keyword());
+            Check.that(staticSessions.isEmpty(), where, "static sessions need conntrack, which %s does not use",
+                    forwarding.keyword());
+        }
+        persistence.ifPresent(p -> Check.that(p.key() != Persistence.Key.SOURCE_MAC
+                        || !(forwarding instanceof Forwarding.Local), where,
+                "persistence %s cannot be used with local forwarding", p.key()));
+        for (Map.Entry<InetAddress, String> s : staticSessions.entrySet()) {
+            Check.that(names.contains(s.getValue()), where, "static session for %s names unknown backend \"%s\"",
+                    s.getKey().getHostAddress(), s.getValue());
+            Check.that(families.contains(Addresses.family(s.getKey())), where,
+                    "static session client %s is not of the farm's address families %s",
+                    s.getKey().getHostAddress(), families);
+        }
+        packetMark.ifPresent(m -> Check.that(m > 0 && m <= 0xffff_ffffL, where,
+                "packet mark 0x%x must be within 0x1..0xffffffff", m));
+    }
+
+    private static List<String> hosts(List<InetAddress> addresses) {
+        return addresses.stream().map(InetAddress::getHostAddress).toList();
+    }
+
+    // ---- entry points -------------------------------------------------------------------
+
+    /** A farm that forwards with destination NAT: backends see the client's address. */
+    public static Farm dnat(String... virtualAddresses) {
+        return create(new Forwarding.Dnat(), virtualAddresses);
+    }
+
+    /** A farm that forwards with source NAT by masquerade: backends see the balancer's address. */
+    public static Farm snat(String... virtualAddresses) {
+        return create(new Forwarding.Snat(Optional.empty()), virtualAddresses);
+    }
+
+    /** A farm with direct server return: backends hold the virtual address and answer clients directly. */
+    public static Farm dsr(String... virtualAddresses) {
+        return create(new Forwarding.Dsr(), virtualAddresses);
+    }
+
+    /** A farm with stateless destination NAT at ingress (no conntrack). */
+    public static Farm statelessDnat(String... virtualAddresses) {
+        return create(new Forwarding.StatelessDnat(), virtualAddresses);
+    }
+
+    /** A farm that redirects to local ports of this host. */
+    public static Farm local(String... virtualAddresses) {
+        return create(new Forwarding.Local(), virtualAddresses);
+    }
+
+    private static Farm create(Forwarding forwarding, String... virtualAddresses) {
+        Check.that(virtualAddresses != null && virtualAddresses.length > 0, "farm",
+                "needs at least one virtual address");
+        List<InetAddress> vips = new ArrayList<>();
+        for (String v : virtualAddresses) {
+            vips.add(Addresses.parse("farm", "virtual address", v));
+        }
+        String name = vips.get(0).getHostAddress().replace(':', '.').replace('%', '.');
+        return new Farm(name, vips, List.of(), Protocol.TCP, forwarding, new Scheduler.RoundRobin(),
+                Optional.empty(), Map.of(), List.of(), OptionalLong.empty());
+    }
+
+    // ---- steps --------------------------------------------------------------------------
+
+    public Farm named(String value) {
+        return new Farm(value, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                backends, packetMark);
+    }
+
+    /** Serves this port (replacing any ports given before). */
+    public Farm port(int value) {
+        return ports(value);
+    }
+
+    /** Serves these ports (replacing any given before). */
+    public Farm ports(int... values) {
+        List<PortRange> list = Arrays.stream(values).mapToObj(p -> {
+            Check.port(where(), "port", p);
+            return PortRange.of(p);
+        }).toList();
+        return withPorts(list);
+    }
+
+    /** Serves an inclusive range of ports, in addition to ports given before. */
+    public Farm portRange(int from, int to) {
+        Check.port(where(), "port", from);
+        Check.port(where(), "port", to);
+        Check.that(from <= to, where(), "port range %d-%d is reversed", from, to);
+        List<PortRange> list = new ArrayList<>(ports);
+        list.add(new PortRange(from, to));
+        return withPorts(list);
+    }
+
+    /** Serves every port. */
+    public Farm allPorts() {
+        return withPorts(List.of());
+    }
+
+    private Farm withPorts(List<PortRange> value) {
+        return new Farm(name, addresses, value, protocol, forwarding, scheduler, persistence, staticSessions,
+                backends, packetMark);
+    }
+
+    public Farm protocol(Protocol value) {
+        return new Farm(name, addresses, ports, value, forwarding, scheduler, persistence, staticSessions,
+                backends, packetMark);
+    }
+
+    public Farm tcp() {
+        return protocol(Protocol.TCP);
+    }
+
+    public Farm udp() {
+        return protocol(Protocol.UDP);
+    }
+
+    /** Source NAT to a fixed address instead of masquerade (snat farms only). */
+    public Farm sourceAddress(String address) {
+        Check.that(forwarding instanceof Forwarding.Snat, where(), "source address %s needs snat forwarding, not %s",
+                address, forwarding.keyword());
+        InetAddress a = Addresses.parse(where(), "source address", address);
+        return forwarding(new Forwarding.Snat(Optional.of(a)));
+    }
+
+    public Farm forwarding(Forwarding value) {
+        return new Farm(name, addresses, ports, protocol, value, scheduler, persistence, staticSessions,
+                backends, packetMark);
+    }
+
+    public Farm scheduler(Scheduler value) {
+        return new Farm(name, addresses, ports, protocol, forwarding, value, persistence, staticSessions,
+                backends, packetMark);
+    }
+
+    /** Round robin over these backends (replacing any given before). */
+    public Farm roundRobin(Backend... list) {
+        return scheduler(new Scheduler.RoundRobin()).backends(list);
+    }
+
+    /** Weighted random over these backends (replacing any given before). */
+    public Farm weighted(Backend... list) {
+        return scheduler(new Scheduler.Weighted()).backends(list);
+    }
+
+    /** Hash of the given fields, weighted, over these backends (replacing any given before). */
+    public Farm hashed(List<Scheduler.HashField> fields, Backend... list) {
+        return scheduler(new Scheduler.Hash(fields, 0)).backends(list);
+    }
+
+    /** Replaces the backends. */
+    public Farm backends(Backend... list) {
+        return backends(List.of(list));
+    }
+
+    /** Replaces the backends. */
+    public Farm backends(List<Backend> list) {
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                list, packetMark);
+    }
+
+    /** Adds a backend, or replaces the one of the same name. */
+    public Farm backend(Backend b) {
+        List<Backend> list = new ArrayList<>(backends);
+        int i = indexOf(b.name());
+        if (i >= 0) {
+            list.set(i, b);
+        } else {
+            list.add(b);
+        }
+        return backends(list);
+    }
+
+    /** Changes one backend, e.g. {@code farm.backend("b1", b -> b.weight(5))}. */
+    public Farm backend(String backendName, UnaryOperator<Backend> change) {
+        int i = indexOf(backendName);
+        Check.that(i >= 0, where(), "has no backend \"%s\"", backendName);
+        Backend changed;
+        try {
+            changed = change.apply(backends.get(i));
+        } catch (InvalidFarmException e) {
+            throw new InvalidFarmException(where() + ": " + e.getMessage());
+        }
+        Check.that(changed.name().equals(backendName), where(), "backend \"%s\" cannot be renamed to \"%s\" here",
+                backendName, changed.name());
+        List<Backend> list = new ArrayList<>(backends);
+        list.set(i, changed);
+        return backends(list);
+    }
+
+    /** Removes a backend (and the static sessions pinned to it). */
+    public Farm withoutBackend(String backendName) {
+        Check.that(indexOf(backendName) >= 0, where(), "has no backend \"%s\"", backendName);
+        Map<InetAddress, String> sessions = new LinkedHashMap<>(staticSessions);
+        sessions.values().removeIf(backendName::equals);
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, sessions,
+                backends.stream().filter(b -> !b.name().equals(backendName)).toList(), packetMark);
+    }
+
+    /** Keeps each client (by source address) on its backend for {@code ttl} after its last new connection. */
+    public Farm persistent(Duration ttl) {
+        return persistence(new Persistence(Persistence.Key.SOURCE_ADDRESS, ttl));
+    }
+
+    public Farm persistence(Persistence value) {
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, Optional.of(value), staticSessions,
+                backends, packetMark);
+    }
+
+    /** Always sends this client address to this backend. */
+    public Farm staticSession(String clientAddress, String backendName) {
+        Map<InetAddress, String> sessions = new LinkedHashMap<>(staticSessions);
+        sessions.put(Addresses.parse(where(), "static session client", clientAddress), backendName);
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, sessions,
+                backends, packetMark);
+    }
+
+    public Farm packetMark(long value) {
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                backends, OptionalLong.of(value));
+    }
+
+    // ---- queries ------------------------------------------------------------------------
+
+    /** IPv4, IPv6 or both, from the virtual addresses. */
+    public IpFamily family() {
+        boolean v4 = addresses.stream().anyMatch(a -> Addresses.family(a) == IpFamily.IPV4);
+        boolean v6 = addresses.stream().anyMatch(a -> Addresses.family(a) == IpFamily.IPV6);
+        return v4 && v6 ? IpFamily.DUAL : v4 ? IpFamily.IPV4 : IpFamily.IPV6;
+    }
+
+    /** The backend with this name. */
+    public Optional<Backend> backend(String backendName) {
+        int i = indexOf(backendName);
+        return i < 0 ? Optional.empty() : Optional.of(backends.get(i));
+    }
+
+    private int indexOf(String backendName) {
+        for (int i = 0; i < backends.size(); i++) {
+            if (backends.get(i).name().equals(backendName)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private String where() {
+        return "farm \"" + name + "\"";
+    }
+}

@@ -1,0 +1,46 @@
+package io.nftlb.core;
+
+import java.net.InetAddress;
+import java.util.Optional;
+
+/** How packets reach a backend, and what source address the backend sees. */
+public sealed interface Forwarding {
+
+    /** Destination NAT: backends see the client's address and must route replies back through us. */
+    record Dnat() implements Forwarding {}
+
+    /**
+     * Destination and source NAT: backends see the balancer's address, so they need no route
+     * back. Masquerade (the outgoing interface's address) unless a source address is given.
+     */
+    record Snat(Optional<InetAddress> sourceAddress) implements Forwarding {
+        public Snat {
+            java.util.Objects.requireNonNull(sourceAddress, "sourceAddress");
+        }
+    }
+
+    /** Direct server return: rewrite the destination MAC at ingress; backends answer clients directly. */
+    record Dsr() implements Forwarding {}
+
+    /** Destination NAT without conntrack, at ingress, with the reply path rewritten back. */
+    record StatelessDnat() implements Forwarding {}
+
+    /** Redirect to a port of this host (backends are local ports). */
+    record Local() implements Forwarding {}
+
+    /** Short name for messages and explain output. */
+    default String keyword() {
+        return switch (this) {
+            case Dnat d -> "dnat";
+            case Snat s -> s.sourceAddress().map(a -> "snat to " + a.getHostAddress()).orElse("snat (masquerade)");
+            case Dsr d -> "dsr";
+            case StatelessDnat s -> "stateless dnat";
+            case Local l -> "local";
+        };
+    }
+
+    /** Whether the farm's connections are tracked by conntrack (marks, persistence, limits). */
+    default boolean stateful() {
+        return !(this instanceof StatelessDnat);
+    }
+}

@@ -1,0 +1,307 @@
+package io.nftlb.core.compile;
+
+import static io.nftlb.core.compile.Nodes.CT_MARK;
+import static io.nftlb.core.compile.Nodes.ETHER_SADDR;
+import static io.nftlb.core.compile.Nodes.L4PROTO;
+import static io.nftlb.core.compile.Nodes.TH_DPORT;
+import static io.nftlb.core.compile.Nodes.TH_SPORT;
+import static io.nftlb.core.compile.Nodes.addr;
+import static io.nftlb.core.compile.Nodes.concat;
+import static io.nftlb.core.compile.Nodes.daddr;
+import static io.nftlb.core.compile.Nodes.mark;
+import static io.nftlb.core.compile.Nodes.port;
+import static io.nftlb.core.compile.Nodes.proto;
+import static io.nftlb.core.compile.Nodes.saddr;
+import static io.nftlb.core.compile.Nodes.set;
+import static io.nftlb.core.compile.Nodes.slot;
+
+import io.nftlb.core.Backend;
+import io.nftlb.core.Farm;
+import io.nftlb.core.Forwarding;
+import io.nftlb.core.IpFamily;
+import io.nftlb.core.Persistence;
+import io.nftlb.core.PortRange;
+import io.nftlb.core.Protocol;
+import io.nftlb.core.Scheduler;
+import io.nftlb.core.ast.Chain;
+import io.nftlb.core.ast.CtKey;
+import io.nftlb.core.ast.DataType;
+import io.nftlb.core.ast.Element;
+import io.nftlb.core.ast.Expr;
+import io.nftlb.core.ast.MetaKey;
+import io.nftlb.core.ast.Rule;
+import io.nftlb.core.ast.Stmt;
+import io.nftlb.core.ast.Verdict;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Compiles one farm into its chain and its elements of the shared maps. */
+final class FarmCompiler {
+
+    private final Farm farm;
+    private final Ids ids;
+    private final String chain;
+    private final Map<String, List<Element>> elements = new LinkedHashMap<>();
+
+    private FarmCompiler(Farm farm, Ids ids) {
+        this.farm = farm;
+        this.ids = ids;
+        this.chain = Layout.farmChain(farm.name());
+    }
+
+    static FarmPart compile(Farm farm, Ids ids) {
+        return new FarmCompiler(farm, ids).compile();
+    }
+
+    private FarmPart compile() {
+        if (!(farm.forwarding() instanceof Forwarding.Dnat) && !(farm.forwarding() instanceof Forwarding.Snat)) {
+            throw new UnsupportedFeatureException("farm \"" + farm.name() + "\": forwarding "
+                    + farm.forwarding().keyword() + " is not supported by this version of the compiler");
+        }
+        if (farm.persistence().isPresent() && farm.family() != IpFamily.IPV4) {
+            // nft 1.0.6 aborts (netlink_linearize.c assertion) on dynset keys longer than 16 bytes,
+            // which every farm-scoped IPv6 key is; keep what we emit loadable by nft.
+            throw new UnsupportedFeatureException("farm \"" + farm.name()
+                    + "\": persistence for IPv6 virtual addresses is not supported yet");
+        }
+        dispatch();
+        backendsElements();
+        List<Rule> rules = new ArrayList<>();
+        boolean pinned = !farm.staticSessions().isEmpty();
+        boolean persistent = farm.persistence().isPresent();
+        if (pinned) {
+            staticSessions(rules);
+        }
+        persistent(rules, Phase.RESTORE);
+        if (pinned || persistent) {
+            // A restored mark of a backend that no longer serves must not survive scheduling.
+            rules.add(Rule.of(new Stmt.CtSet(CtKey.MARK, mark(0))));
+        }
+        for (boolean v6 : families()) {
+            List<Backend> serving = activeTier(v6);
+            schedulingSlots(serving, v6);
+            scheduling(rules, serving.size(), v6);
+        }
+        persistent(rules, Phase.RECORD);
+        return new FarmPart(farm.name(), Chain.regular(chain, rules), elements);
+    }
+
+    // ---- dispatch: proto . vip . port -> goto farm chain --------------------------------
+
+    private void dispatch() {
+        List<Integer> protocols = farm.protocol() == Protocol.ALL
+                ? List.of(Protocol.TCP.number(), Protocol.UDP.number(), Protocol.SCTP.number())
+                : List.of(farm.protocol().number());
+        List<PortRange> ports = farm.ports().isEmpty() ? List.of(new PortRange(1, 65535)) : farm.ports();
+        Expr target = new Expr.VerdictValue(Verdict.goTo(chain));
+        for (InetAddress vip : farm.addresses()) {
+            boolean v6 = vip instanceof Inet6Address;
+            for (int p : protocols) {
+                for (PortRange r : ports) {
+                    Expr portKey = r.single() ? port(r.from()) : new Expr.Range(port(r.from()), port(r.to()));
+                    String map = r.single() ? (v6 ? Layout.FARMS6 : Layout.FARMS4)
+                            : (v6 ? Layout.FARMS6_RANGES : Layout.FARMS4_RANGES);
+                    add(map, Element.of(concat(proto(p), addr(vip), portKey), target));
+                }
+            }
+        }
+    }
+
+    // ---- scheduling ---------------------------------------------------------------------
+
+    /**
+     * The serving backends of one IP version in the best (lowest-numbered) priority tier that
+     * has any: an IPv4 client can only be sent to an IPv4 backend.
+     */
+    private List<Backend> activeTier(boolean v6) {
+        List<Backend> candidates = farm.backends().stream()
+                .filter(b -> b.serving() && (b.family() == IpFamily.IPV6) == v6).toList();
+        int best = candidates.stream().mapToInt(Backend::priority).min().orElse(0);
+        return candidates.stream().filter(b -> b.priority() == best).toList();
+    }
+
+    /** The backends that take new connections now: the active tier of each IP version. */
+    private List<Backend> servingAll() {
+        List<Backend> all = new ArrayList<>();
+        families().forEach(v6 -> all.addAll(activeTier(v6)));
+        return all;
+    }
+
+    /** Where the farm's slice of the scheduling map starts for one IP version. */
+    private long base(boolean v6) {
+        return (long) ids.farmId() * RulesetCompiler.SLOTS_PER_FARM + (v6 ? RulesetCompiler.SLOTS : 0);
+    }
+
+    private void schedulingSlots(List<Backend> serving, boolean v6) {
+        if (serving.isEmpty()) {
+            return;
+        }
+        if (farm.scheduler() instanceof Scheduler.RoundRobin) {
+            for (int i = 0; i < serving.size(); i++) {
+                add(Layout.SCHED, Element.of(slot(base(v6) + i), mark(ids.mark(serving.get(i).name()))));
+            }
+            return;
+        }
+        List<Integer> weights = serving.stream().map(Backend::weight).toList();
+        for (Slots.Run run : Slots.partition(weights, RulesetCompiler.SLOTS)) {
+            Expr key = run.first() == run.last() ? slot(base(v6) + run.first())
+                    : new Expr.Range(slot(base(v6) + run.first()), slot(base(v6) + run.last()));
+            add(Layout.SCHED, Element.of(key, mark(ids.mark(serving.get(run.index()).name()))));
+        }
+    }
+
+    private void scheduling(List<Rule> rules, int servingCount, boolean v6) {
+        Expr sched = set(Layout.SCHED);
+        long slots = RulesetCompiler.SLOTS;
+        Expr selector = switch (farm.scheduler()) {
+            case Scheduler.RoundRobin rr -> new Expr.Numgen(Expr.NumgenType.INC, Math.max(1, servingCount), base(v6));
+            case Scheduler.Weighted w -> new Expr.Numgen(Expr.NumgenType.RANDOM, slots, base(v6));
+            case Scheduler.SymmetricHash s -> new Expr.Symhash(slots, base(v6));
+            case Scheduler.Hash h -> new Expr.Jhash(hashInput(h.fields(), v6), slots, h.seed(), base(v6));
+        };
+        Rule rule = setMark(selector, sched);
+        if (farm.family() == IpFamily.DUAL) {
+            // Each IP version has its own slice: guard with the version, as numgen does not imply it.
+            List<Stmt> guarded = new ArrayList<>();
+            guarded.add(Stmt.Match.eq(new Expr.Meta(MetaKey.NFPROTO), new Expr.Int(v6 ? 10 : 2, DataType.NFPROTO)));
+            guarded.addAll(rule.statements());
+            rule = new Rule(guarded, Optional.empty());
+        }
+        rules.add(rule);
+    }
+
+    private static Expr hashInput(List<Scheduler.HashField> fields, boolean v6) {
+        List<Expr> parts = fields.stream().map(f -> switch (f) {
+            case SOURCE_ADDRESS -> saddr(v6);
+            case SOURCE_PORT -> TH_SPORT;
+            case DESTINATION_ADDRESS -> daddr(v6);
+            case DESTINATION_PORT -> TH_DPORT;
+        }).toList();
+        return parts.size() == 1 ? parts.get(0) : new Expr.Concat(parts);
+    }
+
+    private static Rule setMark(Expr selector, Expr map) {
+        return Rule.of(new Stmt.CtSet(CtKey.MARK, new Expr.MapLookup(selector, map, DataType.MARK)));
+    }
+
+    // ---- backends: where they are, and how their traffic is source-NATed ---------------
+
+    private void backendsElements() {
+        for (Backend b : farm.backends()) {
+            Expr m = mark(ids.mark(b.name()));
+            boolean v6 = b.family() == IpFamily.IPV6;
+            if (b.port().isPresent()) {
+                add(v6 ? Layout.DNAT6_PORT : Layout.DNAT4_PORT,
+                        Element.of(m, concat(addr(b.address()), port(b.port().getAsInt()))));
+            } else {
+                add(v6 ? Layout.DNAT6 : Layout.DNAT4, Element.of(m, addr(b.address())));
+            }
+            if (farm.forwarding() instanceof Forwarding.Snat snat) {
+                Optional<InetAddress> source = b.sourceAddress().or(snat::sourceAddress);
+                if (source.isPresent()) {
+                    add(v6 ? Layout.SNAT6 : Layout.SNAT4, Element.of(m, addr(source.get())));
+                } else {
+                    add(Layout.MASQUERADE, Element.of(m));
+                }
+            }
+            long packetMark = b.packetMark().orElse(farm.packetMark().orElse(0));
+            if (packetMark != 0) {
+                add(Layout.PACKET_MARKS, Element.of(m, mark(packetMark)));
+            }
+        }
+        if (!farm.staticSessions().isEmpty() || farm.persistence().isPresent()) {
+            for (Backend b : servingAll()) {
+                add(Layout.SERVING, Element.of(mark(ids.mark(b.name()))));
+            }
+        }
+    }
+
+    // ---- static sessions and persistence -------------------------------------------------
+
+    private void staticSessions(List<Rule> rules) {
+        List<PortRange> ports = farm.ports().isEmpty() ? List.of(new PortRange(1, 65535)) : farm.ports();
+        for (Map.Entry<InetAddress, String> s : farm.staticSessions().entrySet()) {
+            boolean v6 = s.getKey() instanceof Inet6Address;
+            for (InetAddress vip : farm.addresses()) {
+                if ((vip instanceof Inet6Address) != v6) {
+                    continue;
+                }
+                for (PortRange r : ports) {
+                    Expr portKey = r.single() ? port(r.from()) : new Expr.Range(port(r.from()), port(r.to()));
+                    add(v6 ? Layout.STATIC6 : Layout.STATIC4, Element.of(
+                            concat(addr(s.getKey()), addr(vip), portKey), mark(ids.mark(s.getValue()))));
+                }
+            }
+        }
+        for (boolean v6 : families()) {
+            Expr key = concat(saddr(v6), daddr(v6), TH_DPORT);
+            rules.add(setMark(key, set(v6 ? Layout.STATIC6 : Layout.STATIC4)));
+        }
+        rules.add(Rule.of(Stmt.Match.eq(CT_MARK, set(Layout.SERVING)), new Stmt.VerdictStmt(Verdict.ACCEPT)));
+    }
+
+    private enum Phase { RESTORE, RECORD }
+
+    private void persistent(List<Rule> rules, Phase phase) {
+        if (farm.persistence().isEmpty()) {
+            return;
+        }
+        Persistence p = farm.persistence().get();
+        for (boolean v6 : families()) {
+            Expr key = persistenceKey(p.key(), v6);
+            String map = Layout.persistence(keyName(p.key()), v6);
+            Stmt record = new Stmt.SetUpdate(Stmt.SetOp.UPDATE, map, key, Optional.of(CT_MARK), Optional.of(p.ttl()));
+            Stmt.Match marked = new Stmt.Match(CT_MARK, Stmt.Op.NE, mark(0));
+            if (phase == Phase.RESTORE) {
+                rules.add(setMark(key, set(map)));
+                rules.add(Rule.of(Stmt.Match.eq(CT_MARK, set(Layout.SERVING)), record,
+                        new Stmt.VerdictStmt(Verdict.ACCEPT)));
+                // A restored mark that does not serve any more: forget it, so the new choice is kept.
+                rules.add(Rule.of(marked, new Stmt.SetUpdate(Stmt.SetOp.DELETE, map, key, Optional.of(CT_MARK),
+                        Optional.empty())));
+            } else {
+                rules.add(Rule.of(marked, record));
+            }
+        }
+    }
+
+    /** The key fields of a persistence map; each is scoped to the farm by its address and port. */
+    static Expr persistenceKey(Persistence.Key key, boolean v6) {
+        return switch (key) {
+            case SOURCE_ADDRESS -> concat(saddr(v6), daddr(v6), TH_DPORT);
+            case SOURCE_ADDRESS_PORT -> concat(saddr(v6), TH_SPORT, daddr(v6), TH_DPORT);
+            case DESTINATION -> concat(daddr(v6), TH_DPORT);
+            case SOURCE_MAC -> concat(ETHER_SADDR, daddr(v6), TH_DPORT);
+        };
+    }
+
+    static String keyName(Persistence.Key key) {
+        return switch (key) {
+            case SOURCE_ADDRESS -> "saddr";
+            case SOURCE_ADDRESS_PORT -> "saddr-sport";
+            case DESTINATION -> "daddr";
+            case SOURCE_MAC -> "mac";
+        };
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    /** The IP versions of the farm's virtual addresses: false for IPv4, true for IPv6. */
+    private List<Boolean> families() {
+        return switch (farm.family()) {
+            case IPV4 -> List.of(false);
+            case IPV6 -> List.of(true);
+            case DUAL -> List.of(false, true);
+        };
+    }
+
+    private void add(String set, Element element) {
+        elements.computeIfAbsent(set, k -> new ArrayList<>()).add(element);
+    }
+
+}

@@ -1,0 +1,57 @@
+package io.nftlb.core.compile;
+
+import io.nftlb.core.ast.Family;
+import io.nftlb.core.transport.TableRef;
+
+/**
+ * Names of everything the compiler creates. The data path is one {@code inet} table; the
+ * number of sets is fixed (it does not grow with farms), per-farm state lives in elements of
+ * these shared maps, and each farm has one regular chain.
+ */
+public final class Layout {
+
+    private Layout() {}
+
+    /** The table the library owns. */
+    public static final TableRef TABLE = new TableRef(Family.INET, "nftlb");
+
+    /** {@code l4proto . daddr . dport : verdict}, exact ports (hash lookup). */
+    public static final String FARMS4 = "farms4";
+    public static final String FARMS6 = "farms6";
+    /** The same with port ranges or all ports (interval lookup). */
+    public static final String FARMS4_RANGES = "farms4r";
+    public static final String FARMS6_RANGES = "farms6r";
+    /** {@code slot : ct mark}: every farm's scheduling slice, at {@code farmId * SLOTS}. */
+    public static final String SCHED = "sched";
+    /** Marks of backends that take new connections (checked for persistence and static sessions). */
+    public static final String SERVING = "serving";
+    /** {@code ct mark : daddr} and {@code ct mark : daddr . dport}: where a backend is. */
+    public static final String DNAT4 = "dnat4";
+    public static final String DNAT4_PORT = "dnat4p";
+    public static final String DNAT6 = "dnat6";
+    public static final String DNAT6_PORT = "dnat6p";
+    /** Marks of connections to masquerade, and {@code ct mark : saddr} for fixed sNAT sources. */
+    public static final String MASQUERADE = "masq";
+    public static final String SNAT4 = "snat4";
+    public static final String SNAT6 = "snat6";
+    /** {@code ct mark : meta mark}: packet marks for a farm's or backend's packets. */
+    public static final String PACKET_MARKS = "pmarks";
+    /** Pinned clients: {@code saddr . daddr . dport : ct mark}. */
+    public static final String STATIC4 = "static4";
+    public static final String STATIC6 = "static6";
+
+    /** The persistence map for a key and family, e.g. {@code persist4-saddr}. */
+    public static String persistence(String keyName, boolean ipv6) {
+        return "persist" + (ipv6 ? "6" : "4") + "-" + keyName;
+    }
+
+    /** Base chains. */
+    public static final String CHAIN_DISPATCH = "prerouting";
+    public static final String CHAIN_DNAT = "nat-prerouting";
+    public static final String CHAIN_SNAT = "nat-postrouting";
+
+    /** The chain of a farm. */
+    public static String farmChain(String farm) {
+        return "farm-" + farm;
+    }
+}

@@ -1,0 +1,231 @@
+package io.nftlb.core.compile;
+
+import static io.nftlb.core.compile.Nodes.CT_MARK;
+import static io.nftlb.core.compile.Nodes.CT_STATE;
+import static io.nftlb.core.compile.Nodes.L4PROTO;
+import static io.nftlb.core.compile.Nodes.META_MARK;
+import static io.nftlb.core.compile.Nodes.TH_DPORT;
+import static io.nftlb.core.compile.Nodes.concat;
+import static io.nftlb.core.compile.Nodes.daddr;
+import static io.nftlb.core.compile.Nodes.proto;
+import static io.nftlb.core.compile.Nodes.saddr;
+import static io.nftlb.core.compile.Nodes.set;
+
+import io.nftlb.core.Farm;
+import io.nftlb.core.Persistence;
+import io.nftlb.core.PortRange;
+import io.nftlb.core.Protocol;
+import io.nftlb.core.ast.Chain;
+import io.nftlb.core.ast.CtKey;
+import io.nftlb.core.ast.DataType;
+import io.nftlb.core.ast.Element;
+import io.nftlb.core.ast.Expr;
+import io.nftlb.core.ast.Family;
+import io.nftlb.core.ast.MetaKey;
+import io.nftlb.core.ast.NamedSet;
+import io.nftlb.core.ast.NamedSet.SetFlag;
+import io.nftlb.core.ast.Rule;
+import io.nftlb.core.ast.Ruleset;
+import io.nftlb.core.ast.Stmt;
+import io.nftlb.core.ast.Table;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Compiles farms into the nftables ruleset of the data-path layout (see {@link Layout}):
+ *
+ * <ul>
+ *   <li>{@code prerouting} (filter, mangle): a new connection finds its farm with one verdict
+ *       map lookup on {@code l4proto . daddr . dport} and jumps to the farm's chain, which puts
+ *       the chosen backend's mark in {@code ct mark} through the shared {@code sched} map;
+ *   <li>{@code nat-prerouting} (dstnat): {@code dnat to ct mark map @dnat4};
+ *   <li>{@code nat-postrouting} (srcnat): masquerade or sNAT by mark.
+ * </ul>
+ *
+ * Rules do not depend on weights or states: those are map elements only.
+ */
+public final class RulesetCompiler {
+
+    /** Size of each farm's slice of the scheduling map: weights are shares of this. */
+    public static final int SLOTS = 10_000;
+
+    /** Each farm's part of the scheduling map: one slice for IPv4 backends, one for IPv6. */
+    public static final int SLOTS_PER_FARM = 2 * SLOTS;
+
+    /** Default size cap of each persistence map (clients remembered at once, all farms). */
+    public static final int DEFAULT_PERSISTENCE_SIZE = 262_144;
+
+    private RulesetCompiler() {}
+
+    /** The result: the ruleset, the ids used, and each farm's part (for the planner). */
+    public record Compiled(Ruleset ruleset, Allocation allocation, Map<String, FarmPart> parts) {}
+
+    /** Compiles with fresh ids (deterministic: farms and backends numbered in order). */
+    public static Compiled compile(List<Farm> farms) {
+        return compile(farms, Allocation.empty());
+    }
+
+    /** Compiles, keeping the ids that {@code previous} gave to farms and backends still there. */
+    public static Compiled compile(List<Farm> farms, Allocation previous) {
+        checkDistinct(farms);
+        Allocation allocation = previous.assign(farms);
+        Map<String, FarmPart> parts = new LinkedHashMap<>();
+        for (Farm f : farms) {
+            parts.put(f.name(), FarmCompiler.compile(f, allocation.ids(f.name())));
+        }
+        return new Compiled(new Ruleset(List.of(table(farms, parts))), allocation, parts);
+    }
+
+    /** Two farms must neither share a name nor claim the same protocol, address and port. */
+    private static void checkDistinct(List<Farm> farms) {
+        Map<String, Farm> byName = new HashMap<>();
+        for (Farm f : farms) {
+            Farm other = byName.putIfAbsent(f.name(), f);
+            if (other != null) {
+                throw new io.nftlb.core.InvalidFarmException("farm \"" + f.name() + "\": name is used twice");
+            }
+        }
+        for (int i = 0; i < farms.size(); i++) {
+            for (int j = i + 1; j < farms.size(); j++) {
+                overlap(farms.get(i), farms.get(j));
+            }
+        }
+    }
+
+    private static void overlap(Farm a, Farm b) {
+        boolean protocols = a.protocol() == b.protocol() || a.protocol() == Protocol.ALL || b.protocol() == Protocol.ALL;
+        if (!protocols) {
+            return;
+        }
+        for (InetAddress va : a.addresses()) {
+            if (!b.addresses().contains(va)) {
+                continue;
+            }
+            for (PortRange pa : ports(a)) {
+                for (PortRange pb : ports(b)) {
+                    if (pa.overlaps(pb)) {
+                        throw new io.nftlb.core.InvalidFarmException("farm \"" + b.name() + "\": " + va.getHostAddress()
+                                + " port " + pb + " is already served by farm \"" + a.name() + "\"");
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<PortRange> ports(Farm f) {
+        return f.ports().isEmpty() ? List.of(new PortRange(1, 65535)) : f.ports();
+    }
+
+    private static Table table(List<Farm> farms, Map<String, FarmPart> parts) {
+        Map<String, List<Element>> elements = new HashMap<>();
+        for (FarmPart p : parts.values()) {
+            p.elements().forEach((set, list) -> elements.computeIfAbsent(set, k -> new ArrayList<>()).addAll(list));
+        }
+        List<NamedSet> sets = new ArrayList<>();
+        for (NamedSet s : declarations(farms)) {
+            sets.add(s.withElements(elements.getOrDefault(s.name(), List.of())));
+        }
+        Set<String> declared = new HashSet<>();
+        sets.forEach(s -> declared.add(s.name()));
+        List<Chain> chains = new ArrayList<>(baseChains(declared));
+        parts.values().forEach(p -> chains.add(p.chain()));
+        return Table.of(Family.INET, Layout.TABLE.name(), sets, chains);
+    }
+
+    /**
+     * The sets: a fixed core that every ruleset has (so that rules never change as farms come
+     * and go), plus the maps of optional features when some farm uses them.
+     */
+    static List<NamedSet> declarations(List<Farm> farms) {
+        Expr dispatch4 = concat(L4PROTO, daddr(false), TH_DPORT);
+        Expr dispatch6 = concat(L4PROTO, daddr(true), TH_DPORT);
+        Set<SetFlag> interval = Set.of(SetFlag.INTERVAL);
+        List<NamedSet> sets = new ArrayList<>(List.of(
+                NamedSet.verdictMap(Layout.FARMS4, dispatch4, Set.of()),
+                NamedSet.verdictMap(Layout.FARMS4_RANGES, dispatch4, interval),
+                NamedSet.verdictMap(Layout.FARMS6, dispatch6, Set.of()),
+                NamedSet.verdictMap(Layout.FARMS6_RANGES, dispatch6, interval),
+                NamedSet.map(Layout.SCHED, new Expr.Numgen(Expr.NumgenType.RANDOM, SLOTS, 0), CT_MARK, interval),
+                NamedSet.map(Layout.DNAT4, CT_MARK, daddr(false), Set.of()),
+                NamedSet.map(Layout.DNAT4_PORT, CT_MARK, concat(daddr(false), TH_DPORT), Set.of()),
+                NamedSet.map(Layout.DNAT6, CT_MARK, daddr(true), Set.of()),
+                NamedSet.map(Layout.DNAT6_PORT, CT_MARK, concat(daddr(true), TH_DPORT), Set.of()),
+                NamedSet.set(Layout.MASQUERADE, CT_MARK, Set.of()),
+                NamedSet.map(Layout.SNAT4, CT_MARK, saddr(false), Set.of()),
+                NamedSet.map(Layout.SNAT6, CT_MARK, saddr(true), Set.of())));
+        boolean pinned = farms.stream().anyMatch(f -> !f.staticSessions().isEmpty());
+        boolean persistent = farms.stream().anyMatch(f -> f.persistence().isPresent());
+        if (pinned || persistent) {
+            sets.add(NamedSet.set(Layout.SERVING, CT_MARK, Set.of()));
+        }
+        if (pinned) {
+            sets.add(NamedSet.map(Layout.STATIC4, concat(saddr(false), daddr(false), TH_DPORT), CT_MARK, interval));
+            sets.add(NamedSet.map(Layout.STATIC6, concat(saddr(true), daddr(true), TH_DPORT), CT_MARK, interval));
+        }
+        for (Persistence.Key key : Persistence.Key.values()) {
+            if (farms.stream().anyMatch(f -> f.persistence().map(p -> p.key() == key).orElse(false))) {
+                for (boolean v6 : List.of(false, true)) {
+                    sets.add(NamedSet.map(Layout.persistence(FarmCompiler.keyName(key), v6),
+                                    FarmCompiler.persistenceKey(key, v6), CT_MARK,
+                                    Set.of(SetFlag.DYNAMIC, SetFlag.TIMEOUT))
+                            .withSize(DEFAULT_PERSISTENCE_SIZE));
+                }
+            }
+        }
+        boolean marks = farms.stream().anyMatch(f -> f.packetMark().isPresent()
+                || f.backends().stream().anyMatch(b -> b.packetMark().isPresent()));
+        if (marks) {
+            sets.add(NamedSet.map(Layout.PACKET_MARKS, CT_MARK, META_MARK, Set.of()));
+        }
+        return sets;
+    }
+
+    private static List<Chain> baseChains(Set<String> declared) {
+        Stmt.Match fresh = Stmt.Match.eq(CT_STATE, new Expr.Int(CtKey.STATE_NEW, DataType.CT_STATE));
+        Expr dispatch4 = concat(L4PROTO, daddr(false), TH_DPORT);
+        Expr dispatch6 = concat(L4PROTO, daddr(true), TH_DPORT);
+        List<Rule> dispatch = new ArrayList<>(List.of(
+                Rule.of(fresh, new Stmt.VerdictMap(dispatch4, set(Layout.FARMS4))),
+                Rule.of(fresh, new Stmt.VerdictMap(dispatch4, set(Layout.FARMS4_RANGES))),
+                Rule.of(fresh, new Stmt.VerdictMap(dispatch6, set(Layout.FARMS6))),
+                Rule.of(fresh, new Stmt.VerdictMap(dispatch6, set(Layout.FARMS6_RANGES)))));
+        if (declared.contains(Layout.PACKET_MARKS)) {
+            dispatch.add(Rule.of(new Stmt.MetaSet(MetaKey.MARK,
+                    new Expr.MapLookup(CT_MARK, set(Layout.PACKET_MARKS), DataType.MARK))));
+        }
+        Expr ported = new Expr.AnonSet(List.of(Element.of(proto(Protocol.TCP.number())),
+                Element.of(proto(Protocol.UDP.number())), Element.of(proto(Protocol.SCTP.number()))));
+        List<Rule> dnat = List.of(
+                Rule.of(dnat(io.nftlb.core.ast.Family.IP, Layout.DNAT4, DataType.IPV4_ADDR)),
+                Rule.of(Stmt.Match.eq(L4PROTO, ported), dnat(Family.IP, Layout.DNAT4_PORT, DataType.INTEGER)),
+                Rule.of(dnat(Family.IP6, Layout.DNAT6, DataType.IPV6_ADDR)),
+                Rule.of(Stmt.Match.eq(L4PROTO, ported), dnat(Family.IP6, Layout.DNAT6_PORT, DataType.INTEGER)));
+        List<Rule> snat = List.of(
+                Rule.of(Stmt.Match.eq(CT_MARK, set(Layout.MASQUERADE)), new Stmt.Masquerade(Set.of())),
+                Rule.of(nat(Stmt.NatKind.SNAT, Family.IP, Layout.SNAT4, DataType.IPV4_ADDR)),
+                Rule.of(nat(Stmt.NatKind.SNAT, Family.IP6, Layout.SNAT6, DataType.IPV6_ADDR)));
+        return List.of(
+                Chain.base(Layout.CHAIN_DISPATCH, Chain.Hook.of(Chain.ChainType.FILTER, Chain.HookPoint.PREROUTING,
+                        Chain.PRIORITY_MANGLE), dispatch),
+                Chain.base(Layout.CHAIN_DNAT, Chain.Hook.of(Chain.ChainType.NAT, Chain.HookPoint.PREROUTING,
+                        Chain.PRIORITY_DSTNAT), dnat),
+                Chain.base(Layout.CHAIN_SNAT, Chain.Hook.of(Chain.ChainType.NAT, Chain.HookPoint.POSTROUTING,
+                        Chain.PRIORITY_SRCNAT), snat));
+    }
+
+    private static Stmt dnat(Family family, String map, DataType valueType) {
+        return nat(Stmt.NatKind.DNAT, family, map, valueType);
+    }
+
+    private static Stmt nat(Stmt.NatKind kind, Family family, String map, DataType valueType) {
+        return new Stmt.Nat(kind, family, Optional.of(new Expr.MapLookup(CT_MARK, set(map), valueType)),
+                Optional.empty(), Set.of());
+    }
+}
