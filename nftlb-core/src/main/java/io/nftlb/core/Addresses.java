@@ -26,6 +26,11 @@ final class Addresses {
         }
     }
 
+    /** An address as people write it: {@code fd00::1}, not Java's {@code fd00:0:0:0:0:0:0:1}. */
+    static String text(InetAddress a) {
+        return io.nftlb.core.render.NftText.address(a);
+    }
+
     static IpFamily family(InetAddress a) {
         return a instanceof Inet6Address ? IpFamily.IPV6 : IpFamily.IPV4;
     }

@@ -47,13 +47,13 @@ public record Backend(String name, InetAddress address, OptionalInt port, int we
         Objects.requireNonNull(sourceAddress, "sourceAddress");
         sourceAddress.ifPresent(s -> Check.that(Addresses.family(s) == Addresses.family(address), where,
                 "source address %s is not of the same IP version as address %s",
-                s.getHostAddress(), address.getHostAddress()));
+                Addresses.text(s), Addresses.text(address)));
     }
 
     /** A backend at a numeric IPv4 or IPv6 address, named after it, weight 1, priority 1, up. */
     public static Backend at(String address) {
         InetAddress a = Addresses.parse("backend \"" + address + "\"", "address", address);
-        return new Backend(a.getHostAddress().replace(':', '.'), a, OptionalInt.empty(), 1, 1, BackendState.UP,
+        return new Backend(Addresses.text(a).replace(':', '.'), a, OptionalInt.empty(), 1, 1, BackendState.UP,
                 OptionalLong.empty(), Optional.empty());
     }
 

@@ -79,25 +79,25 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
             Check.that(names.add(b.name()), where, "backend name \"%s\" is used twice", b.name());
             Check.that(families.contains(b.family()), bw,
                     "address %s is %s but the farm's virtual addresses are %s",
-                    b.address().getHostAddress(), b.family(), families);
+                    Addresses.text(b.address()), b.family(), families);
             if (forwarding instanceof Forwarding.Dsr) {
                 Check.that(b.port().isEmpty(), bw, "port %s cannot be mapped in dsr mode (packets are not rewritten)",
                         b.port().isPresent() ? b.port().getAsInt() : 0);
             }
             if (forwarding instanceof Forwarding.Local) {
                 Check.that(b.address().isLoopbackAddress(), bw,
-                        "address %s must be a loopback address in local mode", b.address().getHostAddress());
+                        "address %s must be a loopback address in local mode", Addresses.text(b.address()));
             }
             if (!(forwarding instanceof Forwarding.Snat)) {
                 Check.that(b.sourceAddress().isEmpty(), bw, "source address %s needs snat forwarding, not %s",
-                        b.sourceAddress().map(InetAddress::getHostAddress).orElse(""), forwarding.keyword());
+                        b.sourceAddress().map(Addresses::text).orElse(""), forwarding.keyword());
             }
         }
         if (forwarding instanceof Forwarding.Snat s && s.sourceAddress().isPresent()) {
             IpFamily sf = Addresses.family(s.sourceAddress().get());
             Check.that(families.equals(Set.of(sf)), where,
                     "snat source address %s does not cover the farm's address families %s (give backends their own)",
-                    s.sourceAddress().get().getHostAddress(), families);
+                    Addresses.text(s.sourceAddress().get()), families);
         }
         if (!forwarding.stateful()) {
             Check.that(persistence.isEmpty(), where,
@@ -111,17 +111,17 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
                 "persistence %s cannot be used with local forwarding", p.key()));
         for (Map.Entry<InetAddress, String> s : staticSessions.entrySet()) {
             Check.that(names.contains(s.getValue()), where, "static session for %s names unknown backend \"%s\"",
-                    s.getKey().getHostAddress(), s.getValue());
+                    Addresses.text(s.getKey()), s.getValue());
             Check.that(families.contains(Addresses.family(s.getKey())), where,
                     "static session client %s is not of the farm's address families %s",
-                    s.getKey().getHostAddress(), families);
+                    Addresses.text(s.getKey()), families);
         }
         packetMark.ifPresent(m -> Check.that(m > 0 && m <= 0xffff_ffffL, where,
                 "packet mark 0x%x must be within 0x1..0xffffffff", m));
     }
 
     private static List<String> hosts(List<InetAddress> addresses) {
-        return addresses.stream().map(InetAddress::getHostAddress).toList();
+        return addresses.stream().map(Addresses::text).toList();
     }
 
     // ---- entry points -------------------------------------------------------------------
@@ -158,7 +158,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         for (String v : virtualAddresses) {
             vips.add(Addresses.parse("farm", "virtual address", v));
         }
-        String name = vips.get(0).getHostAddress().replace(':', '.').replace('%', '.');
+        String name = Addresses.text(vips.get(0)).replace(':', '.').replace('%', '.');
         return new Farm(name, vips, List.of(), Protocol.TCP, forwarding, new Scheduler.RoundRobin(),
                 Optional.empty(), Map.of(), List.of(), OptionalLong.empty());
     }

@@ -32,7 +32,7 @@ public sealed interface Forwarding {
     default String keyword() {
         return switch (this) {
             case Dnat d -> "dnat";
-            case Snat s -> s.sourceAddress().map(a -> "snat to " + a.getHostAddress()).orElse("snat (masquerade)");
+            case Snat s -> s.sourceAddress().map(a -> "snat to " + Addresses.text(a)).orElse("snat (masquerade)");
             case Dsr d -> "dsr";
             case StatelessDnat s -> "stateless dnat";
             case Local l -> "local";

@@ -52,6 +52,11 @@ public final class NftText {
         return out.toString();
     }
 
+    /** An address as nft prints it (IPv6 in its compressed form). */
+    public static String address(java.net.InetAddress a) {
+        return ExprText.expr(new io.nftlb.core.ast.Expr.Addr(a));
+    }
+
     /** One operation as an nft command. */
     public static String command(Op op) {
         String t = op.table().toString();

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The project's two commands, for a fresh Debian machine:
+#   ./dev.sh test   installs what the tests need, then builds and runs every test
+#   ./dev.sh demo   installs what the demo needs, then builds and runs the demo
+# Run as root: namespaces, nftables and conntrack need it (the demo says so otherwise).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Debian packages the tests and the demo use: nft (oracle), ip (namespaces, veth),
+# conntrack, libmnl0 (the netlink transport's only native dependency).
+packages=(nftables iproute2 conntrack libmnl0 maven)
+
+install_packages() {
+    local missing=()
+    for p in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if ((${#missing[@]})); then
+        if [ "$(id -u)" -ne 0 ]; then
+            echo "missing Debian packages: ${missing[*]} (run as root, or install them first)" >&2
+            exit 1
+        fi
+        echo "installing: ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+}
+
+# The default java on this kind of machine is 17; the build needs 21 or newer.
+select_jdk() {
+    if [ -n "${JAVA_HOME:-}" ] && java_major "$JAVA_HOME/bin/java" >/dev/null && [ "$(java_major "$JAVA_HOME/bin/java")" -ge 21 ]; then
+        return
+    fi
+    local best="" best_major=0 home major
+    for home in /usr/lib/jvm/*/; do
+        home=${home%/}
+        [ -x "$home/bin/javac" ] || continue
+        major=$(java_major "$home/bin/java") || continue
+        if [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then
+            best=$home best_major=$major
+        fi
+    done
+    if [ -z "$best" ]; then
+        echo "no JDK 21 or newer under /usr/lib/jvm: install one (e.g. temurin-21-jdk or openjdk-21-jdk)" >&2
+        exit 1
+    fi
+    export JAVA_HOME=$best
+    echo "using JDK $best_major at $JAVA_HOME"
+}
+
+java_major() {
+    "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' \
+        | grep -E '^[0-9]+$'
+}
+
+mvn_() {
+    # Guava inside Maven 3.8 warns about sun.misc.Unsafe on JDK 24+; that is Maven's, not ours.
+    MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B -ntp "$@"
+}
+
+case "${1:-}" in
+    test)
+        install_packages
+        select_jdk
+        mvn_ verify
+        ;;
+    demo)
+        install_packages
+        select_jdk
+        mvn_ -q -DskipTests -Dmaven.test.skip=true package
+        exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
+            -jar nftlb-examples/target/nftlb-demo.jar "${@:2}"
+        ;;
+    *)
+        echo "usage: $0 test|demo" >&2
+        exit 2
+        ;;
+esac
