@@ -1,0 +1,72 @@
+package io.nftlb.core.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nftlb.core.Backend;
+import io.nftlb.core.BackendState;
+import io.nftlb.core.Farm;
+import io.nftlb.core.Persistence;
+import io.nftlb.core.Protocol;
+import io.nftlb.core.Scheduler;
+import io.nftlb.core.compile.RulesetCompiler;
+import io.nftlb.core.render.NftText;
+import io.nftlb.testkit.NetworkNamespace;
+import io.nftlb.testkit.RequiresNetns;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The kernel accepts every ruleset the compiler produces, and lists it back unchanged in meaning. */
+@RequiresNetns
+class CompiledRulesetIT {
+
+    static List<Farm> everyUseCase() {
+        return List.of(
+                Farm.dnat("10.0.0.40").port(80).named("rr")
+                        .roundRobin(Backend.of("b1", "10.1.0.10"), Backend.of("b2", "10.1.0.11")),
+                Farm.snat("10.0.0.41").port(80).named("wrr").weighted(
+                        Backend.of("b1", "10.1.0.10").weight(100), Backend.of("b2", "10.1.0.11").weight(50),
+                        Backend.of("b3", "10.1.0.12").state(BackendState.DOWN),
+                        Backend.of("spare", "10.1.0.13").priority(2)),
+                Farm.dnat("10.0.0.42").ports(80, 443).portRange(8000, 8099).named("multiport")
+                        .scheduler(Scheduler.hash(Scheduler.HashField.SOURCE_ADDRESS, Scheduler.HashField.SOURCE_PORT))
+                        .backends(Backend.of("b1", "10.1.0.10"), Backend.of("b2", "10.1.0.11").port(8443))
+                        .persistent(Duration.ofSeconds(300)).staticSession("10.0.0.7", "b2"),
+                Farm.snat("10.0.0.43").protocol(Protocol.ALL).allPorts().named("all").sourceAddress("10.1.0.1")
+                        .scheduler(Scheduler.symmetricHash()).backends(Backend.at("10.1.0.10").packetMark(0x20)),
+                Farm.snat("10.0.0.44").port(5060).udp().named("sip")
+                        .weighted(Backend.at("10.1.0.10"), Backend.at("10.1.0.11"))
+                        .persistence(new Persistence(Persistence.Key.SOURCE_ADDRESS_PORT, Duration.ofSeconds(30))),
+                Farm.dnat("10.0.0.45", "fd00::45").port(80).named("dual")
+                        .roundRobin(Backend.at("10.1.0.10"), Backend.at("fd00:1::a"), Backend.at("fd00:1::b")),
+                Farm.dnat("10.0.0.46").port(80).named("empty"));
+    }
+
+    @Test
+    void everyUseCaseLoadsWithNft(NetworkNamespace ns) {
+        String text = NftText.render(RulesetCompiler.compile(everyUseCase()).ruleset());
+        ns.nft(text);
+        String listed = ns.listRuleset();
+        for (Farm f : everyUseCase()) {
+            assertTrue(listed.contains("chain farm-" + f.name() + " {"), "chain of farm " + f.name() + " in\n" + listed);
+        }
+    }
+
+    /** What nft lists for our text loads again and lists the same: our text is nft's own language. */
+    @Test
+    void theListingOfOurRulesetIsAFixedPoint(NetworkNamespace first, NetworkNamespace second) {
+        first.nft(NftText.render(RulesetCompiler.compile(everyUseCase()).ruleset()));
+        String listed = first.listRuleset();
+        second.nft(listed);
+        assertEquals(listed, second.listRuleset());
+    }
+
+    @Test
+    void anEmptyRulesetStillHasItsConstantRules(NetworkNamespace ns) {
+        ns.nft(NftText.render(RulesetCompiler.compile(List.of()).ruleset()));
+        String listed = ns.listRuleset();
+        assertTrue(listed.contains("ct state new meta l4proto . ip daddr . th dport vmap @farms4"), listed);
+        assertTrue(listed.contains("dnat ip to ct mark map @dnat4"), listed);
+    }
+}
