@@ -33,7 +33,7 @@ public record Backend(String name, InetAddress address, OptionalInt port, int we
     public Backend {
         Objects.requireNonNull(address, "address");
         String where = "backend \"" + name + "\"";
-        Check.name(where, "name", name);
+        Check.backendName(where, name);
         Objects.requireNonNull(port, "port");
         port.ifPresent(p -> Check.port(where, "port", p));
         Check.that(weight >= 0, where, "weight %d must be >= 0", weight);
@@ -53,7 +53,7 @@ public record Backend(String name, InetAddress address, OptionalInt port, int we
     /** A backend at a numeric IPv4 or IPv6 address, named after it, weight 1, priority 1, up. */
     public static Backend at(String address) {
         InetAddress a = Addresses.parse("backend \"" + address + "\"", "address", address);
-        return new Backend(Addresses.text(a).replace(':', '.'), a, OptionalInt.empty(), 1, 1, BackendState.UP,
+        return new Backend(Addresses.text(a), a, OptionalInt.empty(), 1, 1, BackendState.UP,
                 OptionalLong.empty(), Optional.empty());
     }
 

@@ -14,12 +14,22 @@ final class Check {
         }
     }
 
+    /** A farm name: it becomes part of an nft chain name, so only nft identifier characters. */
     static String name(String where, String field, String value) {
+        return name(where, field, value, "[A-Za-z0-9][A-Za-z0-9_.-]*", "'_', '.', '-'");
+    }
+
+    /** A backend name: never part of an nft name, so an IPv6 address may serve as one. */
+    static String backendName(String where, String value) {
+        return name(where, "name", value, "[A-Za-z0-9:][A-Za-z0-9_.:-]*", "'_', '.', ':', '-'");
+    }
+
+    private static String name(String where, String field, String value, String pattern, String punctuation) {
         that(value != null && !value.isEmpty(), where, "%s must not be empty", field);
         that(value.length() <= 48, where, "%s \"%s\" is longer than 48 characters", field, value);
-        that(value.matches("[A-Za-z0-9][A-Za-z0-9_.-]*"), where,
-                "%s \"%s\" may only have letters, digits, '_', '.', '-' and must start with a letter or digit",
-                field, value);
+        that(value.matches(pattern), where,
+                "%s \"%s\" may only have letters, digits, %s and must start with a letter or digit",
+                field, value, punctuation);
         return value;
     }
 

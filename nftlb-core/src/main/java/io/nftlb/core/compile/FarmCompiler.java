@@ -59,7 +59,7 @@ final class FarmCompiler {
     }
 
     private FarmPart compile() {
-        if (!(farm.forwarding() instanceof Forwarding.Dnat) && !(farm.forwarding() instanceof Forwarding.Snat)) {
+        if (farm.forwarding() instanceof Forwarding.Dsr || farm.forwarding() instanceof Forwarding.StatelessDnat) {
             throw new UnsupportedFeatureException("farm \"" + farm.name() + "\": forwarding "
                     + farm.forwarding().keyword() + " is not supported by this version of the compiler");
         }
@@ -195,7 +195,14 @@ final class FarmCompiler {
         for (Backend b : farm.backends()) {
             Expr m = mark(ids.mark(b.name()));
             boolean v6 = b.family() == IpFamily.IPV6;
-            if (b.port().isPresent()) {
+            if (farm.forwarding() instanceof Forwarding.Local) {
+                // To this host: the address is the loopback (checked by Farm); only the port matters.
+                if (b.port().isPresent()) {
+                    add(Layout.LOCAL_PORT, Element.of(m, port(b.port().getAsInt())));
+                } else {
+                    add(Layout.LOCAL, Element.of(m));
+                }
+            } else if (b.port().isPresent()) {
                 add(v6 ? Layout.DNAT6_PORT : Layout.DNAT4_PORT,
                         Element.of(m, concat(addr(b.address()), port(b.port().getAsInt()))));
             } else {

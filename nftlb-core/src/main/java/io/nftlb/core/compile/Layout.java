@@ -36,6 +36,10 @@ public final class Layout {
     public static final String SNAT6 = "snat6";
     /** {@code ct mark : meta mark}: packet marks for a farm's or backend's packets. */
     public static final String PACKET_MARKS = "pmarks";
+    /** Local forwarding: marks to redirect keeping the port, and {@code ct mark : port} to redirect to. */
+    public static final String LOCAL = "local";
+    public static final String LOCAL_PORT = "localp";
+
     /** Pinned clients: {@code saddr . daddr . dport : ct mark}. */
     public static final String STATIC4 = "static4";
     public static final String STATIC6 = "static6";

@@ -179,6 +179,10 @@ public final class RulesetCompiler {
                 }
             }
         }
+        if (farms.stream().anyMatch(f -> f.forwarding() instanceof io.nftlb.core.Forwarding.Local)) {
+            sets.add(NamedSet.set(Layout.LOCAL, CT_MARK, Set.of()));
+            sets.add(NamedSet.map(Layout.LOCAL_PORT, CT_MARK, TH_DPORT, Set.of()));
+        }
         boolean marks = farms.stream().anyMatch(f -> f.packetMark().isPresent()
                 || f.backends().stream().anyMatch(b -> b.packetMark().isPresent()));
         if (marks) {
@@ -202,11 +206,16 @@ public final class RulesetCompiler {
         }
         Expr ported = new Expr.AnonSet(List.of(Element.of(proto(Protocol.TCP.number())),
                 Element.of(proto(Protocol.UDP.number())), Element.of(proto(Protocol.SCTP.number()))));
-        List<Rule> dnat = List.of(
+        List<Rule> dnat = new ArrayList<>(List.of(
                 Rule.of(dnat(io.nftlb.core.ast.Family.IP, Layout.DNAT4, DataType.IPV4_ADDR)),
                 Rule.of(Stmt.Match.eq(L4PROTO, ported), dnat(Family.IP, Layout.DNAT4_PORT, DataType.INTEGER)),
                 Rule.of(dnat(Family.IP6, Layout.DNAT6, DataType.IPV6_ADDR)),
-                Rule.of(Stmt.Match.eq(L4PROTO, ported), dnat(Family.IP6, Layout.DNAT6_PORT, DataType.INTEGER)));
+                Rule.of(Stmt.Match.eq(L4PROTO, ported), dnat(Family.IP6, Layout.DNAT6_PORT, DataType.INTEGER))));
+        if (declared.contains(Layout.LOCAL)) {
+            dnat.add(Rule.of(Stmt.Match.eq(CT_MARK, set(Layout.LOCAL)), new Stmt.Redirect(Optional.empty())));
+            dnat.add(Rule.of(Stmt.Match.eq(L4PROTO, ported), new Stmt.Redirect(Optional.of(
+                    new Expr.MapLookup(CT_MARK, set(Layout.LOCAL_PORT), DataType.INET_SERVICE)))));
+        }
         List<Rule> snat = List.of(
                 Rule.of(Stmt.Match.eq(CT_MARK, set(Layout.MASQUERADE)), new Stmt.Masquerade(Set.of())),
                 Rule.of(nat(Stmt.NatKind.SNAT, Family.IP, Layout.SNAT4, DataType.IPV4_ADDR)),

@@ -40,7 +40,11 @@ class CompiledRulesetIT {
                         .persistence(new Persistence(Persistence.Key.SOURCE_ADDRESS_PORT, Duration.ofSeconds(30))),
                 Farm.dnat("10.0.0.45", "fd00::45").port(80).named("dual")
                         .roundRobin(Backend.at("10.1.0.10"), Backend.at("fd00:1::a"), Backend.at("fd00:1::b")),
-                Farm.dnat("10.0.0.46").port(80).named("empty"));
+                Farm.dnat("10.0.0.46").port(80).named("empty"),
+                Farm.local("10.0.0.47").port(80).named("local").roundRobin(
+                        Backend.of("l1", "127.0.0.1").port(8080), Backend.of("l2", "127.0.0.1")),
+                Farm.local("10.0.0.47", "fd00::47").port(81).named("local-dual").weighted(
+                        Backend.of("l1", "127.0.0.1"), Backend.of("l2", "::1").port(8081)));
     }
 
     @Test
