@@ -2,6 +2,7 @@ package io.nftlb.testkit;
 
 import io.nftlb.testkit.internal.NetnsCapability;
 import io.nftlb.testkit.internal.TestScope;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -24,8 +25,17 @@ public final class NetnsExtension
         implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, AfterAllCallback, ParameterResolver {
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(NetnsExtension.class);
 
+    private final Supplier<NetnsCapability.Decision> capability;
+
     /** Used by JUnit. */
-    public NetnsExtension() {}
+    public NetnsExtension() {
+        this(NetnsCapability::current);
+    }
+
+    /** Test seam: decides with {@code capability} instead of this machine's facts. */
+    NetnsExtension(Supplier<NetnsCapability.Decision> capability) {
+        this.capability = capability;
+    }
 
     /** Checks that namespaces can be made, then opens the class's resource scope. */
     @Override
@@ -70,8 +80,8 @@ public final class NetnsExtension
         return namespace;
     }
 
-    private static void requireNamespaces() {
-        NetnsCapability.Decision decision = NetnsCapability.current();
+    private void requireNamespaces() {
+        NetnsCapability.Decision decision = capability.get();
         switch (decision.verdict()) {
             case RUN -> { }
             case SKIP -> Assumptions.abort(decision.reason());

@@ -1,0 +1,95 @@
+package io.nftlb.testkit;
+
+import io.nftlb.testkit.internal.BackendServers;
+import io.nftlb.testkit.internal.TopologyPlan;
+import java.util.List;
+
+/**
+ * One backend of a {@link Topology}: a namespace on the balancer's backend segment running
+ * a tiny TCP server (and optionally a UDP server) on each port of the topology.
+ *
+ * <p>The servers answer with the backend's {@link #name()} and the client address they saw;
+ * see {@link Topology} for the protocol. Stop them to make the backend's ports refuse
+ * connections, for failover tests.
+ */
+public final class Backend {
+    private final int index;
+    private final String address;
+    private final String address6;
+    private final NetworkNamespace namespace;
+    private final List<Integer> ports;
+    private final BackendServers servers;
+
+    Backend(int index, String address, String address6, NetworkNamespace namespace, List<Integer> ports,
+            boolean udp) {
+        this.index = index;
+        this.address = address;
+        this.address6 = address6;
+        this.namespace = namespace;
+        this.ports = List.copyOf(ports);
+        this.servers = new BackendServers(name(), namespace.threadFactory(), ports, udp);
+    }
+
+    /** The backend's number, from 0. */
+    public int index() {
+        return index;
+    }
+
+    /** The name its servers answer with: {@code b0}, {@code b1}, ... */
+    public String name() {
+        return TopologyPlan.backendName(index);
+    }
+
+    /** Its IPv4 address, {@code 10.1.0.(10 + index)}. */
+    public String address() {
+        return address;
+    }
+
+    /** Its IPv6 address, {@code fd00:1::(10 + index)}; throws if the topology has no IPv6. */
+    public String address6() {
+        if (address6 == null) {
+            throw new IllegalStateException("the topology was built without IPv6");
+        }
+        return address6;
+    }
+
+    /** Its namespace. */
+    public NetworkNamespace namespace() {
+        return namespace;
+    }
+
+    /** Its interface towards the balancer ({@code eth0}). */
+    public String interfaceName() {
+        return TopologyPlan.HOST_INTERFACE;
+    }
+
+    /** The ports its servers listen on. */
+    public List<Integer> ports() {
+        return ports;
+    }
+
+    /**
+     * Stops its servers as a crash would: listening sockets and open connections are closed,
+     * so new TCP connections are refused (RST) and UDP gets ICMP port unreachable. Does
+     * nothing if already stopped.
+     */
+    public void stopServers() {
+        servers.stop();
+    }
+
+    /** Starts its servers again (they start with the topology); does nothing if running. */
+    public void startServers() {
+        servers.start();
+    }
+
+    /** Whether its servers are listening. */
+    public boolean serversRunning() {
+        return servers.running();
+    }
+
+    /** Name, addresses and namespace. */
+    @Override
+    public String toString() {
+        return name() + " " + address + (address6 == null ? "" : " " + address6) + " in " + namespace;
+    }
+}

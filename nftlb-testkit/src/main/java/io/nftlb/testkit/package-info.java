@@ -1,0 +1,18 @@
+/**
+ * Test fixtures for nftables load-balancer rulesets, with the kernel as the oracle.
+ *
+ * <ul>
+ *   <li>{@link io.nftlb.testkit.NetworkNamespace}: a throwaway network namespace to run
+ *       {@code nft} and Java code in;</li>
+ *   <li>{@link io.nftlb.testkit.RequiresNetns}: JUnit 5 support (skip without root, fail in
+ *       CI, inject namespaces, clean up);</li>
+ *   <li>{@link io.nftlb.testkit.Topology}: a client, a balancer and backends running tiny
+ *       servers, to prove a ruleset with real connections, counted in a
+ *       {@link io.nftlb.testkit.Tally}.</li>
+ * </ul>
+ *
+ * <p>Everything needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN), iproute2 and nftables. JNA is
+ * used for {@code setns(2)}: on JDK 24 and later, run tests with
+ * {@code --enable-native-access=ALL-UNNAMED}.
+ */
+package io.nftlb.testkit;
