@@ -55,7 +55,7 @@ java_major() {
 
 mvn_() {
     # Guava inside Maven 3.8 warns about sun.misc.Unsafe on JDK 24+; that is Maven's, not ours.
-    MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B -ntp "$@"
+    MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B -ntp -Dstyle.color=never "$@"
 }
 
 case "${1:-}" in
