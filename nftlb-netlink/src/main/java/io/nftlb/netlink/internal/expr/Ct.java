@@ -8,8 +8,8 @@ import java.util.OptionalInt;
 public record Ct(int key, int dreg, int sreg, OptionalInt direction) implements KExpr {
 
     static final int DREG = 1, KEY = 2, DIRECTION = 3, SREG = 4;
-    public static final int STATE = 0, DIRECTION_KEY = 1, STATUS = 2, MARK = 3, EXPIRATION = 5, L3PROTOCOL = 9,
-            PROTOCOL = 12, ZONE = 17;
+    public static final int STATE = 0, DIRECTION_KEY = 1, STATUS = 2, MARK = 3, EXPIRATION = 5, L3PROTOCOL = 7,
+            PROTOCOL = 10, ZONE = 17;
 
     public static Ct load(int key, int dreg) {
         return new Ct(key, dreg, 0, OptionalInt.empty());

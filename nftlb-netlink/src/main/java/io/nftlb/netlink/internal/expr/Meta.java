@@ -8,7 +8,7 @@ public record Meta(int key, int dreg, int sreg) implements KExpr {
 
     static final int DREG = 1, KEY = 2, SREG = 3;
     public static final int LEN = 0, PROTOCOL = 1, PRIORITY = 2, MARK = 3, IIF = 4, OIF = 5, IIFNAME = 6,
-            OIFNAME = 7, NFTRACE = 11, NFPROTO = 15, L4PROTO = 16, PKTTYPE = 19;
+            OIFNAME = 7, NFTRACE = 12, NFPROTO = 15, L4PROTO = 16, PKTTYPE = 19;
 
     public static Meta load(int key, int dreg) {
         return new Meta(key, dreg, 0);
