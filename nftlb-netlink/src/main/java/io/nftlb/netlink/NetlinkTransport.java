@@ -249,7 +249,6 @@ public final class NetlinkTransport implements Transport {
                 withElements.add(full);
             }
         }
-        withElements.sort(java.util.Comparator.comparing(NamedSet::name));
         List<NamedObject> objects = new ArrayList<>();
         for (NlMsg m : dump(Nl.NFT_MSG_GETOBJ, fam, w -> w.str(1, ref.name()))) {
             KObj o = KObj.decode(m.attrs());

@@ -338,6 +338,11 @@ public final class Linearizer {
     /** Loads the key of a lookup, converting host-order keys to network order for interval sets. */
     private int lookupKey(Expr key, Expr set, boolean verdict) {
         int slot = load(key);
+        hton(key, set, slot);
+        return slot;
+    }
+
+    private void hton(Expr key, Expr set, int slot) {
         if (set instanceof Expr.SetRef ref) {
             NamedSet s = sets.apply(ref.name());
             Layout l = Layout.of(key);
@@ -346,7 +351,6 @@ public final class Linearizer {
                 out.add(new Byteorder(reg, reg, Byteorder.HTON, l.length(), l.length()));
             }
         }
-        return slot;
     }
 
     private Lookup lookupOf(Expr key, Expr set, int slot, OptionalInt dreg, int flags, Optional<DataType> valueType,
@@ -409,8 +413,14 @@ public final class Linearizer {
 
     /** Loads an expression into fresh registers; returns the first slot. */
     private int load(Expr e) {
-        Layout l = Layout.of(e);
-        int slot = regs.alloc(l.length());
+        int len = Layout.of(e).length();
+        if (e instanceof Expr.MapLookup m) {
+            len = Math.max(len, Layout.of(m.key()).length());
+            if (m.map() instanceof Expr.SetRef ref) {
+                len = Math.max(len, Sets.dataLayout(sets.apply(ref.name())).map(Layout::length).orElse(0));
+            }
+        }
+        int slot = regs.alloc(len);
         loadAt(e, slot);
         return slot;
     }
@@ -448,10 +458,8 @@ public final class Linearizer {
                 }
             }
             case Expr.MapLookup m -> {
-                int keySlot = lookupKey(m.key(), m.map(), false);
-                if (keySlot != slot) {
-                    throw new IllegalStateException("map key not in the result register");
-                }
+                loadAt(m.key(), slot);
+                hton(m.key(), m.map(), slot);
                 out.add(lookupOf(m.key(), m.map(), slot, OptionalInt.of(reg), 0, Optional.of(m.valueType()), false));
             }
             case Expr.Const c -> out.add(new Immediate(reg, new NftData.Value(Values.encode(c, Layout.of(c)))));
