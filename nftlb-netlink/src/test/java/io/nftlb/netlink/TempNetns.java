@@ -32,6 +32,10 @@ final class TempNetns implements AutoCloseable {
     }
 
     static String run(List<String> cmd, String stdin) {
+        return run(cmd, stdin, false);
+    }
+
+    static String run(List<String> cmd, String stdin, boolean mayFail) {
         try {
             ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true);
             Process p = pb.start();
@@ -40,7 +44,7 @@ final class TempNetns implements AutoCloseable {
             }
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
+            if (p.waitFor() != 0 && !mayFail) {
                 throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
             }
             return out;
