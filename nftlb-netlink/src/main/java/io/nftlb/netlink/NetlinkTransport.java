@@ -1,0 +1,407 @@
+package io.nftlb.netlink;
+
+import io.nftlb.core.ast.Chain;
+import io.nftlb.core.ast.Family;
+import io.nftlb.core.ast.Flowtable;
+import io.nftlb.core.ast.NamedObject;
+import io.nftlb.core.ast.NamedSet;
+import io.nftlb.core.ast.Table;
+import io.nftlb.core.transport.Op;
+import io.nftlb.core.transport.TableRef;
+import io.nftlb.core.transport.Transaction;
+import io.nftlb.core.transport.Transport;
+import io.nftlb.core.transport.TransportException;
+import io.nftlb.netlink.internal.batch.Batch;
+import io.nftlb.netlink.internal.batch.OpEncoder;
+import io.nftlb.netlink.internal.codec.Attrs;
+import io.nftlb.netlink.internal.codec.CodecException;
+import io.nftlb.netlink.internal.codec.MsgWriter;
+import io.nftlb.netlink.internal.codec.Nl;
+import io.nftlb.netlink.internal.codec.NlMsg;
+import io.nftlb.netlink.internal.lin.Objects;
+import io.nftlb.netlink.internal.lin.Sets;
+import io.nftlb.netlink.internal.msg.KChain;
+import io.nftlb.netlink.internal.msg.KElem;
+import io.nftlb.netlink.internal.msg.KFlowtable;
+import io.nftlb.netlink.internal.msg.KObj;
+import io.nftlb.netlink.internal.msg.KRule;
+import io.nftlb.netlink.internal.msg.KSet;
+import io.nftlb.netlink.internal.msg.KTable;
+import io.nftlb.netlink.internal.sys.Errno;
+import io.nftlb.netlink.internal.sys.LibC;
+import io.nftlb.netlink.internal.sys.NetlinkSocket;
+import io.nftlb.netlink.internal.sys.Netns;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * A {@link Transport} that speaks nf_tables netlink directly (libmnl through JNA): every
+ * {@link #commit} is one atomic kernel transaction, with an ACK on every message so that an
+ * error names the operation it was about. One instance talks to one network namespace and is
+ * used by one thread at a time.
+ *
+ * <pre>{@code
+ * try (NetlinkTransport nl = NetlinkTransport.openInNamespace("lb")) {
+ *     nl.commit(Transaction.of(ops));
+ * }
+ * }</pre>
+ */
+public final class NetlinkTransport implements Transport {
+
+    private static final int NFTA_GEN_ID = 1;
+
+    private final NetlinkSocket socket;
+    private final byte[] rx = new byte[1 << 20];
+    private int seq = (int) (System.nanoTime() & 0x3fffffff);
+    /** Set definitions committed through this transport (the linearizer needs key layouts). */
+    private final Map<TableRef, Map<String, NamedSet>> knownSets = new HashMap<>();
+
+    private NetlinkTransport(NetlinkSocket socket) {
+        this.socket = socket;
+    }
+
+    /** Opens a transport in the caller's network namespace. */
+    public static NetlinkTransport open() {
+        return new NetlinkTransport(NetlinkSocket.open(Optional.empty()));
+    }
+
+    /** Opens a transport in the named namespace ({@code /var/run/netns/NAME}, as {@code ip netns add}). */
+    public static NetlinkTransport openInNamespace(String name) {
+        return new NetlinkTransport(NetlinkSocket.open(Optional.of(Netns.named(name))));
+    }
+
+    /** Opens a transport in the namespace at a handle path, e.g. {@code /proc/PID/ns/net}. */
+    public static NetlinkTransport openInNamespace(Path handle) {
+        return new NetlinkTransport(NetlinkSocket.open(Optional.of(handle)));
+    }
+
+    // ---- commit
+
+    @Override
+    public void commit(Transaction tx) {
+        if (tx.isEmpty()) {
+            return;
+        }
+        Map<TableRef, Map<String, NamedSet>> pending = new HashMap<>();
+        Batch batch = new Batch(seq, 8192);
+        OpEncoder enc = new OpEncoder(batch, (t, name) -> setDefinition(pending, t, name));
+        batch.begin(tx.expectedGeneration());
+        for (Op op : tx.ops()) {
+            try {
+                enc.encode(op);
+            } catch (IllegalArgumentException | UnsupportedOperationException | CodecException e) {
+                throw new TransportException(op.describe() + ": " + e.getMessage(), "EINVAL", Optional.of(op), e);
+            }
+            if (op instanceof Op.AddSet a) {
+                pending.computeIfAbsent(a.table(), k -> new HashMap<>()).put(a.set().name(), a.set());
+            }
+        }
+        batch.end();
+        seq = batch.nextSeq();
+        MsgWriter w = batch.writer();
+        socket.setBuffers(w.position() + (64 << 10), batch.ackedMessages() * 1024 + (64 << 10));
+        socket.drain(rx);
+        try {
+            socket.send(w.array(), w.position());
+        } catch (NetlinkSocket.NetlinkIoException e) {
+            throw new TransportException("sending the batch failed: " + e.getMessage(), Errno.name(e.errno()),
+                    Optional.empty(), e);
+        } catch (IOException e) {
+            throw new TransportException("sending the batch failed: " + e.getMessage(), "EIO", Optional.empty(), e);
+        }
+        List<String> errors = new ArrayList<>();
+        TransportException first = null;
+        boolean endAcked = false;
+        try {
+            int n;
+            while ((n = socket.poll(rx)) >= 0) {
+                for (NlMsg m : NlMsg.parse(rx, n)) {
+                    if (m.type() != Nl.NLMSG_ERROR) {
+                        continue;
+                    }
+                    int err = m.error();
+                    int s = m.errorSeq();
+                    if (err == 0) {
+                        endAcked |= s == batch.endSeq();
+                        continue;
+                    }
+                    TransportException te = error(batch, m, -err);
+                    errors.add(te.getMessage());
+                    if (first == null) {
+                        first = te;
+                    }
+                }
+            }
+        } catch (NetlinkSocket.NetlinkIoException e) {
+            throw new TransportException("reading the kernel's replies failed (" + e.getMessage()
+                    + "): outcome unknown, re-read the ruleset", Errno.name(e.errno()), Optional.empty(), e);
+        } catch (IOException e) {
+            throw new TransportException("reading replies failed: " + e.getMessage(), "EIO", Optional.empty(), e);
+        }
+        if (first != null) {
+            if (errors.size() > 1) {
+                first.addSuppressed(new TransportException("all errors of the batch: " + errors, first.errno(),
+                        Optional.empty()));
+            }
+            throw first;
+        }
+        pending.forEach((t, m) -> knownSets.computeIfAbsent(t, k -> new HashMap<>()).putAll(m));
+        for (Op op : tx.ops()) {
+            if (op instanceof Op.DeleteSet d) {
+                knownSets.getOrDefault(d.table(), Map.of()).remove(d.set());
+            } else if (op instanceof Op.DeleteTable d) {
+                knownSets.remove(d.table());
+            }
+        }
+        if (!endAcked && LOG_NO_END_ACK) {
+            // kernels before 6.10 do not ack BATCH_END; no error after draining means committed
+        }
+    }
+
+    private static final boolean LOG_NO_END_ACK = false;
+
+    private TransportException error(Batch batch, NlMsg m, int errno) {
+        Optional<Batch.Entry> e = batch.entry(m.errorSeq());
+        String name = Errno.name(errno);
+        StringBuilder msg = new StringBuilder();
+        if (e.isEmpty() || e.get().seq() == batch.beginSeq()) {
+            msg.append(errno == 85 ? "ruleset generation changed (optimistic concurrency check failed)"
+                    : "the kernel rejected the transaction");
+        } else {
+            msg.append(e.get().what());
+            Optional<Integer> off = m.extackOffset();
+            int[] offsets = e.get().elemOffsets();
+            if (off.isPresent() && offsets.length > 0) {
+                int idx = -1;
+                for (int i = 0; i < offsets.length; i++) {
+                    if (offsets[i] <= off.get()) {
+                        idx = i;
+                    }
+                }
+                if (idx >= 0) {
+                    msg.append(": kernel element #").append(e.get().firstElem() + idx);
+                }
+            }
+        }
+        msg.append(": ").append(name);
+        m.extackMessage().ifPresent(t -> msg.append(" (").append(t).append(')'));
+        return new TransportException(msg.toString(), name, e.flatMap(Batch.Entry::op));
+    }
+
+    private NamedSet setDefinition(Map<TableRef, Map<String, NamedSet>> pending, TableRef t, String name) {
+        NamedSet s = pending.getOrDefault(t, Map.of()).get(name);
+        if (s == null) {
+            s = knownSets.getOrDefault(t, Map.of()).get(name);
+        }
+        if (s == null) {
+            s = readSets(t).get(name);
+            if (s != null) {
+                knownSets.computeIfAbsent(t, k -> new HashMap<>()).put(name, s);
+            }
+        }
+        if (s == null) {
+            throw new IllegalArgumentException("no set " + name + " in table " + t);
+        }
+        return s;
+    }
+
+    // ---- generation
+
+    @Override
+    public long generation() {
+        List<NlMsg> r = request(Nl.NFT_MSG_GETGEN, 0, 0, w -> { });
+        for (NlMsg m : r) {
+            if (m.type() == Nl.nftType(Nl.NFT_MSG_NEWGEN)) {
+                return m.attrs().be32(NFTA_GEN_ID, "generation id");
+            }
+        }
+        throw new TransportException("no generation in the kernel's reply", "EPROTO", Optional.empty());
+    }
+
+    // ---- readback
+
+    @Override
+    public Optional<Table> read(TableRef ref) {
+        int fam = ref.family().nfproto();
+        boolean exists = dump(Nl.NFT_MSG_GETTABLE, fam, w -> { }).stream()
+                .map(m -> KTable.decode(m.attrs())).anyMatch(t -> t.name().equals(ref.name()));
+        if (!exists) {
+            return Optional.empty();
+        }
+        Map<String, NamedSet> sets = readSets(ref, true);
+        Map<String, NamedSet> all = new HashMap<>();
+        List<NamedSet> withElements = new ArrayList<>();
+        for (NamedSet s : sets.values()) {
+            List<KElem> ke = new ArrayList<>();
+            for (NlMsg m : dump(Nl.NFT_MSG_GETSETELEM, fam, w -> w.str(1, ref.name()).str(2, s.name()))) {
+                m.attrs().find(3).ifPresent(list -> list.nest().all().forEach(a -> ke.add(KElem.decode(a.nest()))));
+            }
+            NamedSet full = s.withElements(Sets.fromKernel(s, ke));
+            all.put(s.name(), full);
+            if (!s.name().startsWith("__")) {
+                withElements.add(full);
+            }
+        }
+        List<NamedObject> objects = new ArrayList<>();
+        for (NlMsg m : dump(Nl.NFT_MSG_GETOBJ, fam, w -> w.str(1, ref.name()))) {
+            KObj o = KObj.decode(m.attrs());
+            if (o.table().equals(ref.name())) {
+                objects.add(Objects.fromKernel(o));
+            }
+        }
+        List<Flowtable> flowtables = new ArrayList<>();
+        for (NlMsg m : dump(Nl.NFT_MSG_GETFLOWTABLE, fam, w -> w.str(1, ref.name()))) {
+            KFlowtable f = KFlowtable.decode(m.attrs());
+            if (f.table().equals(ref.name())) {
+                flowtables.add(new Flowtable(f.name(), f.priority(), f.devices()));
+            }
+        }
+        Map<String, List<KRule>> rules = new HashMap<>();
+        for (NlMsg m : dump(Nl.NFT_MSG_GETRULE, fam, w -> w.str(1, ref.name()))) {
+            KRule r = KRule.decode(m.attrs());
+            if (r.table().equals(ref.name())) {
+                rules.computeIfAbsent(r.chain(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<Chain> chains = new ArrayList<>();
+        for (NlMsg m : dump(Nl.NFT_MSG_GETCHAIN, fam, w -> w.str(1, ref.name()))) {
+            KChain c = KChain.decode(m.attrs());
+            if (!c.table().equals(ref.name())) {
+                continue;
+            }
+            List<io.nftlb.core.ast.Rule> decoded = new ArrayList<>();
+            for (KRule r : rules.getOrDefault(c.name(), List.of())) {
+                decoded.add(io.nftlb.netlink.internal.lin.Delinearizer.rule(ref.family(), r,
+                        all::get));
+            }
+            chains.add(new Chain(c.name(), c.hook().map(h -> new Chain.Hook(chainType(h.type()),
+                    hookPoint(ref.family(), h.hooknum()), h.priority(),
+                    h.policy() == 1 ? io.nftlb.core.ast.Verdict.Kind.ACCEPT : io.nftlb.core.ast.Verdict.Kind.DROP,
+                    h.device())), decoded));
+        }
+        return Optional.of(new Table(ref.family(), ref.name(), withElements, objects, flowtables, chains));
+    }
+
+    private static Chain.ChainType chainType(String s) {
+        for (Chain.ChainType t : Chain.ChainType.values()) {
+            if (t.keyword().equals(s)) {
+                return t;
+            }
+        }
+        throw new CodecException("unknown chain type " + s);
+    }
+
+    private static Chain.HookPoint hookPoint(Family f, int n) {
+        if (f == Family.NETDEV) {
+            return Chain.HookPoint.INGRESS;
+        }
+        for (Chain.HookPoint p : Chain.HookPoint.values()) {
+            if (p != Chain.HookPoint.INGRESS && p.number() == n) {
+                return p;
+            }
+        }
+        throw new CodecException("unknown hook " + n);
+    }
+
+    private Map<String, NamedSet> readSets(TableRef ref) {
+        return readSets(ref, false);
+    }
+
+    private Map<String, NamedSet> readSets(TableRef ref, boolean anonymous) {
+        Map<String, NamedSet> out = new HashMap<>();
+        for (NlMsg m : dump(Nl.NFT_MSG_GETSET, ref.family().nfproto(), w -> w.str(1, ref.name()))) {
+            KSet k = KSet.decode(m.attrs());
+            if (!k.table().equals(ref.name())) {
+                continue;
+            }
+            if ((k.flags() & KSet.F_ANONYMOUS) == 0) {
+                out.put(k.name(), Sets.fromKernel(k));
+            } else if (anonymous) {
+                try {
+                    out.put(k.name(), Sets.fromKernel(k));
+                } catch (CodecException e) {
+                    // an anonymous map without typeof: rules using it cannot be read back yet
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A dump request; restarted when the kernel reports NLM_F_DUMP_INTR. */
+    private List<NlMsg> dump(int msg, int family, Consumer<MsgWriter> body) {
+        for (int attempt = 0; ; attempt++) {
+            List<NlMsg> r = request(msg, family, Nl.NLM_F_DUMP, body);
+            boolean intr = r.stream().anyMatch(m -> (m.flags() & Nl.NLM_F_DUMP_INTR) != 0);
+            if (!intr || attempt > 10) {
+                return r;
+            }
+        }
+    }
+
+    /** Sends one request and collects its replies (until DONE, or the single reply). */
+    private List<NlMsg> request(int msg, int family, int flags, Consumer<MsgWriter> body) {
+        MsgWriter w = new MsgWriter(256);
+        int s = seq++;
+        int m = w.beginMsg(Nl.nftType(msg), Nl.NLM_F_REQUEST | flags, s, family, 0);
+        body.accept(w);
+        w.endMsg(m);
+        socket.drain(rx);
+        List<NlMsg> out = new ArrayList<>();
+        try {
+            socket.send(w.array(), w.position());
+            boolean dump = (flags & Nl.NLM_F_DUMP) != 0;
+            while (true) {
+                int n = socket.receive(rx);
+                byte[] copy = java.util.Arrays.copyOf(rx, n);
+                for (NlMsg r : NlMsg.parse(copy, n)) {
+                    if (r.seq() != s) {
+                        continue;
+                    }
+                    if (r.type() == Nl.NLMSG_DONE) {
+                        return out;
+                    }
+                    if (r.type() == Nl.NLMSG_ERROR) {
+                        if (r.error() == 0) {
+                            return out;
+                        }
+                        if (-r.error() == 2 && dump) {
+                            return out; // ENOENT: nothing to dump
+                        }
+                        throw new TransportException("request " + msg + " failed: " + Errno.name(-r.error()),
+                                Errno.name(-r.error()), Optional.empty());
+                    }
+                    out.add(r);
+                    if (!dump) {
+                        return out;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new TransportException("netlink request failed: " + e.getMessage(), "EIO", Optional.empty(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+
+    static int unusedPid() {
+        return LibC.getpid();
+    }
+
+    static Attrs unusedAttrs() {
+        return null;
+    }
+
+    static OptionalLong unusedLong() {
+        return OptionalLong.empty();
+    }
+}

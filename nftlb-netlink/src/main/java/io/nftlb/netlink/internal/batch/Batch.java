@@ -1,0 +1,127 @@
+package io.nftlb.netlink.internal.batch;
+
+import io.nftlb.core.transport.Op;
+import io.nftlb.netlink.internal.codec.MsgWriter;
+import io.nftlb.netlink.internal.codec.Nl;
+import io.nftlb.netlink.internal.msg.KElem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * One nf_tables transaction on the wire: BATCH_BEGIN, messages with NLM_F_ACK and consecutive
+ * sequence numbers, BATCH_END. Remembers which {@link Op} (and which element) each message
+ * carries, so a kernel error can be traced back. Element lists are split so that no
+ * {@code NFTA_SET_ELEM_LIST_ELEMENTS} nest exceeds 65,535 bytes.
+ */
+public final class Batch {
+
+    static final int ELEM_LIST_TABLE = 1, ELEM_LIST_SET = 2, ELEM_LIST_ELEMENTS = 3, ELEM_LIST_SET_ID = 4;
+    static final int MAX_NEST = 0xffff;
+
+    /** What one message of the batch was about. */
+    public record Entry(int seq, Optional<Op> op, String what, int msgStart, int[] elemOffsets, int firstElem) {}
+
+    private final MsgWriter w;
+    private final List<Entry> entries = new ArrayList<>();
+    private int seq;
+    private final int firstSeq;
+    private int endSeq = -1;
+
+    public Batch(int firstSeq, int capacity) {
+        this.w = new MsgWriter(capacity);
+        this.seq = firstSeq;
+        this.firstSeq = firstSeq;
+    }
+
+    public int beginSeq() {
+        return firstSeq;
+    }
+
+    public int endSeq() {
+        return endSeq;
+    }
+
+    public int nextSeq() {
+        return seq;
+    }
+
+    public List<Entry> entries() {
+        return entries;
+    }
+
+    public MsgWriter writer() {
+        return w;
+    }
+
+    public void begin(OptionalLong genid) {
+        int m = w.beginMsg(Nl.NFNL_MSG_BATCH_BEGIN, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK, seq, 0,
+                Nl.NFNL_SUBSYS_NFTABLES);
+        genid.ifPresent(g -> w.be32(Nl.NFNL_BATCH_GENID, g));
+        w.endMsg(m);
+        entries.add(new Entry(seq++, Optional.empty(), "batch begin", m, new int[0], 0));
+    }
+
+    public void end() {
+        endSeq = seq;
+        int m = w.beginMsg(Nl.NFNL_MSG_BATCH_END, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK, seq++, 0, Nl.NFNL_SUBSYS_NFTABLES);
+        w.endMsg(m);
+    }
+
+    /** Adds one nf_tables message. */
+    public void add(int nftMsg, int flags, int family, Consumer<MsgWriter> body, Optional<Op> op, String what) {
+        int m = w.beginMsg(Nl.nftType(nftMsg), Nl.NLM_F_REQUEST | Nl.NLM_F_ACK | flags, seq, family, 0);
+        body.accept(w);
+        w.endMsg(m);
+        entries.add(new Entry(seq++, op, what, m, new int[0], 0));
+    }
+
+    /** Adds NEWSETELEM/DELSETELEM messages for {@code elems}, as many as the nest limit needs. */
+    public void addElements(int nftMsg, int flags, int family, String table, String set, OptionalInt setId,
+                            List<KElem> elems, Optional<Op> op, String what) {
+        int i = 0;
+        do {
+            int m = w.beginMsg(Nl.nftType(nftMsg), Nl.NLM_F_REQUEST | Nl.NLM_F_ACK | flags, seq, family, 0);
+            w.str(ELEM_LIST_TABLE, table).str(ELEM_LIST_SET, set);
+            setId.ifPresent(id -> w.be32(ELEM_LIST_SET_ID, id));
+            int first = i;
+            int[] offsets = new int[Math.min(elems.size() - i, 4096)];
+            int count = 0;
+            if (i < elems.size()) {
+                int nest = w.beginNest(ELEM_LIST_ELEMENTS);
+                while (i < elems.size()) {
+                    int before = w.position();
+                    int e = w.beginNest(count + 1);
+                    elems.get(i).encode(w);
+                    w.endNest(e);
+                    if (w.position() - nest > MAX_NEST || count == offsets.length) {
+                        w.truncate(before);
+                        break;
+                    }
+                    offsets[count++] = before - m;
+                    i++;
+                }
+                w.endNest(nest);
+            }
+            w.endMsg(m);
+            entries.add(new Entry(seq++, op, what, m, java.util.Arrays.copyOf(offsets, count), first));
+        } while (i < elems.size());
+    }
+
+    /** The entry for a sequence number. */
+    public Optional<Entry> entry(int s) {
+        int idx = s - firstSeq;
+        if (idx >= 0 && idx < entries.size() && entries.get(idx).seq() == s) {
+            return Optional.of(entries.get(idx));
+        }
+        return entries.stream().filter(e -> e.seq() == s).findFirst();
+    }
+
+    /** Number of messages that carry NLM_F_ACK. */
+    public int ackedMessages() {
+        return entries.size() + 1;
+    }
+}

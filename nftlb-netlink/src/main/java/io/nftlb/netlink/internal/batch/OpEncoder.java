@@ -1,0 +1,119 @@
+package io.nftlb.netlink.internal.batch;
+
+import io.nftlb.core.ast.Chain;
+import io.nftlb.core.ast.Flowtable;
+import io.nftlb.core.ast.NamedObject;
+import io.nftlb.core.ast.NamedSet;
+import io.nftlb.core.transport.Op;
+import io.nftlb.core.transport.TableRef;
+import io.nftlb.netlink.internal.codec.MsgWriter;
+import io.nftlb.netlink.internal.codec.Nl;
+import io.nftlb.netlink.internal.lin.AnonSets;
+import io.nftlb.netlink.internal.lin.Linearizer;
+import io.nftlb.netlink.internal.lin.Objects;
+import io.nftlb.netlink.internal.lin.Sets;
+import io.nftlb.netlink.internal.msg.KChain;
+import io.nftlb.netlink.internal.msg.KFlowtable;
+import io.nftlb.netlink.internal.msg.KObj;
+import io.nftlb.netlink.internal.msg.KRule;
+import io.nftlb.netlink.internal.msg.KSet;
+import io.nftlb.netlink.internal.msg.KTable;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.BiFunction;
+
+/** Writes the messages of each {@link Op} into a {@link Batch}, with nft's message flags. */
+public final class OpEncoder {
+
+    private final Batch batch;
+    private final BiFunction<TableRef, String, NamedSet> sets;
+    private int nextSetId = 1;
+
+    /** @param sets the set definitions known for a table (sets added earlier in the batch included) */
+    public OpEncoder(Batch batch, BiFunction<TableRef, String, NamedSet> sets) {
+        this.batch = batch;
+        this.sets = sets;
+    }
+
+    public void encode(Op op) {
+        TableRef t = op.table();
+        int fam = t.family().nfproto();
+        Optional<Op> o = Optional.of(op);
+        String what = op.describe();
+        switch (op) {
+            case Op.AddTable a -> batch.add(Nl.NFT_MSG_NEWTABLE, 0, fam, w -> new KTable(t.name(), 0).encode(w), o, what);
+            case Op.DeleteTable d -> batch.add(Nl.NFT_MSG_DELTABLE, 0, fam, w -> w.str(1, t.name()), o, what);
+            case Op.AddChain a -> batch.add(Nl.NFT_MSG_NEWCHAIN, Nl.NLM_F_CREATE, fam,
+                    w -> chain(t, a.chain()).encode(w), o, what);
+            case Op.FlushChain f -> batch.add(Nl.NFT_MSG_DELRULE, 0, fam,
+                    w -> w.str(1, t.name()).str(2, f.chain()), o, what);
+            case Op.DeleteChain d -> batch.add(Nl.NFT_MSG_DELCHAIN, 0, fam,
+                    w -> KChain.encodeRef(w, t.name(), d.chain()), o, what);
+            case Op.AddRule a -> {
+                Linearizer.Result r = Linearizer.linearize(t.family(), t.name(), a.chain(), a.rule(),
+                        n -> sets.apply(t, n), () -> nextSetId++);
+                for (AnonSets s : r.anonSets()) {
+                    KSet ks = s.set();
+                    batch.add(Nl.NFT_MSG_NEWSET, Nl.NLM_F_CREATE, fam, ks::encode, o, what + " (anonymous set)");
+                    batch.addElements(Nl.NFT_MSG_NEWSETELEM, Nl.NLM_F_CREATE, fam, t.name(), ks.name(), ks.id(),
+                            s.elements(), o, what + " (anonymous set elements)");
+                }
+                KRule rule = r.rule();
+                batch.add(Nl.NFT_MSG_NEWRULE, Nl.NLM_F_CREATE | Nl.NLM_F_APPEND, fam, rule::encode, o, what);
+            }
+            case Op.DeleteRule d -> batch.add(Nl.NFT_MSG_DELRULE, 0, fam,
+                    w -> KRule.encodeRef(w, t.name(), d.chain(), d.handle()), o, what);
+            case Op.AddSet a -> {
+                OptionalInt id = OptionalInt.of(nextSetId++);
+                KSet ks = Sets.toKernel(t.name(), a.set(), id);
+                batch.add(Nl.NFT_MSG_NEWSET, Nl.NLM_F_CREATE, fam, ks::encode, o, what);
+                if (!a.set().elements().isEmpty()) {
+                    batch.addElements(Nl.NFT_MSG_NEWSETELEM, Nl.NLM_F_CREATE, fam, t.name(), a.set().name(), id,
+                            Sets.elements(a.set(), a.set().elements(), false), o, what + " (elements)");
+                }
+            }
+            case Op.DeleteSet d -> batch.add(Nl.NFT_MSG_DELSET, 0, fam, w -> KSet.encodeRef(w, t.name(), d.set()), o,
+                    what);
+            case Op.FlushSet f -> batch.add(Nl.NFT_MSG_DELSETELEM, 0, fam, w -> KSet.encodeRef(w, t.name(), f.set()),
+                    o, what);
+            case Op.AddElements a -> batch.addElements(Nl.NFT_MSG_NEWSETELEM, Nl.NLM_F_CREATE, fam, t.name(), a.set(),
+                    OptionalInt.empty(), Sets.elements(sets.apply(t, a.set()), a.elements(), false), o, what);
+            case Op.DeleteElements d -> batch.addElements(Nl.NFT_MSG_DELSETELEM, 0, fam, t.name(), d.set(),
+                    OptionalInt.empty(), Sets.elements(sets.apply(t, d.set()), d.elements(), true), o, what);
+            case Op.AddObject a -> {
+                KObj k = Objects.toKernel(t.name(), a.object());
+                batch.add(Nl.NFT_MSG_NEWOBJ, Nl.NLM_F_CREATE, fam, k::encode, o, what);
+            }
+            case Op.DeleteObject d -> batch.add(Nl.NFT_MSG_DELOBJ, 0, fam,
+                    w -> KObj.encodeRef(w, t.name(), d.object().name(), Objects.type(d.object())), o, what);
+            case Op.AddFlowtable a -> batch.add(Nl.NFT_MSG_NEWFLOWTABLE, Nl.NLM_F_CREATE, fam,
+                    w -> flowtable(t, a.flowtable()).encode(w), o, what);
+            case Op.DeleteFlowtable d -> batch.add(Nl.NFT_MSG_DELFLOWTABLE, 0, fam,
+                    w -> KFlowtable.encodeRef(w, t.name(), d.flowtable()), o, what);
+        }
+    }
+
+    static KChain chain(TableRef t, Chain c) {
+        return new KChain(t.name(), c.name(), c.hook().map(h -> new KChain.Hook(h.type().keyword(), h.point().number(),
+                h.priority(), h.policy() == io.nftlb.core.ast.Verdict.Kind.ACCEPT ? 1 : 0, h.device())));
+    }
+
+    static KFlowtable flowtable(TableRef t, Flowtable f) {
+        return new KFlowtable(t.name(), f.name(), 0, f.priority(), f.devices());
+    }
+
+    /** For callers that need the set definition from an op list. */
+    static Optional<NamedSet> setIn(List<Op> ops, TableRef t, String name) {
+        return ops.stream().filter(x -> x instanceof Op.AddSet a && a.table().equals(t) && a.set().name().equals(name))
+                .map(x -> ((Op.AddSet) x).set()).findFirst();
+    }
+
+    static NamedObject unused() {
+        return null;
+    }
+
+    static MsgWriter unusedWriter() {
+        return null;
+    }
+}

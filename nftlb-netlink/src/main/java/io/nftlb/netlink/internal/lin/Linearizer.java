@@ -1,0 +1,513 @@
+package io.nftlb.netlink.internal.lin;
+
+import io.nftlb.core.ast.DataType;
+import io.nftlb.core.ast.Expr;
+import io.nftlb.core.ast.Family;
+import io.nftlb.core.ast.MetaKey;
+import io.nftlb.core.ast.NamedSet;
+import io.nftlb.core.ast.ObjectKind;
+import io.nftlb.core.ast.PayloadField;
+import io.nftlb.core.ast.Rule;
+import io.nftlb.core.ast.Stmt;
+import io.nftlb.netlink.internal.codec.Bytes;
+import io.nftlb.netlink.internal.codec.NftData;
+import io.nftlb.netlink.internal.expr.Bitwise;
+import io.nftlb.netlink.internal.expr.Byteorder;
+import io.nftlb.netlink.internal.expr.Cmp;
+import io.nftlb.netlink.internal.expr.Connlimit;
+import io.nftlb.netlink.internal.expr.Counter;
+import io.nftlb.netlink.internal.expr.Ct;
+import io.nftlb.netlink.internal.expr.Dynset;
+import io.nftlb.netlink.internal.expr.FlowOffload;
+import io.nftlb.netlink.internal.expr.Hash;
+import io.nftlb.netlink.internal.expr.Immediate;
+import io.nftlb.netlink.internal.expr.KExpr;
+import io.nftlb.netlink.internal.expr.Limit;
+import io.nftlb.netlink.internal.expr.Log;
+import io.nftlb.netlink.internal.expr.Lookup;
+import io.nftlb.netlink.internal.expr.Masq;
+import io.nftlb.netlink.internal.expr.Meta;
+import io.nftlb.netlink.internal.expr.Nat;
+import io.nftlb.netlink.internal.expr.Notrack;
+import io.nftlb.netlink.internal.expr.Numgen;
+import io.nftlb.netlink.internal.expr.Objref;
+import io.nftlb.netlink.internal.expr.Payload;
+import io.nftlb.netlink.internal.expr.Queue;
+import io.nftlb.netlink.internal.expr.Quota;
+import io.nftlb.netlink.internal.expr.Redir;
+import io.nftlb.netlink.internal.expr.Reject;
+import io.nftlb.netlink.internal.msg.KElem;
+import io.nftlb.netlink.internal.msg.KRule;
+import io.nftlb.netlink.internal.msg.KSet;
+import io.nftlb.netlink.internal.msg.Udata;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
+
+/**
+ * AST rule to kernel expressions, the way nft 1.0.6 does it: implied protocol dependencies,
+ * register allocation, flag matches as bitwise + cmp neq, anonymous sets created alongside.
+ * One instance per rule.
+ */
+public final class Linearizer {
+
+    /** What a rule becomes: anonymous sets to create first, then the rule. */
+    public record Result(List<AnonSets> anonSets, KRule rule) {}
+
+    private final Family family;
+    private final String table;
+    private final Function<String, NamedSet> sets;
+    private final IntSupplier setIds;
+    private final List<KExpr> out = new ArrayList<>();
+    private final List<AnonSets> anon = new ArrayList<>();
+    private final Set<String> deps = new HashSet<>();
+    private final Registers regs = new Registers();
+
+    private Linearizer(Family family, String table, Function<String, NamedSet> sets, IntSupplier setIds) {
+        this.family = family;
+        this.table = table;
+        this.sets = sets;
+        this.setIds = setIds;
+    }
+
+    /**
+     * @param sets the named sets of the table, by name (throws for unknown names)
+     * @param setIds batch-wide set id allocator (for anonymous sets)
+     */
+    public static Result linearize(Family family, String table, String chain, Rule rule,
+                                   Function<String, NamedSet> sets, IntSupplier setIds) {
+        Linearizer l = new Linearizer(family, table, sets, setIds);
+        for (Stmt s : rule.statements()) {
+            l.regs.reset();
+            l.stmt(s);
+        }
+        return new Result(List.copyOf(l.anon), new KRule(table, chain, OptionalLong.empty(), l.out,
+                rule.comment().map(KRule::commentUserdata)));
+    }
+
+    // ---- statements
+
+    private void stmt(Stmt s) {
+        switch (s) {
+            case Stmt.Match m -> match(m);
+            case Stmt.VerdictStmt v -> out.add(new Immediate(Registers.VERDICT, Sets.verdict(v.verdict())));
+            case Stmt.VerdictMap vm -> {
+                int slot = lookupKey(vm.key(), vm.map(), true);
+                out.add(lookupOf(vm.key(), vm.map(), slot, OptionalInt.of(Registers.VERDICT), 0, Optional.empty(),
+                        true));
+            }
+            case Stmt.CtSet c -> {
+                int slot = value(c.value(), Layout.part(c.key().type()));
+                out.add(Ct.set(Typeof.Keys.ct(c.key()), Registers.reg(slot)));
+            }
+            case Stmt.MetaSet m -> {
+                int slot = value(m.value(), Layout.part(m.key().type()));
+                out.add(Meta.set(Typeof.Keys.meta(m.key()), Registers.reg(slot)));
+            }
+            case Stmt.Nat n -> nat(n);
+            case Stmt.Masquerade m -> out.add(new Masq(natFlags(m.flags()), 0, 0));
+            case Stmt.Redirect r -> {
+                if (r.port().isPresent()) {
+                    int slot = value(r.port().get(), Layout.part(DataType.INET_SERVICE));
+                    out.add(new Redir(Registers.reg(slot), Registers.reg(slot), Nat.F_PROTO_SPECIFIED));
+                } else {
+                    out.add(new Redir(0, 0, 0));
+                }
+            }
+            case Stmt.Counter c -> out.add(Counter.empty());
+            case Stmt.Limit l -> out.add(new Limit(l.rate(), l.per().seconds(), (int) l.burst(),
+                    l.bytes() ? Limit.PKT_BYTES : Limit.PKTS, l.over() ? Limit.F_INV : 0));
+            case Stmt.Log l -> out.add(new Log(l.prefix(), l.group(),
+                    l.level().map(v -> OptionalInt.of(logLevel(v))).orElse(OptionalInt.empty()), 0));
+            case Stmt.Reject r -> reject(r);
+            case Stmt.SetUpdate u -> setUpdate(u);
+            case Stmt.Notrack n -> out.add(new Notrack());
+            case Stmt.Queue q -> out.add(new Queue(q.num(), Math.max(1, q.total()),
+                    (q.bypass() ? Queue.F_BYPASS : 0) | (q.fanout() ? Queue.F_CPU_FANOUT : 0)));
+            case Stmt.Connlimit c -> out.add(new Connlimit(c.count(), c.over() ? Connlimit.F_INV : 0));
+            case Stmt.Quota q -> out.add(new Quota(q.bytes(), 0, q.over() ? Quota.F_INV : 0));
+            case Stmt.ObjRef o -> out.add(new Objref(objType(o.kind()), o.name()));
+            case Stmt.FlowOffload f -> out.add(new FlowOffload(f.flowtable()));
+            case Stmt.PayloadSet p -> throw new UnsupportedOperationException("payload set is not linearized yet");
+            case Stmt.Fwd f -> throw new UnsupportedOperationException("fwd is not linearized yet");
+            case Stmt.Dup d -> throw new UnsupportedOperationException("dup is not linearized yet");
+        }
+    }
+
+    static int objType(ObjectKind k) {
+        return switch (k) {
+            case COUNTER -> 1;
+            case QUOTA -> 2;
+            case CT_HELPER -> 3;
+            case LIMIT -> 4;
+            case CONNLIMIT -> 5;
+        };
+    }
+
+    static final List<String> LOG_LEVELS = List.of("emerg", "alert", "crit", "err", "warn", "notice", "info",
+            "debug", "audit");
+
+    private static int logLevel(String s) {
+        int i = LOG_LEVELS.indexOf(s);
+        if (i < 0) {
+            throw new IllegalArgumentException("unknown log level " + s);
+        }
+        return i;
+    }
+
+    private void reject(Stmt.Reject r) {
+        if (r.tcpReset()) {
+            dependency("l4", 6, MetaKey.L4PROTO);
+            out.add(new Reject(Reject.TCP_RST, 0));
+        } else {
+            out.add(switch (family) {
+                case IP -> new Reject(Reject.ICMP_UNREACH, 3);
+                case IP6 -> new Reject(Reject.ICMP_UNREACH, 4);
+                default -> new Reject(Reject.ICMPX_UNREACH, 1);
+            });
+        }
+    }
+
+    private static int natFlags(Set<Stmt.NatFlag> flags) {
+        int f = 0;
+        for (Stmt.NatFlag x : flags) {
+            f |= switch (x) {
+                case RANDOM -> Nat.F_PROTO_RANDOM;
+                case FULLY_RANDOM -> Nat.F_PROTO_RANDOM_FULLY;
+                case PERSISTENT -> Nat.F_PERSISTENT;
+            };
+        }
+        return f;
+    }
+
+    private void nat(Stmt.Nat n) {
+        int type = n.kind() == Stmt.NatKind.DNAT ? Nat.DNAT : Nat.SNAT;
+        int fam = n.family().nfproto();
+        int flags = natFlags(n.flags());
+        DataType addrType = n.family() == Family.IP ? DataType.IPV4_ADDR : DataType.IPV6_ADDR;
+        int addrMin = 0;
+        int addrMax = 0;
+        int protoMin = 0;
+        int protoMax = 0;
+        if (n.address().isPresent()) {
+            Expr a = n.address().get();
+            if (a instanceof Expr.MapLookup m) {
+                int slot = load(m);
+                addrMin = Registers.reg(slot);
+                if (m.map() instanceof Expr.SetRef ref) {
+                    NamedSet s = sets.apply(ref.name());
+                    Optional<Layout> d = Sets.dataLayout(s);
+                    if (d.isPresent() && d.get().isConcat()) {
+                        protoMin = Registers.reg(slot + d.get().parts().get(0).padded() / 4);
+                    }
+                }
+            } else if (a instanceof Expr.Range r) {
+                int lo = value(r.low(), Layout.part(addrType));
+                int hi = value(r.high(), Layout.part(addrType));
+                addrMin = Registers.reg(lo);
+                addrMax = Registers.reg(hi);
+                flags |= Nat.F_MAP_IPS;
+            } else {
+                int slot = value(a, Layout.part(addrType));
+                addrMin = addrMax = Registers.reg(slot);
+                flags |= Nat.F_MAP_IPS;
+            }
+        }
+        if (n.port().isPresent()) {
+            Expr p = n.port().get();
+            if (p instanceof Expr.Range r) {
+                protoMin = Registers.reg(value(r.low(), Layout.part(DataType.INET_SERVICE)));
+                protoMax = Registers.reg(value(r.high(), Layout.part(DataType.INET_SERVICE)));
+            } else {
+                protoMin = protoMax = Registers.reg(value(p, Layout.part(DataType.INET_SERVICE)));
+            }
+            flags |= Nat.F_PROTO_SPECIFIED;
+        }
+        out.add(new Nat(type, fam, addrMin, addrMax, protoMin, protoMax, flags));
+    }
+
+    private void setUpdate(Stmt.SetUpdate u) {
+        NamedSet s = sets.apply(u.set());
+        int keySlot = load(u.key());
+        OptionalInt dataReg = OptionalInt.empty();
+        if (u.data().isPresent()) {
+            dataReg = OptionalInt.of(Registers.reg(load(u.data().get())));
+        }
+        int op = switch (u.op()) {
+            case ADD -> Dynset.OP_ADD;
+            case UPDATE -> Dynset.OP_UPDATE;
+            case DELETE -> Dynset.OP_DELETE;
+        };
+        out.add(new Dynset(s.name(), OptionalInt.empty(), op, Registers.reg(keySlot), dataReg,
+                u.timeout().map(t -> OptionalLong.of(t.toMillis())).orElse(OptionalLong.empty()), 0));
+    }
+
+    // ---- matches
+
+    private void match(Stmt.Match m) {
+        Expr left = m.left();
+        Expr right = m.right();
+        if (right instanceof Expr.AnonSet || right instanceof Expr.SetRef) {
+            int slot = lookupKey(left, right, false);
+            out.add(lookupOf(left, right, slot, OptionalInt.empty(), m.op() == Stmt.Op.NE ? Lookup.F_INV : 0,
+                    Optional.empty(), false));
+            return;
+        }
+        if (right instanceof Expr.Prefix p && left instanceof Expr.Payload pl && p.length() % 8 == 0) {
+            dependencies(pl.field());
+            int slot = regs.alloc(p.length() / 8);
+            out.add(Payload.load(base(pl.field()), pl.field().offset(), p.length() / 8, Registers.reg(slot)));
+            out.add(new Cmp(Registers.reg(slot), cmpOp(m.op()), Values.prefixBounds(p)[0].slice(0, p.length() / 8)));
+            return;
+        }
+        int slot = load(left);
+        int reg = Registers.reg(slot);
+        Layout.Part part = Layout.of(left).parts().get(0);
+        switch (right) {
+            case Expr.Prefix p -> {
+                Bytes[] b = Values.prefixBounds(p);
+                Bytes mask = Values.prefixBounds(new Expr.Prefix(zero(p.address()), p.length()))[1];
+                Bytes notMask = invert(mask);
+                out.add(new Bitwise(reg, reg, b[0].length(), notMask, Bytes.of(new byte[b[0].length()])));
+                out.add(new Cmp(reg, cmpOp(m.op()), b[0]));
+            }
+            case Expr.Range r when m.op() == Stmt.Op.EQ -> {
+                out.add(new Cmp(reg, Cmp.GTE, Values.encode(r.low(), part)));
+                out.add(new Cmp(reg, Cmp.LTE, Values.encode(r.high(), part)));
+            }
+            case Expr.Range r -> out.add(new io.nftlb.netlink.internal.expr.Range(reg, Cmp.NEQ,
+                    Values.encode(r.low(), part), Values.encode(r.high(), part)));
+            default -> {
+                Bytes v = Values.encode(right, part);
+                if (isFlagType(left.type()) && m.op() == Stmt.Op.EQ) {
+                    out.add(new Bitwise(reg, reg, v.length(), v, Bytes.of(new byte[v.length()])));
+                    out.add(new Cmp(reg, Cmp.NEQ, Bytes.of(new byte[v.length()])));
+                } else {
+                    out.add(new Cmp(reg, cmpOp(m.op()), v));
+                }
+                if (m.op() == Stmt.Op.EQ && left instanceof Expr.Meta meta && right instanceof Expr.Int i) {
+                    if (meta.key() == MetaKey.L4PROTO) {
+                        deps.add("l4=" + i.value());
+                    } else if (meta.key() == MetaKey.NFPROTO) {
+                        deps.add("nf=" + i.value());
+                    }
+                }
+            }
+        }
+    }
+
+    private static Expr.Addr zero(Expr.Addr a) {
+        try {
+            return new Expr.Addr(java.net.InetAddress.getByAddress(new byte[a.address().getAddress().length]));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Bytes invert(Bytes b) {
+        byte[] a = b.toArray();
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (byte) ~a[i];
+        }
+        return Bytes.of(a);
+    }
+
+    static boolean isFlagType(DataType t) {
+        return t == DataType.CT_STATE || t == DataType.CT_STATUS || t == DataType.TCP_FLAG;
+    }
+
+    private static int cmpOp(Stmt.Op op) {
+        return switch (op) {
+            case EQ -> Cmp.EQ;
+            case NE -> Cmp.NEQ;
+            case LT -> Cmp.LT;
+            case GT -> Cmp.GT;
+            case LE -> Cmp.LTE;
+            case GE -> Cmp.GTE;
+        };
+    }
+
+    // ---- lookups
+
+    /** Loads the key of a lookup, converting host-order keys to network order for interval sets. */
+    private int lookupKey(Expr key, Expr set, boolean verdict) {
+        int slot = load(key);
+        hton(key, set, slot);
+        return slot;
+    }
+
+    private void hton(Expr key, Expr set, int slot) {
+        if (set instanceof Expr.SetRef ref) {
+            NamedSet s = sets.apply(ref.name());
+            Layout l = Layout.of(key);
+            if (s.flags().contains(NamedSet.SetFlag.INTERVAL) && !l.isConcat() && l.hasHostOrder()) {
+                int reg = Registers.reg(slot);
+                out.add(new Byteorder(reg, reg, Byteorder.HTON, l.length(), l.length()));
+            }
+        }
+    }
+
+    private Lookup lookupOf(Expr key, Expr set, int slot, OptionalInt dreg, int flags, Optional<DataType> valueType,
+                            boolean verdict) {
+        if (set instanceof Expr.SetRef ref) {
+            NamedSet s = sets.apply(ref.name());
+            return new Lookup(s.name(), OptionalInt.empty(), Registers.reg(slot), dreg, flags);
+        }
+        Expr.AnonSet a = (Expr.AnonSet) set;
+        int id = setIds.getAsInt();
+        Layout keyLayout = Layout.of(key);
+        boolean map = a.isMap();
+        boolean interval = a.elements().stream().anyMatch(e -> e.key() instanceof Expr.Range
+                || e.key() instanceof Expr.Prefix);
+        String name = map ? "__map%d" : "__set%d";
+        int setFlags = KSet.F_ANONYMOUS | KSet.F_CONSTANT | (map ? KSet.F_MAP : 0) | (interval ? KSet.F_INTERVAL : 0);
+        int dataType = 0;
+        int dataLen = 0;
+        Udata.Builder ud = Udata.builder().u32(Sets.UD_KEYBYTEORDER, keyLayout.parts().get(0).bigEndian()
+                && !keyLayout.isConcat() ? 2 : keyLayout.isConcat() ? 0 : 1);
+        Optional<Expr> dataTypeof = Optional.empty();
+        if (map) {
+            if (verdict) {
+                dataType = KSet.DATA_VERDICT;
+                ud.u32(Sets.UD_DATABYTEORDER, 0);
+            } else {
+                DataType vt = valueType.orElseThrow();
+                dataType = vt.id();
+                dataLen = vt.length();
+                ud.u32(Sets.UD_DATABYTEORDER, vt.byteOrder() == DataType.ByteOrder.BIG_ENDIAN ? 2 : 1);
+            }
+            ud.u32(Sets.UD_DATA_INTERVAL, 0);
+        } else {
+            ud.nest(Sets.UD_KEY_TYPEOF, Typeof.encode(key));
+        }
+        KSet ks = new KSet(table, name, setFlags, keyLayout.typeId(), keyLayout.length(), dataType, dataLen,
+                OptionalInt.of(id), OptionalLong.of(a.elements().size()), List.of(), OptionalLong.empty(),
+                OptionalInt.empty(), Optional.of(ud.build()));
+        NamedSet shape = new NamedSet(name, key, map && !verdict
+                ? Optional.of(new Expr.Int(0, valueType.orElseThrow())) : Optional.empty(), map && verdict,
+                interval ? Set.of(NamedSet.SetFlag.INTERVAL) : Set.of(), Optional.empty(), OptionalInt.empty(),
+                Optional.empty(), List.of());
+        List<KElem> elems = Sets.elements(shape, a.elements(), false);
+        anon.add(new AnonSets(ks, elems));
+        return new Lookup(name, OptionalInt.of(id), Registers.reg(slot), dreg, flags);
+    }
+
+    // ---- loading values into registers
+
+    /** Puts a value (a constant or an expression) into a fresh register; returns its slot. */
+    private int value(Expr e, Layout.Part part) {
+        if (e instanceof Expr.Const c) {
+            Bytes v = Values.encode(c, part);
+            int slot = regs.alloc(v.length());
+            out.add(new Immediate(Registers.reg(slot), new NftData.Value(v)));
+            return slot;
+        }
+        return load(e);
+    }
+
+    /** Loads an expression into fresh registers; returns the first slot. */
+    private int load(Expr e) {
+        int len = Layout.of(e).length();
+        if (e instanceof Expr.MapLookup m) {
+            len = Math.max(len, Layout.of(m.key()).length());
+            if (m.map() instanceof Expr.SetRef ref) {
+                len = Math.max(len, Sets.dataLayout(sets.apply(ref.name())).map(Layout::length).orElse(0));
+            }
+        }
+        int slot = regs.alloc(len);
+        loadAt(e, slot);
+        return slot;
+    }
+
+    private void loadAt(Expr e, int slot) {
+        int reg = Registers.reg(slot);
+        switch (e) {
+            case Expr.Payload p -> {
+                dependencies(p.field());
+                out.add(Payload.load(base(p.field()), p.field().offset(), p.field().length(), reg));
+            }
+            case Expr.Meta m -> out.add(Meta.load(Typeof.Keys.meta(m.key()), reg));
+            case Expr.Ct c -> out.add(Ct.load(Typeof.Keys.ct(c.key()), reg));
+            case Expr.Numgen n -> out.add(new Numgen(reg, n.modulus(),
+                    n.mode() == Expr.NumgenType.INC ? Numgen.INCREMENTAL : Numgen.RANDOM, n.offset()));
+            case Expr.Jhash j -> {
+                loadAt(j.input(), slot);
+                out.add(new Hash(Hash.JENKINS, reg, reg, Layout.of(j.input()).length(), j.modulus(),
+                        j.seed() != 0 ? java.util.OptionalLong.of(j.seed()) : java.util.OptionalLong.empty(),
+                        j.offset()));
+            }
+            case Expr.Symhash s -> out.add(new Hash(Hash.SYM, 0, reg, 0, s.modulus(), OptionalLong.empty(),
+                    s.offset()));
+            case Expr.Concat c -> {
+                // dependencies of all parts first, as nft does
+                for (Expr p : c.parts()) {
+                    if (p instanceof Expr.Payload pl) {
+                        dependencies(pl.field());
+                    }
+                }
+                int s = slot;
+                for (Expr p : c.parts()) {
+                    loadAt(p, s);
+                    s += Layout.of(p).length() + 3 >> 2;
+                }
+            }
+            case Expr.MapLookup m -> {
+                loadAt(m.key(), slot);
+                hton(m.key(), m.map(), slot);
+                out.add(lookupOf(m.key(), m.map(), slot, OptionalInt.of(reg), 0, Optional.of(m.valueType()), false));
+            }
+            case Expr.Const c -> out.add(new Immediate(reg, new NftData.Value(Values.encode(c, Layout.of(c)))));
+            default -> throw new UnsupportedOperationException("cannot load " + e);
+        }
+    }
+
+    private static int base(PayloadField f) {
+        return switch (f.header()) {
+            case LINK -> Payload.BASE_LL;
+            case NETWORK -> Payload.BASE_NETWORK;
+            case TRANSPORT -> Payload.BASE_TRANSPORT;
+        };
+    }
+
+    /** The implied matches nft puts before a header field: {@code meta nfproto}, {@code meta l4proto}. */
+    private void dependencies(PayloadField f) {
+        String proto = f.protocol();
+        if (family == Family.INET && f.header() == PayloadField.Header.NETWORK) {
+            dependency("nf", proto.equals("ip") ? 2 : 10, MetaKey.NFPROTO);
+        }
+        if (f.header() == PayloadField.Header.TRANSPORT) {
+            if (family == Family.INET) {
+                // nothing implied for the network layer of th/tcp/udp
+            }
+            int l4 = switch (proto) {
+                case "tcp" -> 6;
+                case "udp" -> 17;
+                case "sctp" -> 132;
+                case "icmp" -> 1;
+                default -> -1;
+            };
+            if (l4 >= 0) {
+                dependency("l4", l4, MetaKey.L4PROTO);
+            }
+        }
+    }
+
+    private void dependency(String kind, int value, MetaKey key) {
+        if (!deps.add(kind + "=" + value)) {
+            return;
+        }
+        int mark = regs.mark();
+        int slot = regs.alloc(4);
+        int reg = Registers.reg(slot);
+        out.add(Meta.load(Typeof.Keys.meta(key), reg));
+        out.add(new Cmp(reg, Cmp.EQ, Bytes.of((byte) value)));
+        regs.release(mark); // the dependency's register is free again
+    }
+
+}
