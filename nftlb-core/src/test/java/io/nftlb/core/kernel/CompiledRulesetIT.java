@@ -3,17 +3,12 @@ package io.nftlb.core.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.nftlb.core.Backend;
-import io.nftlb.core.BackendState;
 import io.nftlb.core.Farm;
-import io.nftlb.core.Persistence;
-import io.nftlb.core.Protocol;
-import io.nftlb.core.Scheduler;
 import io.nftlb.core.compile.RulesetCompiler;
 import io.nftlb.core.render.NftText;
+import io.nftlb.core.usecases.UseCases;
 import io.nftlb.testkit.NetworkNamespace;
 import io.nftlb.testkit.RequiresNetns;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,38 +16,12 @@ import org.junit.jupiter.api.Test;
 @RequiresNetns
 class CompiledRulesetIT {
 
-    static List<Farm> everyUseCase() {
-        return List.of(
-                Farm.dnat("10.0.0.40").port(80).named("rr")
-                        .roundRobin(Backend.of("b1", "10.1.0.10"), Backend.of("b2", "10.1.0.11")),
-                Farm.snat("10.0.0.41").port(80).named("wrr").weighted(
-                        Backend.of("b1", "10.1.0.10").weight(100), Backend.of("b2", "10.1.0.11").weight(50),
-                        Backend.of("b3", "10.1.0.12").state(BackendState.DOWN),
-                        Backend.of("spare", "10.1.0.13").priority(2)),
-                Farm.dnat("10.0.0.42").ports(80, 443).portRange(8000, 8099).named("multiport")
-                        .scheduler(Scheduler.hash(Scheduler.HashField.SOURCE_ADDRESS, Scheduler.HashField.SOURCE_PORT))
-                        .backends(Backend.of("b1", "10.1.0.10"), Backend.of("b2", "10.1.0.11").port(8443))
-                        .persistent(Duration.ofSeconds(300)).staticSession("10.0.0.7", "b2"),
-                Farm.snat("10.0.0.43").protocol(Protocol.ALL).allPorts().named("all").sourceAddress("10.1.0.1")
-                        .scheduler(Scheduler.symmetricHash()).backends(Backend.at("10.1.0.10").packetMark(0x20)),
-                Farm.snat("10.0.0.44").port(5060).udp().named("sip")
-                        .weighted(Backend.at("10.1.0.10"), Backend.at("10.1.0.11"))
-                        .persistence(new Persistence(Persistence.Key.SOURCE_ADDRESS_PORT, Duration.ofSeconds(30))),
-                Farm.dnat("10.0.0.45", "fd00::45").port(80).named("dual")
-                        .roundRobin(Backend.at("10.1.0.10"), Backend.at("fd00:1::a"), Backend.at("fd00:1::b")),
-                Farm.dnat("10.0.0.46").port(80).named("empty"),
-                Farm.local("10.0.0.47").port(80).named("local").roundRobin(
-                        Backend.of("l1", "127.0.0.1").port(8080), Backend.of("l2", "127.0.0.1")),
-                Farm.local("10.0.0.47", "fd00::47").port(81).named("local-dual").weighted(
-                        Backend.of("l1", "127.0.0.1"), Backend.of("l2", "::1").port(8081)));
-    }
-
     @Test
     void everyUseCaseLoadsWithNft(NetworkNamespace ns) {
-        String text = NftText.render(RulesetCompiler.compile(everyUseCase()).ruleset());
+        String text = NftText.render(RulesetCompiler.compile(UseCases.all()).ruleset());
         ns.nft(text);
         String listed = ns.listRuleset();
-        for (Farm f : everyUseCase()) {
+        for (Farm f : UseCases.all()) {
             assertTrue(listed.contains("chain farm-" + f.name() + " {"), "chain of farm " + f.name() + " in\n" + listed);
         }
     }
@@ -60,7 +29,7 @@ class CompiledRulesetIT {
     /** What nft lists for our text loads again and lists the same: our text is nft's own language. */
     @Test
     void theListingOfOurRulesetIsAFixedPoint(NetworkNamespace first, NetworkNamespace second) {
-        first.nft(NftText.render(RulesetCompiler.compile(everyUseCase()).ruleset()));
+        first.nft(NftText.render(RulesetCompiler.compile(UseCases.all()).ruleset()));
         String listed = first.listRuleset();
         second.nft(listed);
         assertEquals(listed, second.listRuleset());

@@ -439,7 +439,7 @@ public final class Linearizer {
             case Expr.Jhash j -> {
                 loadAt(j.input(), slot);
                 out.add(new Hash(Hash.JENKINS, reg, reg, Layout.of(j.input()).length(), j.modulus(),
-                        j.seed() != 0 ? java.util.OptionalLong.of(j.seed()) : java.util.OptionalLong.empty(),
+                        java.util.OptionalLong.of(j.seed()), // the AST always names its seed, as the rendered text does
                         j.offset()));
             }
             case Expr.Symhash s -> out.add(new Hash(Hash.SYM, 0, reg, 0, s.modulus(), OptionalLong.empty(),

@@ -56,7 +56,7 @@ final class Typeof {
             case Expr.Numgen n -> b.u32(TYPEOF_EXPR, EXPR_NUMGEN).nest(TYPEOF_DATA, Udata.builder()
                     .u32(0, n.mode() == Expr.NumgenType.INC ? 0 : 1).u32(1, n.modulus()).u32(2, n.offset()).build());
             case Expr.Jhash j -> b.u32(TYPEOF_EXPR, EXPR_HASH).nest(TYPEOF_DATA, Udata.builder().u32(0, 0)
-                    .u32(1, j.offset()).u32(2, j.modulus()).u32(3, j.seed()).u32(4, j.seed() != 0 ? 1 : 0).build());
+                    .u32(1, j.offset()).u32(2, j.modulus()).u32(3, j.seed()).u32(4, 1).build());
             case Expr.Symhash s -> b.u32(TYPEOF_EXPR, EXPR_HASH).nest(TYPEOF_DATA, Udata.builder().u32(0, 1)
                     .u32(1, s.offset()).u32(2, s.modulus()).u32(3, 0).u32(4, 0).build());
             case Expr.Concat c -> {

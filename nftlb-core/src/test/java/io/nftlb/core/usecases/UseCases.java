@@ -1,0 +1,43 @@
+package io.nftlb.core.usecases;
+
+import io.nftlb.core.Backend;
+import io.nftlb.core.BackendState;
+import io.nftlb.core.Farm;
+import io.nftlb.core.Persistence;
+import io.nftlb.core.Protocol;
+import io.nftlb.core.Scheduler;
+import java.time.Duration;
+import java.util.List;
+
+/** One farm per seed use case and feature, for kernel tests in every module. */
+public final class UseCases {
+
+    private UseCases() {}
+
+    /** Every use case the compiler supports, as one list of farms that can load together. */
+    public static List<Farm> all() {
+        return List.of(
+                Farm.dnat("10.0.0.40").port(80).named("rr")
+                        .roundRobin(Backend.of("b1", "10.1.0.10"), Backend.of("b2", "10.1.0.11")),
+                Farm.snat("10.0.0.41").port(80).named("wrr").weighted(
+                        Backend.of("b1", "10.1.0.10").weight(100), Backend.of("b2", "10.1.0.11").weight(50),
+                        Backend.of("b3", "10.1.0.12").state(BackendState.DOWN),
+                        Backend.of("spare", "10.1.0.13").priority(2)),
+                Farm.dnat("10.0.0.42").ports(80, 443).portRange(8000, 8099).named("multiport")
+                        .scheduler(Scheduler.hash(Scheduler.HashField.SOURCE_ADDRESS, Scheduler.HashField.SOURCE_PORT))
+                        .backends(Backend.of("b1", "10.1.0.10"), Backend.of("b2", "10.1.0.11").port(8443))
+                        .persistent(Duration.ofSeconds(300)).staticSession("10.0.0.7", "b2"),
+                Farm.snat("10.0.0.43").protocol(Protocol.ALL).allPorts().named("all").sourceAddress("10.1.0.1")
+                        .scheduler(Scheduler.symmetricHash()).backends(Backend.at("10.1.0.10").packetMark(0x20)),
+                Farm.snat("10.0.0.44").port(5060).udp().named("sip")
+                        .weighted(Backend.at("10.1.0.10"), Backend.at("10.1.0.11"))
+                        .persistence(new Persistence(Persistence.Key.SOURCE_ADDRESS_PORT, Duration.ofSeconds(30))),
+                Farm.dnat("10.0.0.45", "fd00::45").port(80).named("dual")
+                        .roundRobin(Backend.at("10.1.0.10"), Backend.at("fd00:1::a"), Backend.at("fd00:1::b")),
+                Farm.dnat("10.0.0.46").port(80).named("empty"),
+                Farm.local("10.0.0.47").port(80).named("local").roundRobin(
+                        Backend.of("l1", "127.0.0.1").port(8080), Backend.of("l2", "127.0.0.1")),
+                Farm.local("10.0.0.47", "fd00::47").port(81).named("local-dual").weighted(
+                        Backend.of("l1", "127.0.0.1"), Backend.of("l2", "::1").port(8081)));
+    }
+}

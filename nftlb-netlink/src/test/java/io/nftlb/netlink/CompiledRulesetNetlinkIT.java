@@ -1,0 +1,36 @@
+package io.nftlb.netlink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.nftlb.core.Farm;
+import io.nftlb.core.compile.RulesetCompiler;
+import io.nftlb.core.render.NftText;
+import io.nftlb.core.usecases.UseCases;
+import io.nftlb.testkit.NetworkNamespace;
+import io.nftlb.testkit.RequiresNetns;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The kernel is the oracle: each compiled use case installed through netlink lists exactly as
+ * the rendered text loaded with {@code nft -f}.
+ */
+@RequiresNetns
+class CompiledRulesetNetlinkIT {
+
+    static List<Farm> useCases() {
+        return UseCases.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("useCases")
+    void netlinkInstallsWhatNftInstalls(Farm farm, NetworkNamespace viaNft, NetworkNamespace viaNetlink) {
+        RulesetCompiler.Compiled compiled = RulesetCompiler.compile(List.of(farm));
+        viaNft.nft(NftText.render(compiled.ruleset()));
+        try (NetlinkTransport nl = NetlinkTransport.openInNamespace(viaNetlink.name())) {
+            nl.commit(LbRuleset.create(compiled.ruleset().tables().get(0)));
+        }
+        assertEquals(viaNft.listRuleset(), viaNetlink.listRuleset());
+    }
+}
