@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *     topology.balancer().namespace().nft("""
  *         table ip lb {
  *           chain pre { type nat hook prerouting priority dstnat;
- *             ip daddr 10.0.0.40 tcp dport 80 dnat to numgen inc mod 2 map { 0 : 10.1.0.10, 1 : 10.1.0.11 } }
+ *             ip daddr 10.0.0.40 tcp dport 80 dnat to numgen inc mod 2 map { 0 : 10.1.0.10, 1 : 10.1.0.11 }
+ *           }
  *         }
  *         """);
  *     Tally tally = topology.client().connectTcp("10.0.0.40", 80, 10);

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.nftlb.testkit.internal.NamespaceRegistry;
 import io.nftlb.testkit.internal.NamespaceSwitch;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -194,6 +196,25 @@ class TopologyIT {
             assertEquals(Map.of(FailureReason.REFUSED, 1),
                     topology.client().connectTcp("10.1.0.10", 81, 1).failuresByReason());
         }
+    }
+
+    @Test
+    void sysctlsChangeInsideTheTopologyOnlyNeverOnTheHost() throws Exception {
+        Path forwarding = Path.of("/proc/sys/net/ipv4/ip_forward");
+        Path forwarding6 = Path.of("/proc/sys/net/ipv6/conf/all/forwarding");
+        // This (root-namespace) thread reads the host's values.
+        String hostBefore = Files.readString(forwarding) + Files.readString(forwarding6);
+
+        try (Topology topology = Topology.builder().backends(1).start()) {
+            NetworkNamespace balancer = topology.balancer().namespace();
+            assertEquals("1", balancer.execOrThrow("cat", forwarding.toString()).stdout().strip());
+            assertEquals("1", balancer.execOrThrow("cat", forwarding6.toString()).stdout().strip());
+            assertEquals("0", balancer.execOrThrow("cat", "/proc/sys/net/ipv4/conf/all/rp_filter").stdout().strip());
+            assertEquals("0", topology.backend(0).namespace()
+                    .execOrThrow("cat", "/proc/sys/net/ipv6/conf/default/accept_dad").stdout().strip());
+        }
+
+        assertEquals(hostBefore, Files.readString(forwarding) + Files.readString(forwarding6));
     }
 
     @Test
