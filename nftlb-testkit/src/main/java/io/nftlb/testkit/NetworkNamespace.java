@@ -43,6 +43,22 @@ public final class NetworkNamespace implements AutoCloseable {
     }
 
     /**
+     * For test engines that do not run JUnit Jupiter extensions (jqwik properties, plain
+     * mains): applies the same rule as {@link RequiresNetns} before making namespaces. Returns
+     * when namespaces can be made; otherwise aborts the test with the reason (reported as
+     * skipped), or, with {@code CI=true}, throws {@link IllegalStateException} with it.
+     */
+    public static void requireAvailable() {
+        io.nftlb.testkit.internal.NetnsCapability.Decision decision =
+                io.nftlb.testkit.internal.NetnsCapability.current();
+        switch (decision.verdict()) {
+            case RUN -> { }
+            case SKIP -> org.junit.jupiter.api.Assumptions.abort(decision.reason());
+            case FAIL -> throw new IllegalStateException(decision.reason());
+        }
+    }
+
+    /**
      * Creates a fresh network namespace, with only a loopback interface (down) and an
      * empty ruleset.
      *
