@@ -65,7 +65,18 @@ public final class RulesetCompiler {
     private RulesetCompiler() {}
 
     /** The result: the ruleset, the ids used, and each farm's part (for the planner). */
-    public record Compiled(Ruleset ruleset, Allocation allocation, Map<String, FarmPart> parts) {}
+    public record Compiled(Ruleset ruleset, Allocation allocation, Map<String, FarmPart> parts,
+                           Map<String, Farm> farms) {
+
+        /** For people: what the data path does for this farm (chain, maps, marks, shares). */
+        public String explain(String farm) {
+            Farm f = farms.get(farm);
+            if (f == null) {
+                throw new IllegalArgumentException("no farm \"" + farm + "\" in this ruleset");
+            }
+            return Explain.farm(f, allocation.ids(farm), parts.get(farm));
+        }
+    }
 
     /** Compiles with fresh ids (deterministic: farms and backends numbered in order). */
     public static Compiled compile(List<Farm> farms) {
@@ -80,7 +91,9 @@ public final class RulesetCompiler {
         for (Farm f : farms) {
             parts.put(f.name(), FarmCompiler.compile(f, allocation.ids(f.name())));
         }
-        return new Compiled(new Ruleset(List.of(table(farms, parts))), allocation, parts);
+        Map<String, Farm> byName = new LinkedHashMap<>();
+        farms.forEach(f -> byName.put(f.name(), f));
+        return new Compiled(new Ruleset(List.of(table(farms, parts))), allocation, parts, byName);
     }
 
     /** Two farms must neither share a name nor claim the same protocol, address and port. */

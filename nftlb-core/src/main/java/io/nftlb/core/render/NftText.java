@@ -52,6 +52,11 @@ public final class NftText {
         return out.toString();
     }
 
+    /** One rule as nft prints it inside a chain. */
+    public static String render(io.nftlb.core.ast.Rule rule) {
+        return StmtText.rule(rule);
+    }
+
     /** An address as nft prints it (IPv6 in its compressed form). */
     public static String address(java.net.InetAddress a) {
         return ExprText.expr(new io.nftlb.core.ast.Expr.Addr(a));

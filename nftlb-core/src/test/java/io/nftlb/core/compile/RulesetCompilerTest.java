@@ -91,6 +91,12 @@ class RulesetCompilerTest {
     }
 
     @Test
+    void explainTellsWhatTheDataPathDoes() throws IOException {
+        String actual = RulesetCompiler.compile(List.of(roundRobin(), weighted())).explain("wrr");
+        assertEquals(golden("explain-wrr.txt", actual), actual);
+    }
+
+    @Test
     void renderingIsDeterministic() {
         assertEquals(render(roundRobin(), weighted(), multiportPersistent()),
                 render(roundRobin(), weighted(), multiportPersistent()));

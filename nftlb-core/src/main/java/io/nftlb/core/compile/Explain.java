@@ -1,0 +1,105 @@
+package io.nftlb.core.compile;
+
+import io.nftlb.core.Backend;
+import io.nftlb.core.Farm;
+import io.nftlb.core.Forwarding;
+import io.nftlb.core.PortRange;
+import io.nftlb.core.Scheduler;
+import io.nftlb.core.ast.Element;
+import io.nftlb.core.ast.Expr;
+import io.nftlb.core.ast.Rule;
+import io.nftlb.core.render.NftText;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** Tells a person what the data path does for one farm: which chain, maps and elements, and why. */
+final class Explain {
+
+    private Explain() {}
+
+    static String farm(Farm farm, Ids ids, FarmPart part) {
+        StringBuilder b = new StringBuilder();
+        String ports = farm.ports().isEmpty() ? "every port"
+                : "port" + (farm.ports().size() > 1 || !farm.ports().get(0).single() ? "s " : " ")
+                + farm.ports().stream().map(PortRange::toString).collect(Collectors.joining(", "));
+        String vips = farm.addresses().stream().map(NftText::address).collect(Collectors.joining(", "));
+        b.append("farm \"").append(farm.name()).append("\": ").append(farm.protocol().name().toLowerCase())
+                .append(" to ").append(vips).append(", ").append(ports).append('\n');
+        b.append("  forwarding: ").append(forwarding(farm.forwarding())).append('\n');
+        b.append("  new connections: chain prerouting looks up l4proto . daddr . dport in ")
+                .append(String.join(", ", dispatchMaps(part))).append(" and goes to chain ")
+                .append(part.chain().name()).append('\n');
+        b.append("  scheduling: ").append(scheduler(farm.scheduler())).append(", slots ")
+                .append((long) ids.farmId() * RulesetCompiler.SLOTS_PER_FARM).append("..")
+                .append((long) (ids.farmId() + 1) * RulesetCompiler.SLOTS_PER_FARM - 1)
+                .append(" of map sched (IPv4 first half, IPv6 second)").append('\n');
+        farm.persistence().ifPresent(p -> b.append("  persistence: by ").append(p.key().name().toLowerCase()
+                .replace('_', ' ')).append(", remembered ").append(p.ttl()).append(" after the last new connection")
+                .append('\n'));
+        if (!farm.staticSessions().isEmpty()) {
+            b.append("  static sessions: ").append(farm.staticSessions().entrySet().stream()
+                    .map(e -> NftText.address(e.getKey()) + " -> " + e.getValue())
+                    .collect(Collectors.joining(", "))).append('\n');
+        }
+        b.append("  chain ").append(part.chain().name()).append(":\n");
+        for (Rule r : part.chain().rules()) {
+            b.append("    ").append(NftText.render(r)).append('\n');
+        }
+        b.append("  backends (conntrack mark, share of new connections):\n");
+        Map<Long, Long> slots = slotsByMark(part.elements(Layout.SCHED));
+        long total = slots.values().stream().mapToLong(Long::longValue).sum();
+        for (Backend be : farm.backends()) {
+            long mark = ids.mark(be.name());
+            long mine = slots.getOrDefault(mark, 0L);
+            b.append(String.format("    %-12s %-24s mark 0x%08x  weight %-5d priority %-3d %-5s %s%n", be.name(),
+                    NftText.address(be.address()) + be.port().stream().mapToObj(p -> ":" + p).findFirst().orElse(""),
+                    mark, be.weight(), be.priority(), be.state().name().toLowerCase(),
+                    mine == 0 ? "no new connections" : String.format("%.1f%%", 100.0 * mine / total)));
+        }
+        return b.toString();
+    }
+
+    private static List<String> dispatchMaps(FarmPart part) {
+        return List.of(Layout.FARMS4, Layout.FARMS4_RANGES, Layout.FARMS6, Layout.FARMS6_RANGES).stream()
+                .filter(m -> !part.elements(m).isEmpty()).map(m -> "@" + m).toList();
+    }
+
+    /** How many slots of the farm's slice each mark holds (ranges count their width). */
+    private static Map<Long, Long> slotsByMark(List<Element> sched) {
+        Map<Long, Long> slots = new TreeMap<>();
+        for (Element e : sched) {
+            long width = e.key() instanceof Expr.Range r
+                    ? ((Expr.Int) r.high()).value() - ((Expr.Int) r.low()).value() + 1 : 1;
+            long mark = ((Expr.Int) e.data().orElseThrow()).value();
+            slots.merge(mark, width, Long::sum);
+        }
+        return slots;
+    }
+
+    private static String forwarding(Forwarding f) {
+        return switch (f) {
+            case Forwarding.Dnat d -> "dnat: backends see the client's address and must route replies through"
+                    + " this balancer";
+            case Forwarding.Snat s -> s.sourceAddress().map(InetAddress -> "snat to " + NftText.address(InetAddress)
+                    + ": backends see that address").orElse("snat by masquerade: backends see the balancer's"
+                    + " address on their network");
+            case Forwarding.Local l -> "local: redirected to ports of this host";
+            case Forwarding.Dsr d -> "dsr";
+            case Forwarding.StatelessDnat s -> "stateless dnat";
+        };
+    }
+
+    private static String scheduler(Scheduler s) {
+        return switch (s) {
+            case Scheduler.RoundRobin r -> "round robin (numgen inc) over the serving backends of the best tier";
+            case Scheduler.Weighted w -> "weighted random (numgen random mod " + RulesetCompiler.SLOTS
+                    + ") over weight intervals";
+            case Scheduler.Hash h -> "hash of " + h.fields().stream().map(x -> x.name().toLowerCase().replace('_', ' '))
+                    .collect(Collectors.joining(" . ")) + " (jhash mod " + RulesetCompiler.SLOTS + "), weighted";
+            case Scheduler.SymmetricHash h -> "symmetric hash (symhash mod " + RulesetCompiler.SLOTS + "), weighted";
+        };
+    }
+}
