@@ -63,12 +63,6 @@ final class FarmCompiler {
             throw new UnsupportedFeatureException("farm \"" + farm.name() + "\": forwarding "
                     + farm.forwarding().keyword() + " is not supported by this version of the compiler");
         }
-        if (farm.persistence().isPresent() && farm.family() != IpFamily.IPV4) {
-            // nft 1.0.6 aborts (netlink_linearize.c assertion) on dynset keys longer than 16 bytes,
-            // which every farm-scoped IPv6 key is; keep what we emit loadable by nft.
-            throw new UnsupportedFeatureException("farm \"" + farm.name()
-                    + "\": persistence for IPv6 virtual addresses is not supported yet");
-        }
         dispatch();
         backendsElements();
         List<Rule> rules = new ArrayList<>();
