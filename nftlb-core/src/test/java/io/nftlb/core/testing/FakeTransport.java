@@ -11,7 +11,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,7 +24,6 @@ public final class FakeTransport implements Transport {
     private final List<Transaction> attempted = new ArrayList<>();
     private final List<Transaction> committed = new ArrayList<>();
     private final Deque<RuntimeException> failures = new ArrayDeque<>();
-    private final Semaphore entered = new Semaphore(0);
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private volatile boolean closed;
     private long generation;
@@ -34,8 +32,8 @@ public final class FakeTransport implements Transport {
     public void commit(Transaction tx) {
         synchronized (this) {
             attempted.add(tx);
+            notifyAll();
         }
-        entered.release();
         try {
             gate.await();
         } catch (InterruptedException e) {
@@ -74,10 +72,15 @@ public final class FakeTransport implements Transport {
         gate.countDown();
     }
 
-    /** Waits until a commit has been called (counting from the last wait), at most 10 s. */
-    public void awaitCommitCall() throws InterruptedException {
-        if (!entered.tryAcquire(10, TimeUnit.SECONDS)) {
-            throw new AssertionError("no commit within 10 s");
+    /** Waits until commit has been called {@code count} times in all (at most 10 s). */
+    public synchronized void awaitAttempts(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (attempted.size() < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("commit called " + attempted.size() + " times, not " + count);
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
         }
     }
 
