@@ -30,6 +30,15 @@ public final class FarmGen {
 
     private FarmGen() {}
 
+    /** The names of all farms actions may create. */
+    public static List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < FARMS; i++) {
+            names.add("f" + i);
+        }
+        return names;
+    }
+
     /** A random farm named {@code f<index>}, drawn from {@code random}. */
     public static Farm farm(int index, Random random) {
         int family = random.nextInt(4); // 0, 1: IPv4; 2: IPv6; 3: both
