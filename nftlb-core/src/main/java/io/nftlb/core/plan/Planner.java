@@ -127,14 +127,18 @@ public final class Planner {
             throw new IllegalArgumentException(why);
         });
         Phases phases = new Phases(to.table());
-        Map<String, NamedSet> fromSets = byName(from.sets());
         Map<String, NamedSet> toSets = byName(to.sets());
-        for (NamedSet s : to.sets()) {
-            if (!fromSets.containsKey(s.name())) {
-                phases.addSet(s);
+        // The skeleton rarely changes; the runtime passes the same object then, which costs nothing to compare.
+        boolean sameSkeleton = from == to;
+        Map<String, NamedSet> fromSets = sameSkeleton ? toSets : byName(from.sets());
+        if (!sameSkeleton) {
+            for (NamedSet s : to.sets()) {
+                if (!fromSets.containsKey(s.name())) {
+                    phases.addSet(s);
+                }
             }
+            baseChains(from, to, phases);
         }
-        baseChains(from, to, phases);
         Set<String> seen = new HashSet<>();
         for (FarmChange c : changes) {
             if (!seen.add(c.farm())) {
@@ -142,9 +146,11 @@ public final class Planner {
             }
             farm(c, toSets, phases);
         }
-        for (NamedSet s : from.sets()) {
-            if (!toSets.containsKey(s.name())) {
-                phases.deleteSet(s.name());
+        if (!sameSkeleton) {
+            for (NamedSet s : from.sets()) {
+                if (!toSets.containsKey(s.name())) {
+                    phases.deleteSet(s.name());
+                }
             }
         }
         return phases.build(to.sets());
@@ -212,6 +218,9 @@ public final class Planner {
 
     /** Why {@code to} cannot be reached from {@code from} incrementally, if it cannot. */
     static Optional<String> incompatibility(Skeleton from, Skeleton to) {
+        if (from == to) {
+            return Optional.empty();
+        }
         if (!from.table().equals(to.table())) {
             return Optional.of("cannot plan from table " + from.table() + " to table " + to.table());
         }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +78,8 @@ final class Committer implements Runnable {
         return done;
     }
 
-    <T> T read(java.util.function.Function<State, T> query) {
+    /** Runs a query of the state under the lock. */
+    <T> T read(Function<State, T> query) {
         lock.lock();
         try {
             return query.apply(state);

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -98,9 +97,5 @@ final class Features {
         }
         after.ifPresent(e -> e.features().forEach(f -> holders.computeIfAbsent(f, k -> new LinkedHashSet<>())
                 .add(e.name())));
-    }
-
-    List<String> needed() {
-        return List.copyOf(holders.keySet());
     }
 }
