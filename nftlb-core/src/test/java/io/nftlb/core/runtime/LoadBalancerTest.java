@@ -21,8 +21,10 @@ import io.nftlb.core.transport.Transaction;
 import io.nftlb.core.transport.TransportException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
@@ -256,16 +258,51 @@ class LoadBalancerTest {
         }
     }
 
+    /** Within the window, changes wait for each other; close cuts the window short and commits them together. */
     @Test
-    void closeCommitsWhatIsQueuedThenClosesTheTransport() {
+    void closeCommitsWhatIsQueuedInOneTransactionThenClosesTheTransport() {
         LoadBalancer lb = LoadBalancer.builder(kernel).coalesce(Duration.ofSeconds(30)).open();
-        CompletableFuture<Void> queued = lb.apply(web());
-        lb.close(); // cuts the window short
-        queued.join();
+        List<CompletableFuture<Void>> queued = List.of(lb.apply(web()), lb.setWeight("web", "b1", 5),
+                lb.apply(farm(1)));
+        lb.close();
+        queued.forEach(CompletableFuture::join);
+        assertEquals(2, kernel.attempted().size(), "start-up, then everything queued in one transaction");
         assertTrue(kernel.isClosed());
         assertThrows(IllegalStateException.class, () -> lb.apply(web()));
-        assertEquals(List.of(web()), lb.farms());
+        assertEquals(List.of(web().backend("b1", b -> b.weight(5)), farm(1)), lb.farms());
         lb.close();
+    }
+
+    /** Many threads at once: every call completes, and the kernel holds exactly the farms the load balancer reports. */
+    @Test
+    void concurrentCallersAreSerialized() throws Exception {
+        try (LoadBalancer lb = open()) {
+            for (int i = 0; i < 8; i++) {
+                lb.apply(farm(i)).join();
+            }
+            List<Thread> threads = new ArrayList<>();
+            List<CompletableFuture<Void>> calls = Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 8; t++) {
+                int seed = t;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    Random random = new Random(seed);
+                    for (int k = 0; k < 200; k++) {
+                        String farm = "f" + random.nextInt(8);
+                        calls.add(switch (random.nextInt(3)) {
+                            case 0 -> lb.setWeight(farm, "b" + (1 + random.nextInt(2)), random.nextInt(100));
+                            case 1 -> lb.setState(farm, "b1", BackendState.values()[random.nextInt(4)]);
+                            default -> lb.setWeights(farm, Map.of("b1", 1 + random.nextInt(9), "b2", random.nextInt(9)));
+                        });
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
+            assertEquals(1600, calls.size());
+            assertKernelHolds(lb);
+        }
     }
 
     @Test
