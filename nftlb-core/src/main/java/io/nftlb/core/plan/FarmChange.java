@@ -15,6 +15,7 @@ import java.util.Optional;
  */
 public record FarmChange(String farm, Optional<FarmPart> before, Optional<FarmPart> after) {
 
+    /** Checks that the parts are the named farm's, and that there is at least one. */
     public FarmChange {
         requireNonNull(farm, "farm");
         requireNonNull(before, "before");
@@ -32,14 +33,17 @@ public record FarmChange(String farm, Optional<FarmPart> before, Optional<FarmPa
         }
     }
 
+    /** A farm that was not there. */
     public static FarmChange added(FarmPart after) {
         return new FarmChange(after.farm(), Optional.empty(), Optional.of(after));
     }
 
+    /** A farm that goes away. */
     public static FarmChange removed(FarmPart before) {
         return new FarmChange(before.farm(), Optional.of(before), Optional.empty());
     }
 
+    /** A farm whose part changed (the planner finds what changed in it). */
     public static FarmChange changed(FarmPart before, FarmPart after) {
         return new FarmChange(before.farm(), Optional.of(before), Optional.of(after));
     }
