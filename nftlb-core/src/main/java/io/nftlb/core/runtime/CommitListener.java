@@ -3,10 +3,11 @@ package io.nftlb.core.runtime;
 import io.nftlb.core.transport.Transaction;
 
 /**
- * Told about every transaction the load balancer sends to the kernel. Both methods are called
- * on the load balancer's commit thread, in commit order, before the callers' futures complete:
- * keep them short, and do not wait there for the load balancer (it is waiting for you). An
- * exception thrown here is logged and otherwise ignored.
+ * Told about every transaction the load balancer sends to the kernel, in commit order, before
+ * the callers' futures complete. The start-up transaction is reported on the thread that opens
+ * the load balancer, the others on its commit thread: keep these methods short, and do not
+ * wait in them for the load balancer (it is waiting for you). An exception thrown here is
+ * logged and otherwise ignored.
  */
 public interface CommitListener {
 

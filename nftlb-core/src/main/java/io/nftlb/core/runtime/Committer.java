@@ -165,6 +165,11 @@ final class Committer implements Runnable {
             } else {
                 dropped = state.abort(done);
             }
+        } catch (RuntimeException e) {
+            // A bug of ours: say so loudly, and still tell this batch's callers rather than leave them waiting.
+            log.error("internal error while recording a commit; the load balancer's state may be wrong", e);
+            failure = failure != null ? failure : e;
+            done.clear();
         } finally {
             lock.unlock();
         }
