@@ -116,6 +116,12 @@ class PlannerTest {
         assertGolden("persistence-on.nft", planChangingWrr(f -> f.persistent(Duration.ofMinutes(5))));
     }
 
+    /** A packet mark needs the pmarks map and a rule in the base chain that reads it: both come and go with it. */
+    @Test
+    void packetMarkOnChangesTheBaseChain() throws IOException {
+        assertGolden("packet-mark-on.nft", planChangingWrr(f -> f.packetMark(0x20)));
+    }
+
     @Test
     void persistenceOffRemovesItsSetsLast() {
         Compiled before = RulesetCompiler.compile(List.of(web(), wrr().persistent(Duration.ofMinutes(5))));
