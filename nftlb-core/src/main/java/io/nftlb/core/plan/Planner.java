@@ -40,8 +40,12 @@ import java.util.Set;
  * changes it is given (the farms' elements and rules) plus the skeleton (a few sets and base
  * chains): callers that know which farms they touched (the runtime) never pay for the others.
  * {@link #diff(Optional, Compiled)} has to find the changed farms itself: it looks at every
- * farm once, skips a part that is the same object or equal, and diffs only the others, so
- * unchanged farms cost one comparison each and their elements are diffed never.
+ * farm once and skips a part that is the same object (free) or equal (record equality, which
+ * stops at the first difference), so only changed farms are diffed element by element. That
+ * path is O(farms) by nature, as is compiling the two rulesets it is given; the runtime
+ * ({@code io.nftlb.core.runtime.LoadBalancer}) uses the first entry point instead: it compiles
+ * only the farms a call changed, skips a farm whose new value equals the old one before
+ * compiling it, and passes only the changed parts.
  *
  * <p>{@code diff(x, x)} is empty.
  */
