@@ -1,0 +1,115 @@
+package io.nftlb.core.plan;
+
+import io.nftlb.core.ast.Chain;
+import io.nftlb.core.ast.Element;
+import io.nftlb.core.ast.NamedSet;
+import io.nftlb.core.ast.Rule;
+import io.nftlb.core.transport.Op;
+import io.nftlb.core.transport.TableRef;
+import io.nftlb.core.transport.Transaction;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collects the operations of an incremental transaction by phase and emits them in an order
+ * the kernel accepts, whatever order the farms were visited in:
+ *
+ * <ol>
+ *   <li>new sets, before any rule or element uses them;
+ *   <li>new chains (empty), before the dispatch elements that jump to them;
+ *   <li>element deletions, before additions, so that a key whose data changed, or an interval
+ *       that moves over another one, is free when it is added again;
+ *   <li>chains whose rules changed: flushed and refilled (they may now use the new sets);
+ *   <li>element additions;
+ *   <li>removed chains, flushed and deleted once no dispatch element jumps to them;
+ *   <li>removed sets, once no rule uses them (rules were flushed in phases 4 and 6).
+ * </ol>
+ *
+ * Elements are grouped into one delete and one add operation per set.
+ */
+final class Phases {
+
+    private final TableRef table;
+    private final List<Op> newSets = new ArrayList<>();
+    private final List<Op> newChains = new ArrayList<>();
+    private final List<Op> rules = new ArrayList<>();
+    private final List<Op> oldChains = new ArrayList<>();
+    private final List<Op> oldSets = new ArrayList<>();
+    private final Map<String, List<Element>> deletes = new HashMap<>();
+    private final Map<String, List<Element>> adds = new HashMap<>();
+
+    Phases(TableRef table) {
+        this.table = table;
+    }
+
+    void addSet(NamedSet set) {
+        newSets.add(new Op.AddSet(table, set));
+    }
+
+    void deleteSet(String set) {
+        oldSets.add(new Op.DeleteSet(table, set));
+    }
+
+    /** A chain that did not exist: created empty, then filled with its rules. */
+    void addChain(Chain chain) {
+        newChains.add(new Op.AddChain(table, chain));
+        appendRules(chain);
+    }
+
+    /** A chain whose rules changed: flushed and filled again. */
+    void refill(Chain chain) {
+        rules.add(new Op.FlushChain(table, chain.name()));
+        appendRules(chain);
+    }
+
+    /** A base chain attached differently (another hook or priority): replaced in the rule phase. */
+    void replace(Chain chain) {
+        rules.add(new Op.FlushChain(table, chain.name()));
+        rules.add(new Op.DeleteChain(table, chain.name()));
+        rules.add(new Op.AddChain(table, chain));
+        appendRules(chain);
+    }
+
+    void deleteChain(String chain) {
+        oldChains.add(new Op.FlushChain(table, chain));
+        oldChains.add(new Op.DeleteChain(table, chain));
+    }
+
+    void deleteElement(String set, Element element) {
+        deletes.computeIfAbsent(set, k -> new ArrayList<>()).add(element);
+    }
+
+    void addElement(String set, Element element) {
+        adds.computeIfAbsent(set, k -> new ArrayList<>()).add(element);
+    }
+
+    private void appendRules(Chain chain) {
+        for (Rule r : chain.rules()) {
+            rules.add(new Op.AddRule(table, chain.name(), r));
+        }
+    }
+
+    /** The transaction, with element operations in the order of {@code sets} (the table's set order). */
+    Transaction build(List<NamedSet> sets) {
+        List<Op> ops = new ArrayList<>(newSets);
+        ops.addAll(newChains);
+        for (NamedSet s : sets) {
+            List<Element> d = deletes.get(s.name());
+            if (d != null) {
+                ops.add(new Op.DeleteElements(table, s.name(), d));
+            }
+        }
+        ops.addAll(rules);
+        for (NamedSet s : sets) {
+            List<Element> a = adds.get(s.name());
+            if (a != null) {
+                ops.add(new Op.AddElements(table, s.name(), a));
+            }
+        }
+        ops.addAll(oldChains);
+        ops.addAll(oldSets);
+        return Transaction.of(ops);
+    }
+}

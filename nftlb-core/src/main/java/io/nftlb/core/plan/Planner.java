@@ -1,0 +1,251 @@
+package io.nftlb.core.plan;
+
+import io.nftlb.core.ast.Chain;
+import io.nftlb.core.ast.Element;
+import io.nftlb.core.ast.Flowtable;
+import io.nftlb.core.ast.NamedObject;
+import io.nftlb.core.ast.NamedSet;
+import io.nftlb.core.ast.Rule;
+import io.nftlb.core.ast.Table;
+import io.nftlb.core.compile.FarmPart;
+import io.nftlb.core.compile.RulesetCompiler.Compiled;
+import io.nftlb.core.transport.Op;
+import io.nftlb.core.transport.TableRef;
+import io.nftlb.core.transport.Transaction;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Plans the transaction that takes the kernel from the committed ruleset to the desired one.
+ *
+ * <p><b>From nothing</b> ({@link #create}): the whole table in one transaction that first
+ * removes any stale table of the same name ({@code add table} + {@code delete table}, since
+ * nft 1.0.6 has no {@code destroy}), then creates objects, chains (empty), sets with their
+ * elements, and rules. Chains come before sets because dispatch-map elements jump to them.
+ *
+ * <p><b>Incrementally</b> ({@link #diff}): the smallest change, farm part by farm part. A
+ * weight or state change is element operations on the shared maps only; a farm whose rules
+ * changed is flushed and refilled; an added farm is a chain, its rules and its elements; a
+ * removed farm loses its elements, then its chain. Optional sets that appear or disappear and
+ * base chains that change are handled in the same transaction, in the order given by
+ * {@link Phases}.
+ *
+ * <p><b>Cost.</b> {@link #diff(Skeleton, Skeleton, Collection)} costs in proportion to the
+ * changes it is given (the farms' elements and rules) plus the skeleton (a few sets and base
+ * chains): callers that know which farms they touched (the runtime) never pay for the others.
+ * {@link #diff(Optional, Compiled)} has to find the changed farms itself: it looks at every
+ * farm once and skips a part that is the same object (free) or equal (record equality, which
+ * stops at the first difference), so only changed farms are diffed element by element. That
+ * path is O(farms) by nature, as is compiling the two rulesets it is given; the runtime
+ * ({@code io.nftlb.core.runtime.LoadBalancer}) uses the first entry point instead: it compiles
+ * only the farms a call changed, skips a farm whose new value equals the old one before
+ * compiling it, and passes only the changed parts.
+ *
+ * <p>{@code diff(x, x)} is empty.
+ */
+public final class Planner {
+
+    private Planner() {}
+
+    /** The transaction that replaces whatever table of this name exists with {@code table}. */
+    public static Transaction create(Table table) {
+        TableRef ref = new TableRef(table.family(), table.name());
+        List<Op> ops = new ArrayList<>();
+        ops.add(new Op.AddTable(ref));
+        ops.add(new Op.DeleteTable(ref));
+        ops.add(new Op.AddTable(ref));
+        for (NamedObject o : table.objects()) {
+            ops.add(new Op.AddObject(ref, o));
+        }
+        for (Flowtable f : table.flowtables()) {
+            ops.add(new Op.AddFlowtable(ref, f));
+        }
+        for (Chain c : table.chains()) {
+            ops.add(new Op.AddChain(ref, c));
+        }
+        for (NamedSet s : table.sets()) {
+            ops.add(new Op.AddSet(ref, s));
+        }
+        for (Chain c : table.chains()) {
+            for (Rule r : c.rules()) {
+                ops.add(new Op.AddRule(ref, c.name(), r));
+            }
+        }
+        return Transaction.of(ops);
+    }
+
+    /** The transaction that replaces whatever table of its name exists with the compiled one. */
+    public static Transaction create(Compiled desired) {
+        return create(Skeleton.of(desired).table(desired.parts().values()));
+    }
+
+    /**
+     * From {@code current} (nothing: {@link #create}) to {@code desired}. Farms are matched by
+     * name; see the class comment for what it costs.
+     */
+    public static Transaction diff(Optional<Compiled> current, Compiled desired) {
+        if (current.isEmpty()) {
+            return create(desired);
+        }
+        Compiled cur = current.get();
+        Skeleton from = Skeleton.of(cur);
+        Skeleton to = Skeleton.of(desired);
+        if (incompatibility(from, to).isPresent()) {
+            return create(desired);
+        }
+        List<FarmChange> changes = new ArrayList<>();
+        for (Map.Entry<String, FarmPart> e : desired.parts().entrySet()) {
+            FarmPart before = cur.parts().get(e.getKey());
+            FarmPart after = e.getValue();
+            if (before == null) {
+                changes.add(FarmChange.added(after));
+            } else if (before != after && !before.equals(after)) {
+                changes.add(FarmChange.changed(before, after));
+            }
+        }
+        for (Map.Entry<String, FarmPart> e : cur.parts().entrySet()) {
+            if (!desired.parts().containsKey(e.getKey())) {
+                changes.add(FarmChange.removed(e.getValue()));
+            }
+        }
+        return diff(from, to, changes);
+    }
+
+    /**
+     * From the table made of {@code from} and some farm parts to the table made of {@code to}
+     * and the same parts with {@code changes} applied. Costs O(changes + skeleton).
+     *
+     * @param changes at most one per farm; farms not named keep their parts
+     * @throws IllegalArgumentException if the tables differ, or a set keeps its name but changes
+     *     its declaration (its elements would all have to be re-added, which needs every farm:
+     *     use {@link #create} then), or a farm is named twice
+     */
+    public static Transaction diff(Skeleton from, Skeleton to, Collection<FarmChange> changes) {
+        incompatibility(from, to).ifPresent(why -> {
+            throw new IllegalArgumentException(why);
+        });
+        Phases phases = new Phases(to.table());
+        Map<String, NamedSet> toSets = byName(to.sets());
+        // The skeleton rarely changes; the runtime passes the same object then, which costs nothing to compare.
+        boolean sameSkeleton = from == to;
+        Map<String, NamedSet> fromSets = sameSkeleton ? toSets : byName(from.sets());
+        if (!sameSkeleton) {
+            for (NamedSet s : to.sets()) {
+                if (!fromSets.containsKey(s.name())) {
+                    phases.addSet(s);
+                }
+            }
+            baseChains(from, to, phases);
+        }
+        Set<String> seen = new HashSet<>();
+        for (FarmChange c : changes) {
+            if (!seen.add(c.farm())) {
+                throw new IllegalArgumentException("farm \"" + c.farm() + "\" is changed twice in one plan");
+            }
+            farm(c, toSets, phases);
+        }
+        if (!sameSkeleton) {
+            for (NamedSet s : from.sets()) {
+                if (!toSets.containsKey(s.name())) {
+                    phases.deleteSet(s.name());
+                }
+            }
+        }
+        return phases.build(to.sets());
+    }
+
+    private static void baseChains(Skeleton from, Skeleton to, Phases phases) {
+        Map<String, Chain> before = new LinkedHashMap<>();
+        from.baseChains().forEach(c -> before.put(c.name(), c));
+        for (Chain c : to.baseChains()) {
+            Chain old = before.remove(c.name());
+            if (old == null) {
+                phases.addChain(c);
+            } else if (!old.hook().equals(c.hook())) {
+                phases.replace(c);
+            } else if (!old.rules().equals(c.rules())) {
+                phases.refill(c);
+            }
+        }
+        before.keySet().forEach(phases::deleteChain);
+    }
+
+    private static void farm(FarmChange c, Map<String, NamedSet> toSets, Phases phases) {
+        FarmPart before = c.before().orElse(null);
+        FarmPart after = c.after().orElse(null);
+        if (before == after) {
+            return;
+        }
+        if (after != null) {
+            for (String set : after.elements().keySet()) {
+                if (!toSets.containsKey(set)) {
+                    throw new IllegalArgumentException("farm \"" + c.farm() + "\" has elements of set " + set
+                            + ", which the desired table does not declare");
+                }
+            }
+        }
+        // Elements: per set the farm has elements of, before or after. Those of a set that goes
+        // away go with it (deleting the set deletes them).
+        Set<String> sets = new HashSet<>();
+        if (before != null) {
+            sets.addAll(before.elements().keySet());
+        }
+        if (after != null) {
+            sets.addAll(after.elements().keySet());
+        }
+        for (String set : sets) {
+            if (!toSets.containsKey(set)) {
+                continue;
+            }
+            List<Element> old = before == null ? List.of() : before.elements(set);
+            List<Element> now = after == null ? List.of() : after.elements(set);
+            ElementDiff.between(old, now, e -> phases.deleteElement(set, e), e -> phases.addElement(set, e));
+        }
+        // The chain: the farm's chain name follows from its name, so it is the same before and after.
+        if (before == null) {
+            phases.addChain(after.chain());
+        } else if (after == null) {
+            phases.deleteChain(before.chain().name());
+        } else if (!before.chain().name().equals(after.chain().name())) {
+            phases.deleteChain(before.chain().name());
+            phases.addChain(after.chain());
+        } else if (!before.chain().rules().equals(after.chain().rules())) {
+            phases.refill(after.chain());
+        }
+    }
+
+    /** Why {@code to} cannot be reached from {@code from} incrementally, if it cannot. */
+    static Optional<String> incompatibility(Skeleton from, Skeleton to) {
+        if (from == to) {
+            return Optional.empty();
+        }
+        if (!from.table().equals(to.table())) {
+            return Optional.of("cannot plan from table " + from.table() + " to table " + to.table());
+        }
+        Map<String, NamedSet> fromSets = byName(from.sets());
+        for (NamedSet s : to.sets()) {
+            NamedSet old = fromSets.get(s.name());
+            if (old != null && !old.equals(s)) {
+                return Optional.of("set " + s.name() + " of table " + to.table()
+                        + " changes its declaration; plan the whole table with create()");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Map<String, NamedSet> byName(List<NamedSet> sets) {
+        Map<String, NamedSet> map = new LinkedHashMap<>();
+        for (NamedSet s : sets) {
+            if (map.put(s.name(), s) != null) {
+                throw new IllegalArgumentException("set " + s.name() + " is declared twice");
+            }
+        }
+        return map;
+    }
+}

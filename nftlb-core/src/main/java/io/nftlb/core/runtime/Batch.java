@@ -1,0 +1,19 @@
+package io.nftlb.core.runtime;
+
+import io.nftlb.core.plan.FarmChange;
+import io.nftlb.core.plan.Skeleton;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The changes that go to the kernel in one transaction.
+ *
+ * @param changes the callers' requests, completed when the commit ends
+ * @param farms farm name to its new entry (empty: removed)
+ * @param farmChanges the parts before and after, for the planner (farms whose part is the same object left out)
+ * @param before the skeleton in the kernel
+ * @param after the skeleton once committed
+ */
+record Batch(List<Change> changes, Map<String, Optional<FarmEntry>> farms, List<FarmChange> farmChanges,
+             Skeleton before, Skeleton after) {}

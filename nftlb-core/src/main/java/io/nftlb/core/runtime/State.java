@@ -1,0 +1,213 @@
+package io.nftlb.core.runtime;
+
+import io.nftlb.core.Farm;
+import io.nftlb.core.compile.FarmPart;
+import io.nftlb.core.compile.FarmParts;
+import io.nftlb.core.compile.Ids;
+import io.nftlb.core.plan.FarmChange;
+import io.nftlb.core.plan.Skeleton;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The runtime's farms in three layers: what the kernel has ({@code committed}), what the
+ * commit under way will give it ({@code inflight}), and what callers asked for since
+ * ({@code pending}). The desired state is the three read top-down. Everything is kept per
+ * farm, compiled once when the farm changes, so that a change costs in proportion to the farms
+ * it touches, never to all of them.
+ *
+ * <p>Not thread-safe: the runtime calls it under its lock.
+ */
+final class State {
+
+    private final Map<String, FarmEntry> committed = new LinkedHashMap<>();
+    private Map<String, Optional<FarmEntry>> inflight = new LinkedHashMap<>();
+    private Map<String, Optional<FarmEntry>> pending = new LinkedHashMap<>();
+    private List<Change> queue = new ArrayList<>();
+    private final IdAllocator ids = new IdAllocator();
+    private final ServiceIndex services = new ServiceIndex();
+    private final Features features = new Features();
+    private Skeleton skeleton = features.empty();
+
+    /** The skeleton the kernel has. */
+    Skeleton skeleton() {
+        return skeleton;
+    }
+
+    boolean hasQueued() {
+        return !queue.isEmpty();
+    }
+
+    /** The farms the kernel has, in the order they were first committed. */
+    List<Farm> committedFarms() {
+        return committed.values().stream().map(FarmEntry::farm).toList();
+    }
+
+    Optional<Farm> committedFarm(String name) {
+        return Optional.ofNullable(committed.get(name)).map(FarmEntry::farm);
+    }
+
+    /** The ids a committed farm is known by in the data path (for tests). */
+    Optional<Ids> committedIds(String name) {
+        return Optional.ofNullable(committed.get(name)).map(FarmEntry::ids);
+    }
+
+    /**
+     * Applies a caller's edit to the desired state and queues it for the next batch. If the
+     * edit is invalid it throws, and nothing changes.
+     *
+     * @return false if the change changes nothing and nothing about its farm is under way, so
+     *     the caller is done at once; the change is then not queued
+     */
+    boolean submit(Change change) {
+        String name = change.farm();
+        Optional<FarmEntry> current = desired(name);
+        Optional<Farm> next = change.edit().apply(current.map(FarmEntry::farm));
+        boolean underWay = pending.containsKey(name) || inflight.containsKey(name);
+        if (!underWay && next.equals(current.map(FarmEntry::farm))) {
+            return false;
+        }
+        Optional<FarmEntry> entry = prepare(name, current, next);
+        Optional<FarmEntry> replaced = pending.put(name, entry);
+        if (replaced != null && replaced.isPresent()) {
+            int id = replaced.get().ids().farmId();
+            if (entry.map(e -> e.ids().farmId() != id).orElse(true) && !knownId(name, id)) {
+                ids.release(id); // never reached the kernel, nor will it
+            }
+        }
+        services.replace(current.map(FarmEntry::farm), next);
+        queue.add(change);
+        return true;
+    }
+
+    /** Compiles a farm's new version, reusing the current entry if the farm did not change. */
+    private Optional<FarmEntry> prepare(String name, Optional<FarmEntry> current, Optional<Farm> next) {
+        if (next.isEmpty()) {
+            return Optional.empty();
+        }
+        Farm farm = next.get();
+        if (!farm.name().equals(name)) {
+            throw new IllegalArgumentException("farm \"" + name + "\" cannot be renamed to \"" + farm.name() + "\"");
+        }
+        if (current.isPresent() && current.get().farm().equals(farm)) {
+            return current;
+        }
+        if (current.isEmpty() || !ServiceIndex.sameServices(current.get().farm(), farm)) {
+            services.check(farm);
+        }
+        Ids farmIds = ids.assign(farm, current.map(FarmEntry::ids));
+        try {
+            FarmPart part = FarmParts.compile(farm, farmIds);
+            return Optional.of(new FarmEntry(farm, farmIds, part, FarmParts.optionalSets(farm)));
+        } catch (RuntimeException e) {
+            if (current.isEmpty()) {
+                ids.release(farmIds.farmId());
+            }
+            throw e;
+        }
+    }
+
+    /** Moves everything queued into a batch for the kernel. */
+    Batch startBatch() {
+        inflight = pending;
+        pending = new LinkedHashMap<>();
+        List<Change> changes = queue;
+        queue = new ArrayList<>();
+        List<FarmChange> farmChanges = new ArrayList<>();
+        inflight.forEach((name, after) -> {
+            Optional<FarmPart> before = Optional.ofNullable(committed.get(name)).map(FarmEntry::part);
+            Optional<FarmPart> now = after.map(FarmEntry::part);
+            boolean same = before.isPresent() ? now.isPresent() && before.get() == now.get() : now.isEmpty();
+            if (!same) {
+                farmChanges.add(new FarmChange(name, before, now));
+            }
+        });
+        return new Batch(changes, inflight, farmChanges, skeleton, features.after(inflight, committed));
+    }
+
+    /** The batch is in the kernel. */
+    void finish(Batch batch) {
+        batch.farms().forEach((name, after) -> {
+            FarmEntry before = after.isPresent() ? committed.put(name, after.get()) : committed.remove(name);
+            features.committed(before, after);
+            if (before != null && after.map(e -> e.ids().farmId() != before.ids().farmId()).orElse(true)) {
+                ids.release(before.ids().farmId());
+            }
+        });
+        skeleton = batch.after();
+        inflight = new LinkedHashMap<>();
+    }
+
+    /** A change that could not be applied again after a failed commit, and why. */
+    record Dropped(Change change, RuntimeException error) {}
+
+    /**
+     * The batch did not reach the kernel: the desired state falls back to what the kernel has,
+     * and the changes queued since are applied again on top of it (those that no longer apply
+     * are dropped, e.g. a weight change for a farm whose creation failed).
+     *
+     * @param done receives the replayed changes that turned out to change nothing
+     * @return the dropped changes
+     */
+    List<Dropped> abort(List<Change> done) {
+        Set<String> names = new LinkedHashSet<>(inflight.keySet());
+        names.addAll(pending.keySet());
+        Set<Integer> fresh = new HashSet<>();
+        for (String name : names) {
+            services.replace(desired(name).map(FarmEntry::farm), committedFarm(name));
+            FarmEntry kernel = committed.get(name);
+            for (Optional<FarmEntry> e : List.of(inflight.getOrDefault(name, Optional.empty()),
+                    pending.getOrDefault(name, Optional.empty()))) {
+                e.ifPresent(entry -> {
+                    if (kernel == null || kernel.ids().farmId() != entry.ids().farmId()) {
+                        fresh.add(entry.ids().farmId()); // handed out since, and now used by nothing
+                    }
+                });
+            }
+        }
+        fresh.forEach(ids::release);
+        inflight = new LinkedHashMap<>();
+        pending = new LinkedHashMap<>();
+        List<Change> replay = queue;
+        queue = new ArrayList<>();
+        List<Dropped> dropped = new ArrayList<>();
+        for (Change c : replay) {
+            try {
+                if (!submit(c)) {
+                    done.add(c);
+                }
+            } catch (RuntimeException e) {
+                dropped.add(new Dropped(c, e));
+            }
+        }
+        return dropped;
+    }
+
+    /** Whether {@code id} is the farm id the kernel or the commit under way has for this farm. */
+    private boolean knownId(String name, int id) {
+        FarmEntry c = committed.get(name);
+        if (c != null && c.ids().farmId() == id) {
+            return true;
+        }
+        Optional<FarmEntry> f = inflight.getOrDefault(name, Optional.empty());
+        return f.isPresent() && f.get().ids().farmId() == id;
+    }
+
+    private Optional<FarmEntry> desired(String name) {
+        Optional<FarmEntry> e = pending.get(name);
+        if (e != null) {
+            return e;
+        }
+        e = inflight.get(name);
+        if (e != null) {
+            return e;
+        }
+        return Optional.ofNullable(committed.get(name));
+    }
+}

@@ -1,0 +1,47 @@
+package io.nftlb.core.testing;
+
+import io.nftlb.core.ast.Table;
+import io.nftlb.core.transport.TableRef;
+import io.nftlb.core.transport.Transaction;
+import io.nftlb.core.transport.Transport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Passes everything to another transport and records the transactions it committed. */
+public final class RecordingTransport implements Transport {
+
+    private final Transport delegate;
+    private final List<Transaction> committed = new ArrayList<>();
+
+    public RecordingTransport(Transport delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public void commit(Transaction transaction) {
+        delegate.commit(transaction);
+        synchronized (this) {
+            committed.add(transaction);
+        }
+    }
+
+    public synchronized Transaction lastCommitted() {
+        return committed.get(committed.size() - 1);
+    }
+
+    @Override
+    public Optional<Table> read(TableRef table) {
+        return delegate.read(table);
+    }
+
+    @Override
+    public long generation() {
+        return delegate.generation();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
