@@ -96,40 +96,53 @@ public final class RulesetCompiler {
         return new Compiled(new Ruleset(List.of(table(farms, parts))), allocation, parts, byName);
     }
 
-    /** Two farms must neither share a name nor claim the same protocol, address and port. */
+    /**
+     * Two farms must neither share a name nor claim the same protocol, address and port.
+     * Sorting each (protocol, address)'s claims by first port finds overlaps in O(n log n), so
+     * compiling 10,000 farms does not compare every pair.
+     */
     private static void checkDistinct(List<Farm> farms) {
         Map<String, Farm> byName = new HashMap<>();
+        Map<String, List<Claim>> claims = new HashMap<>();
         for (Farm f : farms) {
-            Farm other = byName.putIfAbsent(f.name(), f);
-            if (other != null) {
+            if (byName.putIfAbsent(f.name(), f) != null) {
                 throw new io.nftlb.core.InvalidFarmException("farm \"" + f.name() + "\": name is used twice");
             }
-        }
-        for (int i = 0; i < farms.size(); i++) {
-            for (int j = i + 1; j < farms.size(); j++) {
-                overlap(farms.get(i), farms.get(j));
-            }
-        }
-    }
-
-    private static void overlap(Farm a, Farm b) {
-        boolean protocols = a.protocol() == b.protocol() || a.protocol() == Protocol.ALL || b.protocol() == Protocol.ALL;
-        if (!protocols) {
-            return;
-        }
-        for (InetAddress va : a.addresses()) {
-            if (!b.addresses().contains(va)) {
-                continue;
-            }
-            for (PortRange pa : ports(a)) {
-                for (PortRange pb : ports(b)) {
-                    if (pa.overlaps(pb)) {
-                        throw new io.nftlb.core.InvalidFarmException("farm \"" + b.name() + "\": " + va.getHostAddress()
-                                + " port " + pb + " is already served by farm \"" + a.name() + "\"");
+            for (Protocol p : protocols(f)) {
+                for (InetAddress vip : f.addresses()) {
+                    for (PortRange r : ports(f)) {
+                        claims.computeIfAbsent(p + " " + vip.getHostAddress(), k -> new ArrayList<>())
+                                .add(new Claim(f, vip, r));
                     }
                 }
             }
         }
+        for (List<Claim> list : claims.values()) {
+            list.sort(java.util.Comparator.comparingInt((Claim c) -> c.ports().from()));
+            Claim widest = list.get(0); // the claim reaching furthest so far
+            for (int i = 1; i < list.size(); i++) {
+                Claim before = widest;
+                Claim after = list.get(i);
+                if (after.ports().to() > widest.ports().to()) {
+                    widest = after;
+                }
+                if (before.ports().overlaps(after.ports()) && before.farm() != after.farm()) {
+                    Claim first = farms.indexOf(before.farm()) < farms.indexOf(after.farm()) ? before : after;
+                    Claim second = first == before ? after : before;
+                    throw new io.nftlb.core.InvalidFarmException("farm \"" + second.farm().name() + "\": "
+                            + io.nftlb.core.render.NftText.address(second.vip()) + " port " + second.ports()
+                            + " is already served by farm \"" + first.farm().name() + "\"");
+                }
+            }
+        }
+    }
+
+    private record Claim(Farm farm, InetAddress vip, PortRange ports) {}
+
+    /** ALL claims each protocol it stands for, so it overlaps a TCP farm on the same port. */
+    private static List<Protocol> protocols(Farm f) {
+        return f.protocol() == Protocol.ALL ? List.of(Protocol.TCP, Protocol.UDP, Protocol.SCTP)
+                : List.of(f.protocol());
     }
 
     private static List<PortRange> ports(Farm f) {
