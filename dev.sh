@@ -67,7 +67,7 @@ case "${1:-}" in
     demo)
         install_packages
         select_jdk
-        mvn_ -q -DskipTests -Dmaven.test.skip=true package
+        mvn_ -q -DskipTests package
         exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
             -jar nftlb-examples/target/nftlb-demo.jar "${@:2}"
         ;;

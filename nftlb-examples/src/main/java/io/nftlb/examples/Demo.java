@@ -3,9 +3,8 @@ package io.nftlb.examples;
 import io.nftlb.core.Backend;
 import io.nftlb.core.BackendState;
 import io.nftlb.core.Farm;
-import io.nftlb.core.compile.Layout;
-import io.nftlb.core.compile.RulesetCompiler;
-import io.nftlb.core.render.NftText;
+import io.nftlb.core.runtime.LoadBalancer;
+import io.nftlb.netlink.NetlinkTransport;
 import io.nftlb.testkit.ReturnPath;
 import io.nftlb.testkit.Tally;
 import io.nftlb.testkit.Topology;
@@ -35,34 +34,32 @@ public final class Demo {
             System.exit(2);
         }
         out.println("nftlb for Java demo: client 10.0.0.2 -> balancer (VIP " + VIP + ":80) -> backends b0, b1, b2");
-        try (Topology topology = Topology.builder().backends(3).returnPath(ReturnPath.VIA_BALANCER).start()) {
+        try (Topology topology = Topology.builder().backends(3).returnPath(ReturnPath.VIA_BALANCER).start();
+             LoadBalancer lb = LoadBalancer.open(
+                     NetlinkTransport.openInNamespace(topology.balancer().namespace().name()))) {
             topology.balancer().addAddress(VIP);
-            Farm farm = Farm.dnat(VIP).port(80).named("web")
-                    .roundRobin(Backend.of("b0", "10.1.0.10"), Backend.of("b1", "10.1.0.11"),
-                            Backend.of("b2", "10.1.0.12"));
-            step(topology, farm, "round robin over three backends");
-            farm = farm.weighted(Backend.of("b0", "10.1.0.10").weight(100),
-                    Backend.of("b1", "10.1.0.11").weight(50), Backend.of("b2", "10.1.0.12").weight(50));
-            step(topology, farm, "weights 100 : 50 : 50");
+            lb.apply(Farm.dnat(VIP).port(80).named("web").roundRobin(Backend.of("b0", "10.1.0.10"),
+                    Backend.of("b1", "10.1.0.11"), Backend.of("b2", "10.1.0.12"))).join();
+            traffic(topology, "round robin over three backends");
+            lb.apply(lb.farm("web").orElseThrow().weighted(Backend.of("b0", "10.1.0.10").weight(100),
+                    Backend.of("b1", "10.1.0.11").weight(50), Backend.of("b2", "10.1.0.12").weight(50))).join();
+            traffic(topology, "weights 100 : 50 : 50 (one atomic netlink commit of map elements)");
             topology.backend(1).stopServers();
-            farm = farm.backend("b1", b -> b.state(BackendState.DOWN));
-            step(topology, farm, "b1 stopped and marked down: its share goes to the others");
+            lb.setState("web", "b1", BackendState.DOWN).join();
+            traffic(topology, "b1 stopped and set down: its share goes to the others");
             topology.backend(1).startServers();
-            farm = farm.backend("b1", b -> b.state(BackendState.UP));
-            step(topology, farm, "b1 back up");
+            lb.setState("web", "b1", BackendState.UP).join();
+            traffic(topology, "b1 back up");
             out.println();
-            out.println("The ruleset on the balancer now:");
-            out.print(topology.balancer().namespace().listRuleset());
+            out.println("What the data path does for the farm now:");
+            out.print(io.nftlb.core.compile.RulesetCompiler.compile(lb.farms()).explain("web"));
         }
         out.println("Cleaned up: every namespace is gone.");
     }
 
-    private static void step(Topology topology, Farm farm, String title) {
+    private static void traffic(Topology topology, String title) {
         out.println();
         out.println("== " + title);
-        String table = Layout.TABLE.toString();
-        topology.balancer().namespace().nft("add table " + table + "\ndelete table " + table + "\n"
-                + NftText.render(RulesetCompiler.compile(List.of(farm)).ruleset()));
         Map<String, Integer> seen = new TreeMap<>();
         for (int done = 0; done < ROUND; done += ROUND / 6) {
             Tally tally = topology.client().tcp(VIP, 80).count(ROUND / 6).concurrency(4).run();
