@@ -1,0 +1,12 @@
+package io.nftlb.healthcheck;
+
+import java.util.Map;
+
+/**
+ * Counts the connections each backend of a farm carries (for least connections), for example
+ * conntrack entries by backend mark. Backends missing from the answer count as 0.
+ */
+@FunctionalInterface
+public interface ConnectionCounter {
+    Map<String, Long> countByBackend(String farm) throws Exception;
+}
