@@ -5,6 +5,7 @@ import io.nftlb.healthcheck.HealthResult;
 import io.nftlb.healthcheck.Target;
 import java.io.IOException;
 import java.net.DatagramPacket;
+import java.net.SocketTimeoutException;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
@@ -28,16 +29,22 @@ public final class UdpCheck implements HealthCheck {
             var socket = ch.socket();
             socket.send(new DatagramPacket(request, request.length));
             byte[] buf = new byte[2048];
+            String last = null;
             while (true) {
                 long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
-                    return HealthResult.down("no matching reply");
-                }
-                socket.setSoTimeout((int) left);
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
-                socket.receive(p);
-                String reply = new String(buf, 0, p.getLength(), StandardCharsets.ISO_8859_1);
-                if (expected.matcher(reply).find()) {
+                try {
+                    if (left <= 0) {
+                        throw new SocketTimeoutException();
+                    }
+                    socket.setSoTimeout((int) left);
+                    socket.receive(p);
+                } catch (SocketTimeoutException e) {
+                    return HealthResult.down(last == null ? "no reply" : "reply did not match: "
+                            + (last.length() > 40 ? last.substring(0, 40) + "..." : last).strip());
+                }
+                last = new String(buf, 0, p.getLength(), StandardCharsets.ISO_8859_1);
+                if (expected.matcher(last).find()) {
                     return HealthResult.up("reply matched");
                 }
             }
