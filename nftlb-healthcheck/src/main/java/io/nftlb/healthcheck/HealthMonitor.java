@@ -264,6 +264,7 @@ public final class HealthMonitor implements AutoCloseable {
         private double latencyNanos = Double.NaN;
         private double load = Double.NaN;
         private TaskScheduler.Cancellable next;
+        private java.time.Instant due;
 
         Tracker(Farm farm, Backend b, CheckPolicy policy) {
             this.farm = farm.name();
@@ -288,6 +289,7 @@ public final class HealthMonitor implements AutoCloseable {
         }
 
         synchronized void scheduleIn(Duration delay) {
+            due = clock.instant().plus(delay);
             if (running) {
                 next = scheduler.schedule(delay, () -> execute(this::probe));
             }
@@ -303,7 +305,6 @@ public final class HealthMonitor implements AutoCloseable {
             if (!running) {
                 return;
             }
-            var start = clock.instant();
             HealthResult r = Guard.probe(policy.check(), target, executor, clock);
             if (!running) {
                 return;
@@ -328,9 +329,14 @@ public final class HealthMonitor implements AutoCloseable {
             if (flipped) {
                 changed(this, from, hysteresis.state(), r, streak);
             }
+            // The next probe is due one interval (plus jitter) after this one was due, not after it
+            // ran: waiting for a thread or for the probe itself does not slow the rate down. A
+            // probe that overran its slot is followed at once, never by a burst of catch-ups.
             long jitter = policy.jitter().isZero() ? 0 : random.nextLong(policy.jitter().toNanos() + 1);
-            Duration elapsed = Duration.between(start, clock.instant());
-            Duration delay = policy.interval().plusNanos(jitter).minus(elapsed);
+            Duration delay;
+            synchronized (this) {
+                delay = Duration.between(clock.instant(), due.plus(policy.interval()).plusNanos(jitter));
+            }
             scheduleIn(delay.isNegative() ? Duration.ZERO : delay);
         }
 
