@@ -310,6 +310,7 @@ public final class HealthMonitor implements AutoCloseable {
                 return;
             }
             BackendState from;
+            BackendState to;
             boolean flipped;
             int streak;
             synchronized (this) {
@@ -325,9 +326,10 @@ public final class HealthMonitor implements AutoCloseable {
                 from = hysteresis.state();
                 streak = hysteresis.streak() + 1;
                 flipped = hysteresis.record(r.isUp());
+                to = hysteresis.state();
             }
             if (flipped) {
-                changed(this, from, hysteresis.state(), r, streak);
+                changed(this, from, to, r, streak);
             }
             // The next probe is due one interval (plus jitter) after this one was due, not after it
             // ran: waiting for a thread or for the probe itself does not slow the rate down. A
