@@ -220,4 +220,59 @@ class HealthMonitorTest {
                     "clamped once, then kept while the estimator fails");
         }
     }
+
+    @Test
+    void aPolicyMayProbeAnotherAddressAndPort() {
+        List<String> seen = new ArrayList<>();
+        HealthCheck recording = t -> {
+            seen.add(t.backend() + "@" + t.address().getAddress().getHostAddress() + ":" + t.address().getPort());
+            return HealthResult.up("ok");
+        };
+        try (var m = monitor(CheckPolicy.of(recording))) {
+            m.start();
+            scheduler.advance(Duration.ZERO);
+        }
+        assertEquals(List.of("b1@10.1.0.11:80", "b2@10.1.0.12:80"), seen, "the farm's port by default");
+        seen.clear();
+        try (var m = monitor(CheckPolicy.of(recording).address("192.0.2.1").port(8080))) {
+            m.start();
+            scheduler.advance(Duration.ZERO);
+        }
+        assertEquals(List.of("b1@192.0.2.1:8080", "b2@192.0.2.1:8080"), seen);
+    }
+
+    @Test
+    void aFailingSinkIsRetriedUntilItTakesTheState() {
+        var failures = new java.util.concurrent.atomic.AtomicInteger(2);
+        var flaky = new BackendStateSink() {
+            @Override
+            public void stateChanged(String farm, String backend, BackendState state) {
+                if (failures.getAndDecrement() > 0) {
+                    throw new IllegalStateException("runtime busy");
+                }
+                sink.stateChanged(farm, backend, state);
+            }
+
+            @Override
+            public void weightsChanged(String farm, Map<String, Integer> weights) {
+            }
+        };
+        var monitor = HealthMonitor.builder(flaky).watch(FARM, CheckPolicy.of(scripted).fall(1))
+                .clock(clock).scheduler(scheduler).executor(Runnable::run).spreadFirstProbes(false)
+                .coalesce(Duration.ofMillis(100)).build();
+        try (monitor) {
+            healthy.put("b1", false);
+            monitor.start();
+            scheduler.advance(Duration.ofSeconds(5));
+            assertEquals(List.of("web/b1 DOWN"), sink.calls, "delivered once, after two failures");
+        }
+    }
+
+    @Test
+    void backendsWithoutAnyPortAreRefused() {
+        Farm multiport = Farm.dnat("10.0.0.1").ports(80, 443).named("mp").backends(Backend.of("b1", "10.1.0.11"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> HealthMonitor.builder(sink).watch(multiport, CheckPolicy.of(scripted)).build());
+        assertTrue(e.getMessage().contains("\"b1\" has no port to probe"), e.getMessage());
+    }
 }
