@@ -275,4 +275,22 @@ class HealthMonitorTest {
                 () -> HealthMonitor.builder(sink).watch(multiport, CheckPolicy.of(scripted)).build());
         assertTrue(e.getMessage().contains("\"b1\" has no port to probe"), e.getMessage());
     }
+
+    @Test
+    void leastResponseTimeWeighsBySmoothedProbeLatency() {
+        // b1 answers in 10 ms, b2 in 40 ms (the check moves the fake clock): weights 100 : 25.
+        HealthCheck slowB2 = t -> {
+            clock.advance(Duration.ofMillis(t.backend().equals("b1") ? 10 : 40));
+            return HealthResult.up("ok");
+        };
+        var monitor = HealthMonitor.builder(sink).watch(FARM, CheckPolicy.of(slowB2).interval(Duration.ofSeconds(1)))
+                .estimate("web", WeightEstimator.leastResponseTime()).clock(clock).scheduler(scheduler)
+                .executor(Runnable::run).spreadFirstProbes(false).build();
+        try (monitor) {
+            monitor.start();
+            scheduler.advance(Duration.ofSeconds(10));
+            assertEquals(Map.of("b1", 100, "b2", 25), monitor.weights("web"));
+            assertEquals(List.of("web weights {b1=100, b2=25}"), sink.calls, "steady latencies, no further changes");
+        }
+    }
 }
