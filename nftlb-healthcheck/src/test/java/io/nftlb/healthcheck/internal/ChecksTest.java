@@ -89,7 +89,9 @@ class ChecksTest {
     @Test
     void httpsWithoutAServerIsDown() throws Exception {
         // TLS against a plain HTTP server fails the handshake: down, with a reason, no exception.
-        HealthResult r = HealthCheck.http(HttpSpec.get("/ok").tls(false)).probe(target(http.getAddress().getPort()));
+        var t = new Target("f", "b", new InetSocketAddress(InetAddress.getLoopbackAddress(), http.getAddress().getPort()),
+                Duration.ofMillis(300), ProbeNetwork.current());
+        HealthResult r = HealthCheck.http(HttpSpec.get("/ok").tls(false)).probe(t);
         assertFalse(r.isUp());
     }
 

@@ -14,8 +14,6 @@ import io.nftlb.healthcheck.Target;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import javax.net.ssl.KeyManagerFactory;
@@ -23,25 +21,19 @@ import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** HTTPS against a server with a self-signed certificate (made with the JDK's keytool). */
+/** HTTPS against a server with a self-signed certificate. */
 class HttpsCheckTest {
 
     static HttpsServer server;
 
     @BeforeAll
-    static void start(@TempDir Path dir) throws Exception {
-        Path ks = dir.resolve("server.p12");
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", "s", "-keyalg", "EC", "-dname",
-                "CN=backend.test", "-ext", "SAN=dns:backend.test", "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", ks.toString(), "-storepass", "secret", "-keypass", "secret")
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), out);
+    static void start() throws Exception {
+        // A self-signed EC certificate for backend.test, valid for 100 years, made once with:
+        // keytool -genkeypair -alias s -keyalg EC -dname CN=backend.test -ext SAN=dns:backend.test
+        //   -validity 36500 -storetype PKCS12 -keystore selfsigned.p12 -storepass secret -keypass secret
         KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(ks)) {
+        try (InputStream in = HttpsCheckTest.class.getResourceAsStream("selfsigned.p12")) {
             store.load(in, "secret".toCharArray());
         }
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());

@@ -20,14 +20,14 @@ import net.jqwik.api.Provide;
 /** Whatever an estimator says, what reaches the runtime is within bounds and never all zero. */
 class WeightGuardPropertyTest {
 
-    @Property(tries = 500)
+    @Property(tries = 300)
     boolean anyAnswerIsClampedAndNeverAllZero(@ForAll("observations") List<Observation> obs,
                                               @ForAll("answers") Map<String, Integer> answer,
                                               @ForAll("answers") Map<String, Integer> previous) {
         return lawful(obs, WeightGuard.apply(obs, answer, previous));
     }
 
-    @Property(tries = 300)
+    @Property(tries = 100)
     boolean builtInEstimatorsStayLawfulOverTime(@ForAll("observationRuns") List<List<Observation>> runs,
                                                 @ForAll("counts") Map<String, Long> counts) {
         List<WeightEstimator> all = List.of(WeightEstimator.leastConnections(f -> counts),
