@@ -32,6 +32,7 @@ import java.util.OptionalInt;
 public record CheckPolicy(HealthCheck check, Duration interval, Duration timeout, int rise, int fall,
                           Duration jitter, Optional<InetAddress> address, OptionalInt port) {
 
+    /** Checks every field; see the class comment for what they mean. */
     public CheckPolicy {
         Objects.requireNonNull(check, "check == null");
         Objects.requireNonNull(interval, "interval == null");
@@ -67,22 +68,27 @@ public record CheckPolicy(HealthCheck check, Duration interval, Duration timeout
                 Optional.empty(), OptionalInt.empty());
     }
 
+    /** The same policy probing every {@code value} (at least 10 ms). */
     public CheckPolicy interval(Duration value) {
         return new CheckPolicy(check, value, timeout, rise, fall, jitter, address, port);
     }
 
+    /** The same policy allowing each probe {@code value} (at least 1 ms). */
     public CheckPolicy timeout(Duration value) {
         return new CheckPolicy(check, interval, value, rise, fall, jitter, address, port);
     }
 
+    /** The same policy needing {@code value} good probes in a row to come back UP. */
     public CheckPolicy rise(int value) {
         return new CheckPolicy(check, interval, timeout, value, fall, jitter, address, port);
     }
 
+    /** The same policy needing {@code value} failed probes in a row to go DOWN. */
     public CheckPolicy fall(int value) {
         return new CheckPolicy(check, interval, timeout, rise, value, jitter, address, port);
     }
 
+    /** The same policy adding a random delay in [0, {@code value}] to each interval. */
     public CheckPolicy jitter(Duration value) {
         return new CheckPolicy(check, interval, timeout, rise, fall, value, address, port);
     }
@@ -93,6 +99,7 @@ public record CheckPolicy(HealthCheck check, Duration interval, Duration timeout
         return new CheckPolicy(check, interval, timeout, rise, fall, jitter, Optional.of(a), port);
     }
 
+    /** The same policy probing port {@code value} instead of the backend's. */
     public CheckPolicy port(int value) {
         return new CheckPolicy(check, interval, timeout, rise, fall, jitter, address, OptionalInt.of(value));
     }

@@ -8,5 +8,6 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface ConnectionCounter {
+    /** Connections per backend name of {@code farm}; may throw (the estimate is then skipped). */
     Map<String, Long> countByBackend(String farm) throws Exception;
 }

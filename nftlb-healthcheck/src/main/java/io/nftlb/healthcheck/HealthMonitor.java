@@ -498,6 +498,7 @@ public final class HealthMonitor implements AutoCloseable {
             return this;
         }
 
+        /** Adds a listener for every state change. */
         public Builder listener(HealthListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener == null"));
             return this;
@@ -551,6 +552,7 @@ public final class HealthMonitor implements AutoCloseable {
             return this;
         }
 
+        /** The monitor, not started yet. */
         public HealthMonitor build() {
             if (watches.isEmpty()) {
                 throw new IllegalStateException("nothing to watch");

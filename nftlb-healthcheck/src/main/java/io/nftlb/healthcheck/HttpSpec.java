@@ -50,18 +50,22 @@ public record HttpSpec(String method, String path, Optional<String> host, int mi
         return new HttpSpec("GET", path, Optional.empty(), 200, 399, Optional.empty(), false, true);
     }
 
+    /** The same request with method {@code value} (upper-case letters, e.g. HEAD). */
     public HttpSpec method(String value) {
         return new HttpSpec(value, path, host, minStatus, maxStatus, body, tls, verifyTls);
     }
 
+    /** The same request with Host header (and TLS server name) {@code value}. */
     public HttpSpec host(String value) {
         return new HttpSpec(method, path, Optional.of(value), minStatus, maxStatus, body, tls, verifyTls);
     }
 
+    /** The same request, up when the status is within {@code min..max}. */
     public HttpSpec expectStatus(int min, int max) {
         return new HttpSpec(method, path, host, min, max, body, tls, verifyTls);
     }
 
+    /** The same request, up only when {@code regex} is found in the body. */
     public HttpSpec expectBody(String regex) {
         return new HttpSpec(method, path, host, minStatus, maxStatus, Optional.of(Pattern.compile(regex)), tls,
                 verifyTls);

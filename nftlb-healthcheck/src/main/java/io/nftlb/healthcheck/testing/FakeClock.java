@@ -19,6 +19,7 @@ public final class FakeClock implements InstantSource {
         return at(Instant.parse("2026-01-01T00:00:00Z"));
     }
 
+    /** A clock at {@code start}. */
     public static FakeClock at(Instant start) {
         return new FakeClock(Objects.requireNonNull(start, "start == null"));
     }

@@ -23,6 +23,7 @@ public final class FakeScheduler implements TaskScheduler {
     });
     private long seq;
 
+    /** A scheduler whose time is {@code clock}. */
     public FakeScheduler(FakeClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock == null");
     }
