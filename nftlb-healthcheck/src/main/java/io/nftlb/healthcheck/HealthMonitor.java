@@ -366,6 +366,7 @@ public final class HealthMonitor implements AutoCloseable {
         final List<Tracker> trackers;
         private Map<String, Integer> reported = Map.of();
         private boolean failing;
+        private boolean sinkFailingWeights;
         private TaskScheduler.Cancellable next;
 
         FarmWeights(String farm, WeightEstimator estimator, Duration every, List<Tracker> trackers) {
@@ -433,9 +434,18 @@ public final class HealthMonitor implements AutoCloseable {
                 sink.weightsChanged(farm, Map.copyOf(weights));
                 synchronized (this) {
                     reported = Map.copyOf(weights);
+                    sinkFailingWeights = false;
                 }
             } catch (RuntimeException e) {
-                log.warn("sink {} failed on weights of farm {}; will retry", sink, farm, e);
+                // Not reported, so the next estimate tries again; logged once per failing streak.
+                boolean first;
+                synchronized (this) {
+                    first = !sinkFailingWeights;
+                    sinkFailingWeights = true;
+                }
+                if (first) {
+                    log.warn("sink {} failed on weights of farm {}; will retry", sink, farm, e);
+                }
             } finally {
                 sinkLock.unlock();
             }
