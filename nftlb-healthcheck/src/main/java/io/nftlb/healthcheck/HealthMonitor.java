@@ -65,7 +65,9 @@ public final class HealthMonitor implements AutoCloseable {
     private final Duration coalesce;
     private final boolean spread;
     private final List<HealthListener> listeners;
-    private final List<Tracker> trackers = new ArrayList<>();
+    /** Trackers by farm, in backend order; replaced whole (copy on write) under this monitor's lock. */
+    private volatile Map<String, List<Tracker>> trackers = Map.of();
+    private final Map<String, CheckPolicy> policies = new LinkedHashMap<>();
     private final Map<String, FarmWeights> estimators = new LinkedHashMap<>();
 
     private final Object pendingLock = new Object();
@@ -95,18 +97,14 @@ public final class HealthMonitor implements AutoCloseable {
         this.coalesce = b.coalesce;
         this.spread = b.spread;
         this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+        Map<String, List<Tracker>> all = new LinkedHashMap<>();
         for (var w : b.watches) {
-            for (Backend backend : w.farm.backends()) {
-                trackers.add(new Tracker(w.farm, backend, w.policy));
-            }
+            policies.put(w.farm.name(), w.policy);
+            all.put(w.farm.name(), w.farm.backends().stream().map(backend -> new Tracker(w.farm, backend, w.policy))
+                    .toList());
         }
-        b.estimates.forEach((farm, e) -> {
-            List<Tracker> ts = trackers.stream().filter(t -> t.farm.equals(farm)).toList();
-            if (ts.isEmpty()) {
-                throw new IllegalArgumentException("estimator for farm \"" + farm + "\", which is not watched");
-            }
-            estimators.put(farm, new FarmWeights(farm, e.estimator, e.every, ts));
-        });
+        this.trackers = Map.copyOf(all);
+        b.estimates.forEach((farm, e) -> estimators.put(farm, new FarmWeights(farm, e.estimator, e.every)));
     }
 
     /** A monitor that reports to {@code sink}. */
@@ -123,13 +121,62 @@ public final class HealthMonitor implements AutoCloseable {
             return;
         }
         running = true;
-        for (Tracker t : trackers) {
-            long first = spread ? random.nextLong(Math.max(1, t.policy.interval().toNanos())) : 0;
-            t.scheduleIn(Duration.ofNanos(first));
-        }
+        trackers.values().forEach(ts -> ts.forEach(this::scheduleFirst));
         estimators.values().forEach(f -> f.scheduleIn(f.every));
-        log.info("health monitor started: {} backends, {} estimators, probes from {}", trackers.size(),
+        log.info("health monitor started: {} backends, {} estimators, probes from {}",
+                trackers.values().stream().mapToInt(List::size).sum(),
                 estimators.size(), network);
+    }
+
+    private void scheduleFirst(Tracker t) {
+        long first = spread ? random.nextLong(Math.max(1, t.policy.interval().toNanos())) : 0;
+        t.scheduleIn(Duration.ofNanos(first));
+    }
+
+    /**
+     * Follows a change of a watched farm (same name): new backends are probed from now on
+     * (starting UP), removed ones are no longer probed or reported, and backends whose name,
+     * address, port and weight are unchanged keep their state, streaks and smoothed latency.
+     *
+     * @throws IllegalArgumentException if the farm is not watched, or a backend has no port to probe
+     */
+    public synchronized void update(Farm farm) {
+        Objects.requireNonNull(farm, "farm == null");
+        CheckPolicy policy = policies.get(farm.name());
+        if (policy == null) {
+            throw new IllegalArgumentException("farm \"" + farm.name() + "\" is not watched");
+        }
+        Map<String, Tracker> old = new LinkedHashMap<>();
+        trackers.get(farm.name()).forEach(t -> old.put(t.backend, t));
+        List<Tracker> next = new ArrayList<>();
+        List<Tracker> added = new ArrayList<>();
+        for (Backend b : farm.backends()) {
+            Tracker fresh = new Tracker(farm, b, policy);
+            Tracker kept = old.get(b.name());
+            if (kept != null && kept.target.address().equals(fresh.target.address())
+                    && kept.configuredWeight == fresh.configuredWeight) {
+                next.add(kept);
+                old.remove(b.name());
+            } else {
+                next.add(fresh);
+                added.add(fresh);
+            }
+        }
+        old.values().forEach(Tracker::cancel);
+        Map<String, List<Tracker>> all = new LinkedHashMap<>(trackers);
+        all.put(farm.name(), List.copyOf(next));
+        trackers = Map.copyOf(all);
+        synchronized (pendingLock) {
+            for (String gone : old.keySet()) {
+                pending.remove(List.of(farm.name(), gone));
+                delivered.remove(List.of(farm.name(), gone));
+            }
+        }
+        if (running) {
+            added.forEach(this::scheduleFirst);
+        }
+        log.info("farm {}: now watching {} backends ({} new, {} removed)", farm.name(), next.size(), added.size(),
+                old.size());
     }
 
     /** The health of a backend as the monitor sees it now. */
@@ -161,7 +208,7 @@ public final class HealthMonitor implements AutoCloseable {
         }
         closed = true;
         running = false;
-        trackers.forEach(Tracker::cancel);
+        trackers.values().forEach(ts -> ts.forEach(Tracker::cancel));
         estimators.values().forEach(FarmWeights::cancel);
         if (ownedExecutor != null) {
             ownedExecutor.shutdownNow();
@@ -169,8 +216,8 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private Tracker tracker(String farm, String backend) {
-        for (Tracker t : trackers) {
-            if (t.farm.equals(farm) && t.backend.equals(backend)) {
+        for (Tracker t : trackers.getOrDefault(farm, List.of())) {
+            if (t.backend.equals(backend)) {
                 return t;
             }
         }
@@ -265,6 +312,7 @@ public final class HealthMonitor implements AutoCloseable {
         private double load = Double.NaN;
         private TaskScheduler.Cancellable next;
         private java.time.Instant due;
+        private boolean retired;
 
         Tracker(Farm farm, Backend b, CheckPolicy policy) {
             this.farm = farm.name();
@@ -290,24 +338,29 @@ public final class HealthMonitor implements AutoCloseable {
 
         synchronized void scheduleIn(Duration delay) {
             due = clock.instant().plus(delay);
-            if (running) {
+            if (running && !retired) {
                 next = scheduler.schedule(delay, () -> execute(this::probe));
             }
         }
 
         synchronized void cancel() {
+            retired = true;
             if (next != null) {
                 next.cancel();
             }
         }
 
         void probe() {
-            if (!running) {
-                return;
+            synchronized (this) {
+                if (!running || retired) {
+                    return;
+                }
             }
             HealthResult r = Guard.probe(policy.check(), target, executor, clock);
-            if (!running) {
-                return;
+            synchronized (this) {
+                if (!running || retired) {
+                    return;
+                }
             }
             BackendState from;
             BackendState to;
@@ -363,17 +416,15 @@ public final class HealthMonitor implements AutoCloseable {
         final String farm;
         final WeightEstimator estimator;
         final Duration every;
-        final List<Tracker> trackers;
         private Map<String, Integer> reported = Map.of();
         private boolean failing;
         private boolean sinkFailingWeights;
         private TaskScheduler.Cancellable next;
 
-        FarmWeights(String farm, WeightEstimator estimator, Duration every, List<Tracker> trackers) {
+        FarmWeights(String farm, WeightEstimator estimator, Duration every) {
             this.farm = farm;
             this.estimator = estimator;
             this.every = every;
-            this.trackers = trackers;
         }
 
         synchronized void scheduleIn(Duration delay) {
@@ -396,7 +447,7 @@ public final class HealthMonitor implements AutoCloseable {
             if (!running) {
                 return;
             }
-            List<Observation> obs = trackers.stream().map(Tracker::observe).toList();
+            List<Observation> obs = trackers.get(farm).stream().map(Tracker::observe).toList();
             Map<String, Integer> estimated = null;
             try {
                 estimated = Guard.call(() -> estimator.estimate(farm, obs), every, executor);
@@ -499,6 +550,9 @@ public final class HealthMonitor implements AutoCloseable {
         public Builder estimate(String farm, WeightEstimator estimator, Duration every) {
             Objects.requireNonNull(farm, "farm == null");
             Objects.requireNonNull(estimator, "estimator == null");
+            if (watches.stream().noneMatch(w -> w.farm.name().equals(farm))) {
+                throw new IllegalStateException("watch farm \"" + farm + "\" before estimating");
+            }
             if (every.compareTo(Duration.ofMillis(10)) < 0) {
                 throw new IllegalArgumentException("estimate interval must be at least 10 ms: " + every);
             }

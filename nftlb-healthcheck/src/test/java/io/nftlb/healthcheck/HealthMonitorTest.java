@@ -1,6 +1,7 @@
 package io.nftlb.healthcheck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nftlb.core.Backend;
@@ -291,6 +292,31 @@ class HealthMonitorTest {
             scheduler.advance(Duration.ofSeconds(10));
             assertEquals(Map.of("b1", 100, "b2", 25), monitor.weights("web"));
             assertEquals(List.of("web weights {b1=100, b2=25}"), sink.calls, "steady latencies, no further changes");
+        }
+    }
+
+    @Test
+    void updatingAFarmProbesNewBackendsForgetsRemovedOnesAndKeepsTheRest() {
+        List<String> probed = new ArrayList<>();
+        healthy.put("b3", true);
+        HealthCheck recording = t -> {
+            probed.add(t.backend());
+            return healthy.get(t.backend()) ? HealthResult.up("ok") : HealthResult.down("broken");
+        };
+        try (var m = monitor(CheckPolicy.of(recording).interval(Duration.ofSeconds(1)).fall(1))) {
+            m.start();
+            healthy.put("b1", false);
+            scheduler.advance(Duration.ofMillis(500));
+            assertEquals(BackendState.DOWN, m.state("web", "b1"));
+
+            m.update(FARM.backends(Backend.of("b1", "10.1.0.11"), Backend.of("b3", "10.1.0.13")));
+            probed.clear();
+            scheduler.advance(Duration.ofSeconds(3));
+            assertEquals(BackendState.DOWN, m.state("web", "b1"), "an unchanged backend keeps its state");
+            assertEquals(BackendState.UP, m.state("web", "b3"));
+            assertTrue(probed.contains("b3") && probed.contains("b1") && !probed.contains("b2"), probed.toString());
+            assertThrows(IllegalArgumentException.class, () -> m.state("web", "b2"));
+            assertThrows(IllegalArgumentException.class, () -> m.update(FARM.named("other")));
         }
     }
 }
