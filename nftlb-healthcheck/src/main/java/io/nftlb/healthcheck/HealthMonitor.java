@@ -364,8 +364,8 @@ public final class HealthMonitor implements AutoCloseable {
             }
             BackendState from;
             BackendState to;
-            boolean flipped;
-            int streak;
+            boolean flipped = false;
+            int streak = 0;
             synchronized (this) {
                 last = r;
                 if (r.isUp()) {
@@ -377,8 +377,10 @@ public final class HealthMonitor implements AutoCloseable {
                     }
                 }
                 from = hysteresis.state();
-                streak = hysteresis.streak() + 1;
-                flipped = hysteresis.record(r.isUp());
+                if (r.status() != HealthResult.Status.UNKNOWN) { // unknown counts neither way
+                    streak = hysteresis.streak() + 1;
+                    flipped = hysteresis.record(r.isUp());
+                }
                 to = hysteresis.state();
             }
             if (flipped) {

@@ -7,15 +7,15 @@ import java.util.OptionalDouble;
 /**
  * What one probe found.
  *
- * @param status up or down
+ * @param status up, down, or unknown (the probe could not be judged and counts neither way)
  * @param latency how long the probe took (the monitor fills it in when a check leaves it zero)
  * @param reason why, in a few words ("connected", "connection refused", "status 500")
  * @param load a measured load of the backend in [0, 1] (1 = saturated), when the check reads one
  */
 public record HealthResult(Status status, Duration latency, String reason, OptionalDouble load) {
 
-    /** Up or down. */
-    public enum Status { UP, DOWN }
+    /** Up or down; UNKNOWN when the monitor could not judge the probe (see {@link #unknown}). */
+    public enum Status { UP, DOWN, UNKNOWN }
 
     public HealthResult {
         Objects.requireNonNull(status, "status == null");
@@ -35,6 +35,15 @@ public record HealthResult(Status status, Duration latency, String reason, Optio
     /** Down, for the given reason; the monitor measures the latency. */
     public static HealthResult down(String reason) {
         return new HealthResult(Status.DOWN, Duration.ZERO, reason, OptionalDouble.empty());
+    }
+
+    /**
+     * Neither up nor down: the rise/fall streaks ignore it. The monitor uses it when a probe timed
+     * out because the monitor itself was starved of CPU (the probe started late), so that an
+     * overloaded balancer does not declare healthy backends DOWN.
+     */
+    public static HealthResult unknown(String reason) {
+        return new HealthResult(Status.UNKNOWN, Duration.ZERO, reason, OptionalDouble.empty());
     }
 
     /** Whether the probe succeeded. */

@@ -319,4 +319,18 @@ class HealthMonitorTest {
             assertThrows(IllegalArgumentException.class, () -> m.update(FARM.named("other")));
         }
     }
+
+    @Test
+    void unknownResultsCountNeitherWay() {
+        var script = new java.util.ArrayDeque<>(List.of(HealthResult.down("x"), HealthResult.unknown("overloaded"),
+                HealthResult.down("x"), HealthResult.unknown("overloaded"), HealthResult.down("x")));
+        HealthCheck scriptedB1 = t -> t.backend().equals("b1") && !script.isEmpty() ? script.poll() : HealthResult.up("ok");
+        try (var m = monitor(CheckPolicy.of(scriptedB1).interval(Duration.ofSeconds(1)).fall(3))) {
+            m.start();
+            scheduler.advance(Duration.ofSeconds(3)); // down, unknown, down, unknown
+            assertEquals(BackendState.UP, m.state("web", "b1"), "two failures, the unknowns in between ignored");
+            scheduler.advance(Duration.ofSeconds(1)); // third failure in a row, not counting unknowns
+            assertEquals(BackendState.DOWN, m.state("web", "b1"));
+        }
+    }
 }

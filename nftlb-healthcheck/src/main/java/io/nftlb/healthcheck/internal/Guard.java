@@ -20,19 +20,30 @@ public final class Guard {
 
     /**
      * Probes with {@code check}: a result within the target's timeout, or DOWN naming the check
-     * when it threw, returned null or took too long (it is then interrupted). The latency is
+     * when it threw, returned null or took too long (it is then interrupted); UNKNOWN when it
+     * timed out having started more than half the timeout late (the monitor was starved). The latency is
      * measured with {@code clock} unless the check set one.
      */
     public static HealthResult probe(HealthCheck check, Target target, Executor executor, InstantSource clock) {
         var start = clock.instant();
+        var started = new java.util.concurrent.atomic.AtomicReference<java.time.Instant>();
         HealthResult r;
         try {
-            r = call(() -> check.probe(target), target.timeout(), executor);
+            r = call(() -> {
+                started.set(clock.instant());
+                return check.probe(target);
+            }, target.timeout(), executor);
             if (r == null) {
                 r = HealthResult.down("check " + check + " returned null");
             }
         } catch (TimeoutException e) {
-            r = HealthResult.down("timed out after " + target.timeout().toMillis() + " ms");
+            // A probe that got less than half its time because it started late says nothing about
+            // the backend: the monitor was starved (CPU, threads). Count it neither way.
+            var began = started.get();
+            Duration late = began == null ? target.timeout() : Duration.between(start, began);
+            r = late.compareTo(target.timeout().dividedBy(2)) > 0
+                    ? HealthResult.unknown("monitor overloaded: probe started " + late.toMillis() + " ms late")
+                    : HealthResult.down("timed out after " + target.timeout().toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             r = HealthResult.down("interrupted");
