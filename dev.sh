@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 # Debian packages the tests and the demo use: nft (oracle), ip (namespaces, veth),
 # conntrack, libmnl0 (the netlink transport's only native dependency).
-packages=(nftables iproute2 conntrack libmnl0 maven)
+packages=(nftables iproute2 conntrack libmnl0 maven snmpd iputils-ping)
 
 install_packages() {
     local missing=()

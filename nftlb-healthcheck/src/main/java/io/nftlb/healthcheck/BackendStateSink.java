@@ -1,6 +1,7 @@
 package io.nftlb.healthcheck;
 
 import io.nftlb.core.BackendState;
+import io.nftlb.core.runtime.LoadBalancer;
 import java.util.Map;
 
 /**
@@ -17,4 +18,29 @@ public interface BackendStateSink {
 
     /** New dynamic weights for the backends of a farm (each within 0..Backend.MAX_WEIGHT). */
     void weightsChanged(String farm, Map<String, Integer> weights);
+
+    /**
+     * Feeds a {@link LoadBalancer}: each change becomes one of its calls, committed (and
+     * coalesced with others) like any other change. Waits for the commit, so a failed commit
+     * reaches the monitor, which retries and logs it once.
+     */
+    static BackendStateSink of(LoadBalancer loadBalancer) {
+        java.util.Objects.requireNonNull(loadBalancer, "loadBalancer");
+        return new BackendStateSink() {
+            @Override
+            public void stateChanged(String farm, String backend, BackendState state) {
+                loadBalancer.setState(farm, backend, state).join();
+            }
+
+            @Override
+            public void weightsChanged(String farm, Map<String, Integer> weights) {
+                loadBalancer.setWeights(farm, weights).join();
+            }
+
+            @Override
+            public String toString() {
+                return "sink to " + loadBalancer;
+            }
+        };
+    }
 }
