@@ -49,7 +49,10 @@ final class Explain {
             b.append("    ").append(NftText.render(r)).append('\n');
         }
         b.append("  backends (conntrack mark, share of new connections):\n");
-        Map<Long, Long> slots = slotsByMark(part.elements(Layout.SCHED));
+        List<Element> sched = new java.util.ArrayList<>(part.elements(Layout.SCHED));
+        sched.addAll(part.elements(MaglevSlots.MAP4));
+        sched.addAll(part.elements(MaglevSlots.MAP6));
+        Map<Long, Long> slots = slotsByMark(sched);
         long total = slots.values().stream().mapToLong(Long::longValue).sum();
         for (Backend be : farm.backends()) {
             long mark = ids.mark(be.name());
@@ -100,6 +103,10 @@ final class Explain {
             case Scheduler.Hash h -> "hash of " + h.fields().stream().map(x -> x.name().toLowerCase().replace('_', ' '))
                     .collect(Collectors.joining(" . ")) + " (jhash mod " + RulesetCompiler.SLOTS + "), weighted";
             case Scheduler.SymmetricHash h -> "symmetric hash (symhash mod " + RulesetCompiler.SLOTS + "), weighted";
+            case Scheduler.Maglev m -> "maglev consistent hash of " + m.fields().stream()
+                    .map(x -> x.name().toLowerCase().replace('_', ' ')).collect(Collectors.joining(" . "))
+                    + " (jhash mod " + m.tableSize() + " seed 0x" + Long.toHexString(m.seed()) + "), weighted, in maps "
+                    + MaglevSlots.MAP4 + "/" + MaglevSlots.MAP6;
         };
     }
 }
