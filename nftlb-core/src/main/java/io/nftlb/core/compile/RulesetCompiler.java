@@ -176,8 +176,8 @@ public final class RulesetCompiler {
         if (farms.stream().anyMatch(f -> f.scheduler() instanceof io.nftlb.core.Scheduler.Maglev)) {
             // Only with Maglev farms, so that other rulesets stay as they were (see MaglevSlots).
             Expr slot = new Expr.Numgen(Expr.NumgenType.RANDOM, io.nftlb.core.Scheduler.Maglev.MAX_TABLE_SIZE, 0);
-            sets.add(NamedSet.map(MaglevSlots.MAP4, slot, CT_MARK, interval));
-            sets.add(NamedSet.map(MaglevSlots.MAP6, slot, CT_MARK, interval));
+            sets.add(NamedSet.map(MaglevSlots.MAP4, slot, CT_MARK, Set.of()));
+            sets.add(NamedSet.map(MaglevSlots.MAP6, slot, CT_MARK, Set.of()));
         }
         boolean pinned = farms.stream().anyMatch(f -> !f.staticSessions().isEmpty());
         boolean persistent = farms.stream().anyMatch(f -> f.persistence().isPresent());
