@@ -32,10 +32,16 @@ final class Explain {
         b.append("  new connections: chain prerouting looks up l4proto . daddr . dport in ")
                 .append(String.join(", ", dispatchMaps(part))).append(" and goes to chain ")
                 .append(part.chain().name()).append('\n');
-        b.append("  scheduling: ").append(scheduler(farm.scheduler())).append(", slots ")
-                .append((long) ids.farmId() * RulesetCompiler.SLOTS_PER_FARM).append("..")
-                .append((long) (ids.farmId() + 1) * RulesetCompiler.SLOTS_PER_FARM - 1)
-                .append(" of map sched (IPv4 first half, IPv6 second)").append('\n');
+        if (farm.scheduler() instanceof Scheduler.Maglev m) {
+            long base = MaglevSlots.base(ids.farmId());
+            b.append("  scheduling: ").append(scheduler(m)).append(", slots ").append(base).append("..")
+                    .append(base + m.tableSize() - 1).append(" of each").append('\n');
+        } else {
+            b.append("  scheduling: ").append(scheduler(farm.scheduler())).append(", slots ")
+                    .append((long) ids.farmId() * RulesetCompiler.SLOTS_PER_FARM).append("..")
+                    .append((long) (ids.farmId() + 1) * RulesetCompiler.SLOTS_PER_FARM - 1)
+                    .append(" of map sched (IPv4 first half, IPv6 second)").append('\n');
+        }
         farm.persistence().ifPresent(p -> b.append("  persistence: by ").append(p.key().name().toLowerCase()
                 .replace('_', ' ')).append(", remembered ").append(p.ttl()).append(" after the last new connection")
                 .append('\n'));
