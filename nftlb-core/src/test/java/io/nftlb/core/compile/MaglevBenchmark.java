@@ -13,7 +13,8 @@ import java.util.stream.IntStream;
  * Issue #10's numbers (a program, not a test): Maglev table build time at 65,537 slots, and
  * the size of the transaction when one backend of 100 goes down. Results in docs/maglev.md.
  *
- * <pre>java -cp nftlb-core/target/classes:nftlb-core/target/test-classes:GUAVA io.nftlb.core.compile.MaglevBenchmark</pre>
+ * <pre>java -cp nftlb-core/target/classes:nftlb-core/target/test-classes:CLASSPATH io.nftlb.core.compile.MaglevBenchmark [--kernel]</pre>
+ * ({@code --kernel}, as root: also times {@code nft -f} of the transaction in a fresh namespace.)
  */
 public final class MaglevBenchmark {
 
@@ -24,7 +25,7 @@ public final class MaglevBenchmark {
             buildTime(n, false);
             buildTime(n, true);
         }
-        transaction(100);
+        transaction(100, List.of(args).contains("--kernel"));
     }
 
     private static void buildTime(int n, boolean weighted) {
@@ -45,7 +46,7 @@ public final class MaglevBenchmark {
                 nanos[nanos.length - 1] / 1e6);
     }
 
-    private static void transaction(int n) {
+    private static void transaction(int n, boolean kernel) {
         Farm before = Farm.dnat("10.0.0.40").port(80).named("mag").scheduler(Scheduler.maglev(Scheduler.HashField.SOURCE_ADDRESS))
                 .backends(IntStream.range(0, n).mapToObj(i -> Backend.of("b" + i, "10.1." + (i / 250) + "." + (1 + i % 250)))
                         .toList());
@@ -61,5 +62,18 @@ public final class MaglevBenchmark {
                         + " %d element deletions + %d additions, %d bytes of nft text; recompile %.1f ms%n", n,
                 diff.deleted().size(), 100.0 * diff.deleted().size() / 65537, 100.0 / n, diff.deleted().size(),
                 diff.added().size(), text.length(), compile / 1e6);
+        if (kernel) {
+            // Root only: how long nft -f takes to apply that transaction to a loaded table.
+            try (io.nftlb.testkit.NetworkNamespace ns = io.nftlb.testkit.NetworkNamespace.create()) {
+                long l0 = System.nanoTime();
+                ns.nft(NftText.render(c1.ruleset()));
+                long load = System.nanoTime() - l0;
+                long a0 = System.nanoTime();
+                ns.nft(text);
+                long apply = System.nanoTime() - a0;
+                System.out.printf("nft -f: load the 100-backend ruleset %.0f ms; apply the transaction %.0f ms%n",
+                        load / 1e6, apply / 1e6);
+            }
+        }
     }
 }
