@@ -20,8 +20,9 @@ import java.util.List;
  * backends fill the table at the same pace and keep their own preferred slots; a backend
  * stops claiming at its quota.
  *
- * <p>Determinism: the result depends only on the names, weights and size, never on the JVM
- * (no {@code hashCode} of objects, no random seeds), so every balancer builds the same table.
+ * <p>Determinism: the result depends only on the names, weights and size, never on the order
+ * the backends are listed in (they are taken in name order), nor on the JVM (no
+ * {@code hashCode} of objects, no random seeds), so every balancer builds the same table.
  */
 final class MaglevTable {
 
@@ -41,6 +42,24 @@ final class MaglevTable {
         if (n == 0 || n != weights.size() || n >= size) {
             throw new IllegalArgumentException(n + " backends, " + weights.size() + " weights, table " + size);
         }
+        // Turns and quota ties follow the order of the backends: build in name order, so that
+        // balancers that list the same backends in another order still build the same table.
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> names.get(a).compareTo(names.get(b)));
+        List<String> sortedNames = Arrays.stream(order).map(names::get).toList();
+        List<Integer> sortedWeights = Arrays.stream(order).map(weights::get).toList();
+        int[] table = buildInOrder(sortedNames, sortedWeights, size);
+        for (int s = 0; s < size; s++) {
+            table[s] = order[table[s]];
+        }
+        return table;
+    }
+
+    private static int[] buildInOrder(List<String> names, List<Integer> weights, int size) {
+        int n = names.size();
         long[] offset = new long[n];
         long[] skip = new long[n];
         long maxWeight = 0;

@@ -75,6 +75,24 @@ class MaglevTablePropertyTest {
         assertTrue(moved <= (share + 0.01) * M, moved + " of " + M + " slots moved, removed share " + share);
     }
 
+    /** The table does not depend on the order the backends are listed in: slot by slot, the same backend. */
+    @Property(tries = 20)
+    void orderOfBackendsDoesNotMatter(@ForAll @Size(min = 1, max = 100) List<@IntRange(min = 1, max = 100) Integer> weights,
+                                      @ForAll @IntRange(min = 0, max = 1000) int salt) {
+        List<String> names = names(weights.size(), salt);
+        List<String> reversedNames = new ArrayList<>(names);
+        java.util.Collections.reverse(reversedNames);
+        List<Integer> reversedWeights = new ArrayList<>(weights);
+        java.util.Collections.reverse(reversedWeights);
+        int[] a = MaglevTable.build(names, weights, M);
+        int[] b = MaglevTable.build(reversedNames, reversedWeights, M);
+        for (int s = 0; s < M; s++) {
+            if (!names.get(a[s]).equals(reversedNames.get(b[s]))) {
+                throw new AssertionError("slot " + s + ": " + names.get(a[s]) + " vs " + reversedNames.get(b[s]));
+            }
+        }
+    }
+
     /** Two tables built independently from equal inputs are identical. */
     @Property(tries = 50)
     void buildsAreIdentical(@ForAll @Size(min = 1, max = 100) List<@IntRange(min = 1, max = 10_000) Integer> weights,
