@@ -56,6 +56,11 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         backends = List.copyOf(backends);
         Objects.requireNonNull(packetMark, "packetMark");
         validate(where, addresses, ports, forwarding, persistence, staticSessions, backends, packetMark);
+        if (scheduler instanceof Scheduler.Maglev m) {
+            // Maglev gives every backend at least one slot, so the table must be larger.
+            Check.that(backends.size() < m.tableSize(), where, "has %d backends, too many for a maglev table of %d",
+                    backends.size(), m.tableSize());
+        }
     }
 
     private static void validate(String where, List<InetAddress> addresses, List<PortRange> ports,

@@ -26,7 +26,47 @@ public sealed interface Scheduler {
     /** By a hash that is the same in both directions ({@code symhash}): for paired balancers. */
     record SymmetricHash() implements Scheduler {}
 
-    /** Packet fields a {@link Hash} scheduler can hash. */
+    /**
+     * Consistent hashing with a Maglev lookup table (Eisenbud et al., NSDI 2016): a flow's
+     * hash ({@code jhash} of {@code fields}, fixed {@code seed}) picks one of
+     * {@code tableSize} slots, and the table gives each backend a share of slots in
+     * proportion to its weight. The table depends only on the backends' names and weights,
+     * so every balancer given the same farm builds the same table and sends a flow to the
+     * same backend: a flow that moves to another balancer keeps its backend. Changing one
+     * backend moves few slots (about its own share). See {@code docs/maglev.md}.
+     *
+     * @param fields what to hash: the source address, optionally with ports
+     * @param tableSize a prime, at most {@value #MAX_TABLE_SIZE}, larger than the number of backends
+     * @param seed the jhash seed: fixed (never left to the kernel, which would pick a random
+     *     one per rule and so per balancer)
+     */
+    record Maglev(List<HashField> fields, int tableSize, long seed) implements Scheduler {
+        /** The default and largest table size: a prime, about 100 slots per backend for 650 backends. */
+        public static final int MAX_TABLE_SIZE = 65_537;
+        /** The default jhash seed ("magl"). */
+        public static final long DEFAULT_SEED = 0x6d61_676cL;
+
+        public Maglev {
+            fields = List.copyOf(fields);
+            Check.that(!fields.isEmpty(), "scheduler", "maglev needs at least one field");
+            Check.that(fields.stream().distinct().count() == fields.size(), "scheduler",
+                    "maglev fields %s repeat a field", fields);
+            Check.that(tableSize >= 2 && tableSize <= MAX_TABLE_SIZE && isPrime(tableSize), "scheduler",
+                    "maglev table size %d must be a prime within 2..%d", tableSize, MAX_TABLE_SIZE);
+            Check.that(seed >= 0 && seed <= 0xffff_ffffL, "scheduler", "maglev seed 0x%x must fit 32 bits", seed);
+        }
+
+        private static boolean isPrime(int n) {
+            for (int d = 2; (long) d * d <= n; d++) {
+                if (n % d == 0) {
+                    return false;
+                }
+            }
+            return n >= 2;
+        }
+    }
+
+    /** Packet fields a {@link Hash} or {@link Maglev} scheduler can hash. */
     enum HashField { SOURCE_ADDRESS, SOURCE_PORT, DESTINATION_ADDRESS, DESTINATION_PORT }
 
     static Scheduler roundRobin() {
@@ -39,6 +79,11 @@ public sealed interface Scheduler {
 
     static Scheduler hash(HashField... fields) {
         return new Hash(List.of(fields), 0);
+    }
+
+    /** Maglev over these fields, table size 65,537, the default seed. */
+    static Scheduler maglev(HashField... fields) {
+        return new Maglev(List.of(fields), Maglev.MAX_TABLE_SIZE, Maglev.DEFAULT_SEED);
     }
 
     static Scheduler symmetricHash() {

@@ -32,10 +32,16 @@ final class Explain {
         b.append("  new connections: chain prerouting looks up l4proto . daddr . dport in ")
                 .append(String.join(", ", dispatchMaps(part))).append(" and goes to chain ")
                 .append(part.chain().name()).append('\n');
-        b.append("  scheduling: ").append(scheduler(farm.scheduler())).append(", slots ")
-                .append((long) ids.farmId() * RulesetCompiler.SLOTS_PER_FARM).append("..")
-                .append((long) (ids.farmId() + 1) * RulesetCompiler.SLOTS_PER_FARM - 1)
-                .append(" of map sched (IPv4 first half, IPv6 second)").append('\n');
+        if (farm.scheduler() instanceof Scheduler.Maglev m) {
+            long base = MaglevSlots.base(ids.farmId());
+            b.append("  scheduling: ").append(scheduler(m)).append(", slots ").append(base).append("..")
+                    .append(base + m.tableSize() - 1).append(" of each").append('\n');
+        } else {
+            b.append("  scheduling: ").append(scheduler(farm.scheduler())).append(", slots ")
+                    .append((long) ids.farmId() * RulesetCompiler.SLOTS_PER_FARM).append("..")
+                    .append((long) (ids.farmId() + 1) * RulesetCompiler.SLOTS_PER_FARM - 1)
+                    .append(" of map sched (IPv4 first half, IPv6 second)").append('\n');
+        }
         farm.persistence().ifPresent(p -> b.append("  persistence: by ").append(p.key().name().toLowerCase()
                 .replace('_', ' ')).append(", remembered ").append(p.ttl()).append(" after the last new connection")
                 .append('\n'));
@@ -49,7 +55,10 @@ final class Explain {
             b.append("    ").append(NftText.render(r)).append('\n');
         }
         b.append("  backends (conntrack mark, share of new connections):\n");
-        Map<Long, Long> slots = slotsByMark(part.elements(Layout.SCHED));
+        List<Element> sched = new java.util.ArrayList<>(part.elements(Layout.SCHED));
+        sched.addAll(part.elements(MaglevSlots.MAP4));
+        sched.addAll(part.elements(MaglevSlots.MAP6));
+        Map<Long, Long> slots = slotsByMark(sched);
         long total = slots.values().stream().mapToLong(Long::longValue).sum();
         for (Backend be : farm.backends()) {
             long mark = ids.mark(be.name());
@@ -100,6 +109,10 @@ final class Explain {
             case Scheduler.Hash h -> "hash of " + h.fields().stream().map(x -> x.name().toLowerCase().replace('_', ' '))
                     .collect(Collectors.joining(" . ")) + " (jhash mod " + RulesetCompiler.SLOTS + "), weighted";
             case Scheduler.SymmetricHash h -> "symmetric hash (symhash mod " + RulesetCompiler.SLOTS + "), weighted";
+            case Scheduler.Maglev m -> "maglev consistent hash of " + m.fields().stream()
+                    .map(x -> x.name().toLowerCase().replace('_', ' ')).collect(Collectors.joining(" . "))
+                    + " (jhash mod " + m.tableSize() + " seed 0x" + Long.toHexString(m.seed()) + "), weighted, in maps "
+                    + MaglevSlots.MAP4 + "/" + MaglevSlots.MAP6;
         };
     }
 }

@@ -135,6 +135,10 @@ final class FarmCompiler {
         if (serving.isEmpty()) {
             return;
         }
+        if (farm.scheduler() instanceof Scheduler.Maglev m) {
+            MaglevSlots.elements(m, serving, ids).forEach(e -> add(MaglevSlots.map(v6), e));
+            return;
+        }
         if (farm.scheduler() instanceof Scheduler.RoundRobin) {
             for (int i = 0; i < serving.size(); i++) {
                 add(Layout.SCHED, Element.of(slot(base(v6) + i), mark(ids.mark(serving.get(i).name()))));
@@ -150,13 +154,14 @@ final class FarmCompiler {
     }
 
     private void scheduling(List<Rule> rules, int servingCount, boolean v6) {
-        Expr sched = set(Layout.SCHED);
+        Expr sched = set(farm.scheduler() instanceof Scheduler.Maglev ? MaglevSlots.map(v6) : Layout.SCHED);
         long slots = RulesetCompiler.SLOTS;
         Expr selector = switch (farm.scheduler()) {
             case Scheduler.RoundRobin rr -> new Expr.Numgen(Expr.NumgenType.INC, Math.max(1, servingCount), base(v6));
             case Scheduler.Weighted w -> new Expr.Numgen(Expr.NumgenType.RANDOM, slots, base(v6));
             case Scheduler.SymmetricHash s -> new Expr.Symhash(slots, base(v6));
             case Scheduler.Hash h -> new Expr.Jhash(hashInput(h.fields(), v6), slots, h.seed(), base(v6));
+            case Scheduler.Maglev m -> MaglevSlots.selector(m, hashInput(m.fields(), v6), ids.farmId());
         };
         Rule rule = setMark(selector, sched);
         if (farm.family() == IpFamily.DUAL) {

@@ -186,6 +186,12 @@ public final class RulesetCompiler {
                 NamedSet.set(Layout.MASQUERADE, CT_MARK, Set.of()),
                 NamedSet.map(Layout.SNAT4, CT_MARK, saddr(false), Set.of()),
                 NamedSet.map(Layout.SNAT6, CT_MARK, saddr(true), Set.of())));
+        if (farms.stream().anyMatch(f -> f.scheduler() instanceof io.nftlb.core.Scheduler.Maglev)) {
+            // Only with Maglev farms, so that other rulesets stay as they were (see MaglevSlots).
+            Expr slot = new Expr.Numgen(Expr.NumgenType.RANDOM, io.nftlb.core.Scheduler.Maglev.MAX_TABLE_SIZE, 0);
+            sets.add(NamedSet.map(MaglevSlots.MAP4, slot, CT_MARK, Set.of()));
+            sets.add(NamedSet.map(MaglevSlots.MAP6, slot, CT_MARK, Set.of()));
+        }
         boolean pinned = farms.stream().anyMatch(f -> !f.staticSessions().isEmpty());
         boolean persistent = farms.stream().anyMatch(f -> f.persistence().isPresent());
         if (pinned || persistent) {

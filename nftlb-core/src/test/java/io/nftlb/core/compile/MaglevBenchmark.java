@@ -1,0 +1,79 @@
+package io.nftlb.core.compile;
+
+import io.nftlb.core.Backend;
+import io.nftlb.core.BackendState;
+import io.nftlb.core.Farm;
+import io.nftlb.core.Scheduler;
+import io.nftlb.core.render.NftText;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Issue #10's numbers (a program, not a test): Maglev table build time at 65,537 slots, and
+ * the size of the transaction when one backend of 100 goes down. Results in docs/maglev.md.
+ *
+ * <pre>java -cp nftlb-core/target/classes:nftlb-core/target/test-classes:CLASSPATH io.nftlb.core.compile.MaglevBenchmark [--kernel]</pre>
+ * ({@code --kernel}, as root: also times {@code nft -f} of the transaction in a fresh namespace.)
+ */
+public final class MaglevBenchmark {
+
+    private MaglevBenchmark() {}
+
+    public static void main(String[] args) {
+        for (int n : new int[] {100, 1000}) {
+            buildTime(n, false);
+            buildTime(n, true);
+        }
+        transaction(100, List.of(args).contains("--kernel"));
+    }
+
+    private static void buildTime(int n, boolean weighted) {
+        List<String> names = IntStream.range(0, n).mapToObj(i -> "backend-" + i).toList();
+        List<Integer> weights = IntStream.range(0, n).map(i -> weighted ? 1 + (i * 37) % 100 : 1).boxed().toList();
+        for (int i = 0; i < 5; i++) {
+            MaglevTable.build(names, weights, Scheduler.Maglev.MAX_TABLE_SIZE); // warm up the JIT
+        }
+        long[] nanos = new long[15];
+        for (int i = 0; i < nanos.length; i++) {
+            long t0 = System.nanoTime();
+            MaglevTable.build(names, weights, Scheduler.Maglev.MAX_TABLE_SIZE);
+            nanos[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(nanos);
+        System.out.printf("build 65537 slots, %4d backends, %-8s median %6.2f ms, min %6.2f ms, max %6.2f ms%n", n,
+                weighted ? "weighted" : "equal", nanos[nanos.length / 2] / 1e6, nanos[0] / 1e6,
+                nanos[nanos.length - 1] / 1e6);
+    }
+
+    private static void transaction(int n, boolean kernel) {
+        Farm before = Farm.dnat("10.0.0.40").port(80).named("mag").scheduler(Scheduler.maglev(Scheduler.HashField.SOURCE_ADDRESS))
+                .backends(IntStream.range(0, n).mapToObj(i -> Backend.of("b" + i, "10.1." + (i / 250) + "." + (1 + i % 250)))
+                        .toList());
+        Farm after = before.backend("b42", b -> b.state(BackendState.DOWN));
+        RulesetCompiler.Compiled c1 = RulesetCompiler.compile(List.of(before));
+        long t0 = System.nanoTime();
+        RulesetCompiler.Compiled c2 = RulesetCompiler.compile(List.of(after), c1.allocation());
+        long compile = System.nanoTime() - t0;
+        MaglevSlots.Diff diff = MaglevSlots.diff(c1.parts().get("mag").elements(MaglevSlots.MAP4),
+                c2.parts().get("mag").elements(MaglevSlots.MAP4));
+        String text = NftText.render(diff.transaction(MaglevSlots.MAP4));
+        System.out.printf("1 of %d backends down: %d slots move (%.2f%% of 65537; its share %.2f%%), transaction"
+                        + " %d element deletions + %d additions, %d bytes of nft text; recompile %.1f ms%n", n,
+                diff.deleted().size(), 100.0 * diff.deleted().size() / 65537, 100.0 / n, diff.deleted().size(),
+                diff.added().size(), text.length(), compile / 1e6);
+        if (kernel) {
+            // Root only: how long nft -f takes to apply that transaction to a loaded table.
+            try (io.nftlb.testkit.NetworkNamespace ns = io.nftlb.testkit.NetworkNamespace.create()) {
+                long l0 = System.nanoTime();
+                ns.nft(NftText.render(c1.ruleset()));
+                long load = System.nanoTime() - l0;
+                long a0 = System.nanoTime();
+                ns.nft(text);
+                long apply = System.nanoTime() - a0;
+                System.out.printf("nft -f: load the 100-backend ruleset %.0f ms; apply the transaction %.0f ms%n",
+                        load / 1e6, apply / 1e6);
+            }
+        }
+    }
+}
