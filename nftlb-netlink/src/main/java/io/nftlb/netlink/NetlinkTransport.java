@@ -103,6 +103,11 @@ public final class NetlinkTransport implements Transport {
                 pending.computeIfAbsent(a.table(), k -> new HashMap<>()).put(a.set().name(), a.set());
             }
         }
+        try {
+            enc.finish();
+        } catch (IllegalArgumentException | UnsupportedOperationException | CodecException e) {
+            throw new TransportException("set elements: " + e.getMessage(), "EINVAL", Optional.empty(), e);
+        }
         batch.end();
         seq = batch.nextSeq();
         MsgWriter w = batch.writer();

@@ -29,6 +29,15 @@ public final class OpEncoder {
     private final Batch batch;
     private final BiFunction<TableRef, String, NamedSet> sets;
     private int nextSetId = 1;
+    /**
+     * Elements of sets added in this batch, held back until the batch needs them. A rule that
+     * looks up a map makes the kernel walk every element of that map once per binding chain
+     * ({@code nf_tables_bind_set} → {@code nf_tables_bind_check_setelem}): with the elements
+     * already in, N farm chains using one shared map cost O(N × elements). Sending the elements
+     * after the rules makes each bind walk an empty set. Held-back elements are sent before any
+     * op that is not an addition (so deletions and flushes see them), and by {@link #finish()}.
+     */
+    private final List<Runnable> deferredElements = new java.util.ArrayList<>();
 
     /** @param sets the set definitions known for a table (sets added earlier in the batch included) */
     public OpEncoder(Batch batch, BiFunction<TableRef, String, NamedSet> sets) {
@@ -41,6 +50,10 @@ public final class OpEncoder {
         int fam = t.family().nfproto();
         Optional<Op> o = Optional.of(op);
         String what = op.describe();
+        if (!(op instanceof Op.AddTable || op instanceof Op.AddChain || op instanceof Op.AddRule
+                || op instanceof Op.AddSet || op instanceof Op.AddObject || op instanceof Op.AddFlowtable)) {
+            finish();
+        }
         switch (op) {
             case Op.AddTable a -> batch.add(Nl.NFT_MSG_NEWTABLE, 0, fam, w -> new KTable(t.name(), 0).encode(w), o, what);
             case Op.DeleteTable d -> batch.add(Nl.NFT_MSG_DELTABLE, 0, fam, w -> w.str(1, t.name()), o, what);
@@ -69,8 +82,9 @@ public final class OpEncoder {
                 KSet ks = Sets.toKernel(t.name(), a.set(), id);
                 batch.add(Nl.NFT_MSG_NEWSET, Nl.NLM_F_CREATE, fam, ks::encode, o, what);
                 if (!a.set().elements().isEmpty()) {
-                    batch.addElements(Nl.NFT_MSG_NEWSETELEM, Nl.NLM_F_CREATE, fam, t.name(), a.set().name(), id,
-                            Sets.elements(a.set(), a.set().elements(), false), o, what + " (elements)");
+                    deferredElements.add(() -> batch.addElements(Nl.NFT_MSG_NEWSETELEM, Nl.NLM_F_CREATE, fam,
+                            t.name(), a.set().name(), id, Sets.elements(a.set(), a.set().elements(), false), o,
+                            what + " (elements)"));
                 }
             }
             case Op.DeleteSet d -> batch.add(Nl.NFT_MSG_DELSET, 0, fam, w -> KSet.encodeRef(w, t.name(), d.set()), o,
@@ -92,6 +106,14 @@ public final class OpEncoder {
             case Op.DeleteFlowtable d -> batch.add(Nl.NFT_MSG_DELFLOWTABLE, 0, fam,
                     w -> KFlowtable.encodeRef(w, t.name(), d.flowtable()), o, what);
         }
+    }
+
+    /** Sends the elements held back so far; call before ending the batch. */
+    public void finish() {
+        for (Runnable r : deferredElements) {
+            r.run();
+        }
+        deferredElements.clear();
     }
 
     static KChain chain(TableRef t, Chain c) {
