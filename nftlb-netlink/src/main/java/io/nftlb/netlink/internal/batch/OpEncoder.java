@@ -38,6 +38,8 @@ public final class OpEncoder {
      * op that is not an addition (so deletions and flushes see them), and by {@link #finish()}.
      */
     private final List<Runnable> deferredElements = new java.util.ArrayList<>();
+    /** Ids of the sets added in this batch ("table\0name"): rules refer to them by name and id, as nft does. */
+    private final java.util.Map<String, Integer> batchSetIds = new java.util.HashMap<>();
 
     /** @param sets the set definitions known for a table (sets added earlier in the batch included) */
     public OpEncoder(Batch batch, BiFunction<TableRef, String, NamedSet> sets) {
@@ -72,13 +74,14 @@ public final class OpEncoder {
                     batch.addElements(Nl.NFT_MSG_NEWSETELEM, Nl.NLM_F_CREATE, fam, t.name(), ks.name(), ks.id(),
                             s.elements(), o, what + " (anonymous set elements)");
                 }
-                KRule rule = r.rule();
+                KRule rule = withSetIds(t, r.rule());
                 batch.add(Nl.NFT_MSG_NEWRULE, Nl.NLM_F_CREATE | Nl.NLM_F_APPEND, fam, rule::encode, o, what);
             }
             case Op.DeleteRule d -> batch.add(Nl.NFT_MSG_DELRULE, 0, fam,
                     w -> KRule.encodeRef(w, t.name(), d.chain(), d.handle()), o, what);
             case Op.AddSet a -> {
                 OptionalInt id = OptionalInt.of(nextSetId++);
+                batchSetIds.put(t.name() + "\0" + a.set().name(), id.getAsInt());
                 KSet ks = Sets.toKernel(t.name(), a.set(), id);
                 batch.add(Nl.NFT_MSG_NEWSET, Nl.NLM_F_CREATE, fam, ks::encode, o, what);
                 if (!a.set().elements().isEmpty()) {
@@ -106,6 +109,28 @@ public final class OpEncoder {
             case Op.DeleteFlowtable d -> batch.add(Nl.NFT_MSG_DELFLOWTABLE, 0, fam,
                     w -> KFlowtable.encodeRef(w, t.name(), d.flowtable()), o, what);
         }
+    }
+
+    /**
+     * Adds the batch set id to lookups and dynset updates of sets created in this batch (nft
+     * sends both name and id; the kernel resolves either, the golden bytes want both).
+     */
+    private KRule withSetIds(TableRef t, KRule rule) {
+        if (batchSetIds.isEmpty()) {
+            return rule;
+        }
+        List<io.nftlb.netlink.internal.expr.KExpr> exprs = new java.util.ArrayList<>(rule.exprs().size());
+        boolean changed = false;
+        for (io.nftlb.netlink.internal.expr.KExpr e : rule.exprs()) {
+            if (e instanceof io.nftlb.netlink.internal.expr.Lookup l && l.setId().isEmpty()
+                    && batchSetIds.containsKey(t.name() + "\0" + l.set())) {
+                e = new io.nftlb.netlink.internal.expr.Lookup(l.set(),
+                        OptionalInt.of(batchSetIds.get(t.name() + "\0" + l.set())), l.sreg(), l.dreg(), l.flags());
+                changed = true;
+            }
+            exprs.add(e);
+        }
+        return changed ? new KRule(rule.table(), rule.chain(), rule.handle(), exprs, rule.userdata()) : rule;
     }
 
     /** Sends the elements held back so far; call before ending the batch. */
