@@ -197,7 +197,44 @@ public final class NetlinkTransport implements Transport {
         }
         msg.append(": ").append(name);
         m.extackMessage().ifPresent(t -> msg.append(" (").append(t).append(')'));
+        e.flatMap(Batch.Entry::op).flatMap(op -> missingFeature(op, errno)).ifPresent(f -> msg.append(": ").append(f));
         return new TransportException(msg.toString(), name, e.flatMap(Batch.Entry::op));
+    }
+
+    /**
+     * A kernel built without a feature answers ENOENT (no such expression or object type: the
+     * module request failed) or EOPNOTSUPP; say which feature the op needed.
+     */
+    static Optional<String> missingFeature(Op op, int errno) {
+        if (errno != 2 && errno != 95) {
+            return Optional.empty();
+        }
+        if (op instanceof Op.AddFlowtable) {
+            return Optional.of("this kernel lacks flowtables (CONFIG_NF_FLOW_TABLE, CONFIG_NF_FLOW_TABLE_INET)");
+        }
+        if (op instanceof Op.AddRule r) {
+            List<String> needs = new ArrayList<>();
+            for (io.nftlb.core.ast.Stmt s : r.rule().statements()) {
+                switch (s) {
+                    case io.nftlb.core.ast.Stmt.Queue q -> needs.add("queue: CONFIG_NFT_QUEUE and CONFIG_NETFILTER_NETLINK_QUEUE");
+                    case io.nftlb.core.ast.Stmt.FlowOffload f -> needs.add("flow offload: CONFIG_NFT_FLOW_OFFLOAD");
+                    case io.nftlb.core.ast.Stmt.Fwd f -> needs.add("fwd: CONFIG_NFT_FWD_NETDEV");
+                    case io.nftlb.core.ast.Stmt.Dup d -> needs.add("dup: CONFIG_NFT_DUP_IPV4/IPV6");
+                    case io.nftlb.core.ast.Stmt.Connlimit c -> needs.add("ct count: CONFIG_NFT_CONNLIMIT");
+                    case io.nftlb.core.ast.Stmt.Log l -> needs.add("log: CONFIG_NFT_LOG");
+                    case io.nftlb.core.ast.Stmt.Reject j -> needs.add("reject: CONFIG_NFT_REJECT");
+                    default -> { }
+                }
+            }
+            if (!needs.isEmpty()) {
+                return Optional.of("the rule needs kernel features this kernel may lack (" + String.join("; ", needs)
+                        + ")");
+            }
+        }
+        if (op instanceof Op.AddObject o && o.object() instanceof io.nftlb.core.ast.NamedObject.CtHelper) {
+            return Optional.of("ct helper objects need CONFIG_NFT_CT and the helper's conntrack module");
+        }
+        return Optional.empty();
     }
 
     private NamedSet setDefinition(Map<TableRef, Map<String, NamedSet>> pending, TableRef t, String name) {

@@ -31,6 +31,7 @@ import io.nftlb.netlink.internal.expr.Nat;
 import io.nftlb.netlink.internal.expr.Notrack;
 import io.nftlb.netlink.internal.expr.Numgen;
 import io.nftlb.netlink.internal.expr.Objref;
+import io.nftlb.netlink.internal.expr.Dup;
 import io.nftlb.netlink.internal.expr.Payload;
 import io.nftlb.netlink.internal.expr.Queue;
 import io.nftlb.netlink.internal.expr.Quota;
@@ -134,9 +135,10 @@ public final class Linearizer {
             case Stmt.Quota q -> out.add(new Quota(q.bytes(), 0, q.over() ? Quota.F_INV : 0));
             case Stmt.ObjRef o -> out.add(new Objref(objType(o.kind()), o.name()));
             case Stmt.FlowOffload f -> out.add(new FlowOffload(f.flowtable()));
-            case Stmt.PayloadSet p -> throw new UnsupportedOperationException("payload set is not linearized yet");
-            case Stmt.Fwd f -> throw new UnsupportedOperationException("fwd is not linearized yet");
-            case Stmt.Dup d -> throw new UnsupportedOperationException("dup is not linearized yet");
+            case Stmt.PayloadSet p -> payloadSet(p);
+            case Stmt.Fwd f -> throw new UnsupportedOperationException("fwd to device " + f.device()
+                    + " needs that device's ifindex in the target namespace, which the linearizer does not resolve yet");
+            case Stmt.Dup d -> dup(d);
         }
     }
 
@@ -465,6 +467,39 @@ public final class Linearizer {
             case Expr.Const c -> out.add(new Immediate(reg, new NftData.Value(Values.encode(c, Layout.of(c)))));
             default -> throw new UnsupportedOperationException("cannot load " + e);
         }
+    }
+
+    /**
+     * {@code ip daddr set 10.0.0.1}, {@code tcp dport set 8080}: as nft 1.0.6 does it
+     * (netlink_gen_payload_stmt), the header's own checksum is fixed up (CSUM_INET at the
+     * checksum's offset: ip 10, tcp 16, udp 6; none for ip6 and th), and an address change
+     * also asks for the L4 pseudo-header checksum update.
+     */
+    private void payloadSet(Stmt.PayloadSet p) {
+        PayloadField f = p.field();
+        dependencies(f);
+        int slot = value(p.value(), Layout.part(f.type()));
+        int csumOffset = switch (f.protocol()) {
+            case "ip" -> 10;
+            case "tcp" -> 16;
+            case "udp" -> 6;
+            default -> -1;
+        };
+        boolean address = (f.protocol().equals("ip") || f.protocol().equals("ip6"))
+                && (f.field().equals("saddr") || f.field().equals("daddr"));
+        out.add(Payload.write(base(f), f.offset(), f.length(), Registers.reg(slot),
+                csumOffset < 0 ? Payload.CSUM_NONE : Payload.CSUM_INET, Math.max(csumOffset, 0), address ? 1 : 0));
+    }
+
+    /** {@code dup to ADDRESS}; with a device it needs the device's ifindex, not resolved yet. */
+    private void dup(Stmt.Dup d) {
+        if (d.device().isPresent()) {
+            throw new UnsupportedOperationException("dup to device " + d.device().get()
+                    + " needs that device's ifindex in the target namespace, which the linearizer does not resolve yet");
+        }
+        int slot = value(d.address(), Layout.part(d.address() instanceof Expr.Addr a
+                && a.address() instanceof java.net.Inet6Address ? DataType.IPV6_ADDR : DataType.IPV4_ADDR));
+        out.add(new Dup(Registers.reg(slot), 0));
     }
 
     private static int base(PayloadField f) {

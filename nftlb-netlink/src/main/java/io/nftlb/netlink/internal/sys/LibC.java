@@ -30,6 +30,9 @@ public final class LibC {
 
     public static native long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
 
+    /** recv into native memory; errors through {@code Native.getLastError()} (no exception per EAGAIN). */
+    public static native long recv(int fd, com.sun.jna.Pointer buf, long len, int flags);
+
     public static native int getpid();
 
     /** {@code setsockopt(fd, level, opt, &value, 4)}. */
