@@ -26,9 +26,8 @@ import java.util.Locale;
  * {@code nft -f} of the same rendered text, each into a fresh namespace; then one backend weight
  * change (the farm's sched elements: delete + add) through both. Prints medians and ratios.
  *
- * <p>Run (root, see docs/benchmarks/netlink.md):
- * {@code mvn -q -o -pl nftlb-testkit,nftlb-core,nftlb-netlink test-compile exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=io.nftlb.netlink.bench.NetlinkBench -Dexec.args="5 1 100 1000 10000"}
+ * <p>Run as root from the repository root (see nftlb-netlink/docs/benchmarks/netlink.md):
+ * {@code nftlb-netlink/bench.sh 5 1 100 1000 10000}
  *
  * <p>Arguments: repetitions, then farm counts.
  */
