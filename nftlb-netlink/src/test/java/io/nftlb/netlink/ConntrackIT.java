@@ -72,22 +72,54 @@ class ConntrackIT {
                 // (round robin: the 8th pick, b1) and dNATs it to a backend that has no such
                 // connection, which resets it. The client sees the reset.
                 LongConnection victim = conns.stream().filter(c -> c.backend().equals("b0")).findFirst().orElseThrow();
+                Map<String, Long> rstsBefore = outRsts(topology);
                 String outcome;
                 try {
                     outcome = "answered: " + victim.exchange("after-delete");
                 } catch (UncheckedIOException e) {
                     outcome = "failed: " + e.getCause().getMessage();
                 }
+                Map<String, Long> rstsAfter = outRsts(topology);
+                Map<String, Long> resetters = new HashMap<>();
+                rstsAfter.forEach((ns, n) -> {
+                    if (n > rstsBefore.getOrDefault(ns, 0L)) {
+                        resetters.put(ns, n - rstsBefore.getOrDefault(ns, 0L));
+                    }
+                });
+                System.out.println("[ConntrackIT] RSTs sent during the exchange, by namespace: " + resetters);
                 System.out.println("[ConntrackIT] exchange on a deleted b0 flow -> " + outcome
                         + "; conntrack now " + ct.countByMark() + "; entries "
                         + ct.entries());
                 assertTrue(outcome.startsWith("failed: ") && outcome.toLowerCase().contains("reset"), outcome);
+                assertEquals(Map.of("b1", 1L), resetters, "the reset came from the newly picked backend");
                 Map<Long, Long> end = marked(ct.countByMark(), ids);
                 assertEquals(0L, end.getOrDefault(ids.mark("b0"), 0L), end.toString());
             } finally {
                 conns.forEach(LongConnection::close);
             }
         }
+    }
+
+    /** Tcp OutRsts of /proc/net/snmp in the balancer and each backend namespace. */
+    private static Map<String, Long> outRsts(Topology topology) {
+        Map<String, Long> out = new HashMap<>();
+        out.put("balancer", outRsts(topology.balancer().namespace()));
+        for (io.nftlb.testkit.Backend b : topology.backends()) {
+            out.put(b.name(), outRsts(b.namespace()));
+        }
+        return out;
+    }
+
+    private static long outRsts(io.nftlb.testkit.NetworkNamespace ns) {
+        String[] lines = ns.execOrThrow("cat", "/proc/net/snmp").stdout().split("\n");
+        for (int i = 0; i + 1 < lines.length; i++) {
+            if (lines[i].startsWith("Tcp:") && lines[i + 1].startsWith("Tcp:")) {
+                List<String> names = List.of(lines[i].trim().split("\\s+"));
+                String[] values = lines[i + 1].trim().split("\\s+");
+                return Long.parseLong(values[names.indexOf("OutRsts")]);
+            }
+        }
+        throw new IllegalStateException("no Tcp OutRsts in /proc/net/snmp");
     }
 
     /** Only the marks of this farm's backends (the namespace may hold other flows). */
