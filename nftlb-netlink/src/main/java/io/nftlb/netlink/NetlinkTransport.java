@@ -63,23 +63,39 @@ public final class NetlinkTransport implements Transport {
     /** Set definitions committed through this transport (the linearizer needs key layouts). */
     private final Map<TableRef, Map<String, NamedSet>> knownSets = new HashMap<>();
 
-    private NetlinkTransport(NetlinkSocket socket) {
+    /** The namespace handle the socket was opened in (empty: the opener's own). */
+    private final Optional<Path> netns;
+
+    private NetlinkTransport(NetlinkSocket socket, Optional<Path> netns) {
         this.socket = socket;
+        this.netns = netns;
+    }
+
+    /** A device's ifindex in this transport's namespace (for fwd and dup), looked up on a platform thread there. */
+    private int ifindex(String device) {
+        int index = netns.isPresent() ? Netns.call(netns.get(), () -> LibC.if_nametoindex(device))
+                : LibC.if_nametoindex(device);
+        if (index == 0) {
+            throw new IllegalArgumentException("no network device " + device + " in "
+                    + netns.map(Path::toString).orElse("the current namespace"));
+        }
+        return index;
     }
 
     /** Opens a transport in the caller's network namespace. */
     public static NetlinkTransport open() {
-        return new NetlinkTransport(NetlinkSocket.open(Optional.empty()));
+        return new NetlinkTransport(NetlinkSocket.open(Optional.empty()), Optional.empty());
     }
 
     /** Opens a transport in the named namespace ({@code /var/run/netns/NAME}, as {@code ip netns add}). */
     public static NetlinkTransport openInNamespace(String name) {
-        return new NetlinkTransport(NetlinkSocket.open(Optional.of(Netns.named(name))));
+        Path handle = Netns.named(name);
+        return new NetlinkTransport(NetlinkSocket.open(Optional.of(handle)), Optional.of(handle));
     }
 
     /** Opens a transport in the namespace at a handle path, e.g. {@code /proc/PID/ns/net}. */
     public static NetlinkTransport openInNamespace(Path handle) {
-        return new NetlinkTransport(NetlinkSocket.open(Optional.of(handle)));
+        return new NetlinkTransport(NetlinkSocket.open(Optional.of(handle)), Optional.of(handle));
     }
 
     // ---- commit
@@ -91,7 +107,9 @@ public final class NetlinkTransport implements Transport {
         }
         Map<TableRef, Map<String, NamedSet>> pending = new HashMap<>();
         Batch batch = new Batch(seq, 8192);
-        OpEncoder enc = new OpEncoder(batch, (t, name) -> setDefinition(pending, t, name));
+        Map<String, Integer> ifindexes = new HashMap<>();
+        OpEncoder enc = new OpEncoder(batch, (t, name) -> setDefinition(pending, t, name),
+                dev -> ifindexes.computeIfAbsent(dev, this::ifindex));
         batch.begin(tx.expectedGeneration());
         for (Op op : tx.ops()) {
             try {

@@ -128,7 +128,9 @@ class ShapesNetlinkIT {
                                 new Stmt.PayloadSet(PayloadField.TCP_DPORT, i(8080, INET_SERVICE))),
                         Rule.of(new Stmt.PayloadSet(PayloadField.UDP_SPORT, i(53, INET_SERVICE))),
                         Rule.of(Stmt.Match.eq(p(PayloadField.IP_SADDR), ip("10.0.0.7")), new Stmt.Dup(ip("10.1.0.99"),
-                                Optional.empty()))));
+                                Optional.empty())),
+                        Rule.of(Stmt.Match.eq(p(PayloadField.IP_SADDR), ip("10.0.0.8")), new Stmt.Dup(ip("10.1.0.98"),
+                                Optional.of("lo")))));
         return Table.of(Family.IP, "mangle", List.of(), List.of(pre));
     }
 
@@ -139,11 +141,22 @@ class ShapesNetlinkIT {
         return Table.of(Family.IP6, "mangle6", List.of(), List.of(pre));
     }
 
+    /** fwd names a device (dup with a device is in the ip table): the ifindex is looked up in the target namespace (lo is 1 in every one). */
+    static Table fwdAndDupToDevices() {
+        Chain ingress = Chain.base("ingress", new Chain.Hook(Chain.ChainType.FILTER, Chain.HookPoint.INGRESS, 0,
+                Verdict.Kind.ACCEPT, Optional.of("lo")), List.of(
+                        Rule.of(Stmt.Match.eq(p(PayloadField.IP_DADDR), ip("10.0.0.40")), new Stmt.Fwd("lo",
+                                Optional.of(ip("10.0.0.41")))),
+                        Rule.of(new Stmt.Fwd("lo", Optional.empty()))));
+        return Table.of(Family.NETDEV, "edge", List.of(), List.of(ingress));
+    }
+
     static Stream<Named<Table>> tables() {
         return Stream.of(Named.of("ipv6", ipv6()), Named.of("limit, log, counter, reject, notrack", statements()),
                 Named.of("counter, quota, limit and ct helper objects", objects()),
                 Named.of("concatenated interval sets", concatIntervals()),
-                Named.of("payload set and dup", payloadSetAndDup()), Named.of("ip6 and th payload set", payloadSet6()));
+                Named.of("payload set and dup", payloadSetAndDup()), Named.of("ip6 and th payload set", payloadSet6()),
+                Named.of("fwd and dup to a device (netdev)", fwdAndDupToDevices()));
     }
 
     @ParameterizedTest(name = "{0}")

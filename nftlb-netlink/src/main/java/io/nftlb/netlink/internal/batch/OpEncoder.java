@@ -43,9 +43,21 @@ public final class OpEncoder {
 
     /** @param sets the set definitions known for a table (sets added earlier in the batch included) */
     public OpEncoder(Batch batch, BiFunction<TableRef, String, NamedSet> sets) {
+        this(batch, sets, dev -> {
+            throw new UnsupportedOperationException("device " + dev
+                    + ": its ifindex in the target namespace is needed and no resolver was given");
+        });
+    }
+
+    /** @param ifindex a device name to its index in the target namespace (fwd, dup) */
+    public OpEncoder(Batch batch, BiFunction<TableRef, String, NamedSet> sets,
+            java.util.function.ToIntFunction<String> ifindex) {
         this.batch = batch;
         this.sets = sets;
+        this.ifindex = ifindex;
     }
+
+    private final java.util.function.ToIntFunction<String> ifindex;
 
     public void encode(Op op) {
         TableRef t = op.table();
@@ -67,7 +79,7 @@ public final class OpEncoder {
                     w -> KChain.encodeRef(w, t.name(), d.chain()), o, what);
             case Op.AddRule a -> {
                 Linearizer.Result r = Linearizer.linearize(t.family(), t.name(), a.chain(), a.rule(),
-                        n -> sets.apply(t, n), () -> nextSetId++);
+                        n -> sets.apply(t, n), () -> nextSetId++, ifindex);
                 for (AnonSets s : r.anonSets()) {
                     KSet ks = s.set();
                     batch.add(Nl.NFT_MSG_NEWSET, Nl.NLM_F_CREATE, fam, ks::encode, o, what + " (anonymous set)");

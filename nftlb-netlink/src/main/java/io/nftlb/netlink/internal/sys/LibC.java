@@ -35,6 +35,9 @@ public final class LibC {
 
     public static native int getpid();
 
+    /** The index of a network device in the calling thread's namespace; 0 if there is none. */
+    public static native int if_nametoindex(String name);
+
     /** {@code setsockopt(fd, level, opt, &value, 4)}. */
     public static void setInt(int fd, int level, int opt, int value) {
         setsockopt(fd, level, opt, new int[] {value}, 4);
