@@ -68,8 +68,11 @@ class NamespaceSwitchIT {
                 samplers.add(vts.submit(() -> {
                     while (!stop.get()) {
                         seenBySamplers.add(threadNetns());
-                        Thread.yield();
+                        // park (not yield): busy yielding virtual threads starve the ones woken by
+                        // timers on a 2-carrier scheduler (seen: openers stuck in sleep for minutes)
+                        Thread.sleep(0, 200_000);
                     }
+                    return null;
                 }));
             }
             List<Future<List<String>>> openers = new ArrayList<>();
@@ -89,14 +92,17 @@ class NamespaceSwitchIT {
                     return seen;
                 }));
             }
-            for (Future<List<String>> f : openers) {
-                for (String s : f.get()) {
-                    assertEquals(home, s, "a virtual thread ran in another namespace");
+            try {
+                for (Future<List<String>> f : openers) {
+                    for (String s : f.get(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                        assertEquals(home, s, "a virtual thread ran in another namespace");
+                    }
                 }
+            } finally {
+                stop.set(true); // also on failure, or closing the executor would wait forever
             }
-            stop.set(true);
             for (Future<?> f : samplers) {
-                f.get();
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
             }
         }
         assertEquals(Set.of(home), seenBySamplers, "some carrier thread was left in the target namespace");
