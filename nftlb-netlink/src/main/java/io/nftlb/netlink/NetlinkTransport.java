@@ -63,23 +63,39 @@ public final class NetlinkTransport implements Transport {
     /** Set definitions committed through this transport (the linearizer needs key layouts). */
     private final Map<TableRef, Map<String, NamedSet>> knownSets = new HashMap<>();
 
-    private NetlinkTransport(NetlinkSocket socket) {
+    /** The namespace handle the socket was opened in (empty: the opener's own). */
+    private final Optional<Path> netns;
+
+    private NetlinkTransport(NetlinkSocket socket, Optional<Path> netns) {
         this.socket = socket;
+        this.netns = netns;
+    }
+
+    /** A device's ifindex in this transport's namespace (for fwd and dup), looked up on a platform thread there. */
+    private int ifindex(String device) {
+        int index = netns.isPresent() ? Netns.call(netns.get(), () -> LibC.if_nametoindex(device))
+                : LibC.if_nametoindex(device);
+        if (index == 0) {
+            throw new IllegalArgumentException("no network device " + device + " in "
+                    + netns.map(Path::toString).orElse("the current namespace"));
+        }
+        return index;
     }
 
     /** Opens a transport in the caller's network namespace. */
     public static NetlinkTransport open() {
-        return new NetlinkTransport(NetlinkSocket.open(Optional.empty()));
+        return new NetlinkTransport(NetlinkSocket.open(Optional.empty()), Optional.empty());
     }
 
     /** Opens a transport in the named namespace ({@code /var/run/netns/NAME}, as {@code ip netns add}). */
     public static NetlinkTransport openInNamespace(String name) {
-        return new NetlinkTransport(NetlinkSocket.open(Optional.of(Netns.named(name))));
+        Path handle = Netns.named(name);
+        return new NetlinkTransport(NetlinkSocket.open(Optional.of(handle)), Optional.of(handle));
     }
 
     /** Opens a transport in the namespace at a handle path, e.g. {@code /proc/PID/ns/net}. */
     public static NetlinkTransport openInNamespace(Path handle) {
-        return new NetlinkTransport(NetlinkSocket.open(Optional.of(handle)));
+        return new NetlinkTransport(NetlinkSocket.open(Optional.of(handle)), Optional.of(handle));
     }
 
     // ---- commit
@@ -91,7 +107,9 @@ public final class NetlinkTransport implements Transport {
         }
         Map<TableRef, Map<String, NamedSet>> pending = new HashMap<>();
         Batch batch = new Batch(seq, 8192);
-        OpEncoder enc = new OpEncoder(batch, (t, name) -> setDefinition(pending, t, name));
+        Map<String, Integer> ifindexes = new HashMap<>();
+        OpEncoder enc = new OpEncoder(batch, (t, name) -> setDefinition(pending, t, name),
+                dev -> ifindexes.computeIfAbsent(dev, this::ifindex));
         batch.begin(tx.expectedGeneration());
         for (Op op : tx.ops()) {
             try {
@@ -102,6 +120,11 @@ public final class NetlinkTransport implements Transport {
             if (op instanceof Op.AddSet a) {
                 pending.computeIfAbsent(a.table(), k -> new HashMap<>()).put(a.set().name(), a.set());
             }
+        }
+        try {
+            enc.finish();
+        } catch (IllegalArgumentException | UnsupportedOperationException | CodecException e) {
+            throw new TransportException("set elements: " + e.getMessage(), "EINVAL", Optional.empty(), e);
         }
         batch.end();
         seq = batch.nextSeq();
@@ -192,7 +215,44 @@ public final class NetlinkTransport implements Transport {
         }
         msg.append(": ").append(name);
         m.extackMessage().ifPresent(t -> msg.append(" (").append(t).append(')'));
+        e.flatMap(Batch.Entry::op).flatMap(op -> missingFeature(op, errno)).ifPresent(f -> msg.append(": ").append(f));
         return new TransportException(msg.toString(), name, e.flatMap(Batch.Entry::op));
+    }
+
+    /**
+     * A kernel built without a feature answers ENOENT (no such expression or object type: the
+     * module request failed) or EOPNOTSUPP; say which feature the op needed.
+     */
+    static Optional<String> missingFeature(Op op, int errno) {
+        if (errno != 2 && errno != 95) {
+            return Optional.empty();
+        }
+        if (op instanceof Op.AddFlowtable) {
+            return Optional.of("this kernel lacks flowtables (CONFIG_NF_FLOW_TABLE, CONFIG_NF_FLOW_TABLE_INET)");
+        }
+        if (op instanceof Op.AddRule r) {
+            List<String> needs = new ArrayList<>();
+            for (io.nftlb.core.ast.Stmt s : r.rule().statements()) {
+                switch (s) {
+                    case io.nftlb.core.ast.Stmt.Queue q -> needs.add("queue: CONFIG_NFT_QUEUE and CONFIG_NETFILTER_NETLINK_QUEUE");
+                    case io.nftlb.core.ast.Stmt.FlowOffload f -> needs.add("flow offload: CONFIG_NFT_FLOW_OFFLOAD");
+                    case io.nftlb.core.ast.Stmt.Fwd f -> needs.add("fwd: CONFIG_NFT_FWD_NETDEV");
+                    case io.nftlb.core.ast.Stmt.Dup d -> needs.add("dup: CONFIG_NFT_DUP_IPV4/IPV6");
+                    case io.nftlb.core.ast.Stmt.Connlimit c -> needs.add("ct count: CONFIG_NFT_CONNLIMIT");
+                    case io.nftlb.core.ast.Stmt.Log l -> needs.add("log: CONFIG_NFT_LOG");
+                    case io.nftlb.core.ast.Stmt.Reject j -> needs.add("reject: CONFIG_NFT_REJECT");
+                    default -> { }
+                }
+            }
+            if (!needs.isEmpty()) {
+                return Optional.of("the rule needs kernel features this kernel may lack (" + String.join("; ", needs)
+                        + ")");
+            }
+        }
+        if (op instanceof Op.AddObject o && o.object() instanceof io.nftlb.core.ast.NamedObject.CtHelper) {
+            return Optional.of("ct helper objects need CONFIG_NFT_CT and the helper's conntrack module");
+        }
+        return Optional.empty();
     }
 
     private NamedSet setDefinition(Map<TableRef, Map<String, NamedSet>> pending, TableRef t, String name) {

@@ -4,20 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.nftlb.core.ast.NamedSet;
 import io.nftlb.core.ast.Table;
+import io.nftlb.testkit.NetworkNamespace;
+import io.nftlb.testkit.RequiresNetns;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The issue-#3 load-balancer ruleset: netlink and nft -f must install the same thing. */
-@Tag("netns")
+@RequiresNetns
 class LbRulesetIT {
 
     @Test
-    void netlinkInstallsWhatNftInstalls() {
-        try (TempNetns viaNft = new TempNetns(); TempNetns viaNl = new TempNetns()) {
+    void netlinkInstallsWhatNftInstalls(NetworkNamespace viaNft, NetworkNamespace viaNl) {
+        {
             viaNft.nft(LbRuleset.NFT);
-            try (NetlinkTransport nl = NetlinkTransport.openInNamespace(viaNl.name)) {
+            try (NetlinkTransport nl = NetlinkTransport.openInNamespace(viaNl.name())) {
                 nl.commit(LbRuleset.create(LbRuleset.table()));
             }
             assertEquals(viaNft.listRuleset(), viaNl.listRuleset());
@@ -33,8 +34,8 @@ class LbRulesetIT {
     }
 
     @Test
-    void readBackEqualsWhatWasCommitted() {
-        try (TempNetns ns = new TempNetns(); NetlinkTransport nl = NetlinkTransport.openInNamespace(ns.name)) {
+    void readBackEqualsWhatWasCommitted(NetworkNamespace ns) {
+        try (NetlinkTransport nl = NetlinkTransport.openInNamespace(ns.name())) {
             nl.commit(LbRuleset.create(LbRuleset.table()));
             assertEquals(normalize(LbRuleset.table()), normalize(nl.read(LbRuleset.T).orElseThrow()));
         }

@@ -11,22 +11,23 @@ import io.nftlb.core.ast.NamedSet;
 import io.nftlb.core.transport.Op;
 import io.nftlb.core.transport.Transaction;
 import io.nftlb.core.transport.TransportException;
+import io.nftlb.testkit.NetworkNamespace;
+import io.nftlb.testkit.RequiresNetns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Atomicity, error attribution, namespace isolation and scale of commits. */
-@Tag("netns")
+@RequiresNetns
 class TransactionIT {
 
     static final NamedSet DNAT = NamedSet.map("dnat4", LbRuleset.CT_MARK,
             new Expr.Payload(io.nftlb.core.ast.PayloadField.IP_DADDR), Set.of());
 
     @Test
-    void aBatchWhoseLastOpFailsChangesNothingAndTheTransportStaysUsable() {
-        try (TempNetns ns = new TempNetns(); NetlinkTransport nl = NetlinkTransport.openInNamespace(ns.name)) {
+    void aBatchWhoseLastOpFailsChangesNothingAndTheTransportStaysUsable(NetworkNamespace ns) {
+        try (NetlinkTransport nl = NetlinkTransport.openInNamespace(ns.name())) {
             String empty = ns.listRuleset();
             Op bad = new Op.AddElements(LbRuleset.T, "dnat4", List.of(
                     Element.of(LbRuleset.i(1, DataType.MARK), LbRuleset.ip("10.0.0.1")),
@@ -44,8 +45,8 @@ class TransactionIT {
     }
 
     @Test
-    void aStaleGenerationIsRejected() {
-        try (TempNetns ns = new TempNetns(); NetlinkTransport nl = NetlinkTransport.openInNamespace(ns.name)) {
+    void aStaleGenerationIsRejected(NetworkNamespace ns) {
+        try (NetlinkTransport nl = NetlinkTransport.openInNamespace(ns.name())) {
             long gen = nl.generation();
             nl.commit(Transaction.of(List.of(new Op.AddTable(LbRuleset.T))));
             TransportException e = assertThrows(TransportException.class, () -> nl.commit(new Transaction(
@@ -56,20 +57,20 @@ class TransactionIT {
     }
 
     @Test
-    void openingInANamespaceChangesNoOtherThread() {
-        String before = TempNetns.currentThreadNetns();
-        try (TempNetns ns = new TempNetns(); NetlinkTransport nl = NetlinkTransport.openInNamespace(ns.name)) {
-            assertEquals(before, TempNetns.currentThreadNetns());
+    void openingInANamespaceChangesNoOtherThread(NetworkNamespace ns) {
+        String before = NamespaceSwitchIT.threadNetns();
+        try (NetlinkTransport nl = NetlinkTransport.openInNamespace(ns.name())) {
+            assertEquals(before, NamespaceSwitchIT.threadNetns());
             nl.commit(Transaction.of(List.of(new Op.AddTable(LbRuleset.T))));
             assertTrue(ns.listRuleset().contains("table inet nftlb"));
-            String root = TempNetns.run(List.of("nft", "list", "table", "inet", "nftlb"), null, true);
+            String root = inRootNamespace("nft", "list", "table", "inet", "nftlb");
             assertTrue(root.contains("No such file"), root);
         }
     }
 
     @Test
-    void hundredThousandElementsInOneTransaction() {
-        try (TempNetns ns = new TempNetns(); NetlinkTransport nl = NetlinkTransport.openInNamespace(ns.name)) {
+    void hundredThousandElementsInOneTransaction(NetworkNamespace ns) {
+        try (NetlinkTransport nl = NetlinkTransport.openInNamespace(ns.name())) {
             List<Element> elems = new ArrayList<>(100_000);
             for (int i = 0; i < 100_000; i++) {
                 elems.add(Element.of(LbRuleset.i(i + 1, DataType.MARK),
@@ -78,6 +79,21 @@ class TransactionIT {
             nl.commit(Transaction.of(List.of(new Op.AddTable(LbRuleset.T), new Op.AddSet(LbRuleset.T, DNAT),
                     new Op.AddElements(LbRuleset.T, "dnat4", elems))));
             assertEquals(100_000, nl.read(LbRuleset.T).orElseThrow().set("dnat4").elements().size());
+        }
+    }
+
+    /** Runs a command in the JVM's own (root) namespace; returns stdout and stderr. */
+    static String inRootNamespace(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor();
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }

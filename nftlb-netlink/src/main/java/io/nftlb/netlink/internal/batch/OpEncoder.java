@@ -29,18 +29,45 @@ public final class OpEncoder {
     private final Batch batch;
     private final BiFunction<TableRef, String, NamedSet> sets;
     private int nextSetId = 1;
+    /**
+     * Elements of sets added in this batch, held back until the batch needs them. A rule that
+     * looks up a map makes the kernel walk every element of that map once per binding chain
+     * ({@code nf_tables_bind_set} → {@code nf_tables_bind_check_setelem}): with the elements
+     * already in, N farm chains using one shared map cost O(N × elements). Sending the elements
+     * after the rules makes each bind walk an empty set. Held-back elements are sent before any
+     * op that is not an addition (so deletions and flushes see them), and by {@link #finish()}.
+     */
+    private final List<Runnable> deferredElements = new java.util.ArrayList<>();
+    /** Ids of the sets added in this batch ("table\0name"): rules refer to them by name and id, as nft does. */
+    private final java.util.Map<String, Integer> batchSetIds = new java.util.HashMap<>();
 
     /** @param sets the set definitions known for a table (sets added earlier in the batch included) */
     public OpEncoder(Batch batch, BiFunction<TableRef, String, NamedSet> sets) {
+        this(batch, sets, dev -> {
+            throw new UnsupportedOperationException("device " + dev
+                    + ": its ifindex in the target namespace is needed and no resolver was given");
+        });
+    }
+
+    /** @param ifindex a device name to its index in the target namespace (fwd, dup) */
+    public OpEncoder(Batch batch, BiFunction<TableRef, String, NamedSet> sets,
+            java.util.function.ToIntFunction<String> ifindex) {
         this.batch = batch;
         this.sets = sets;
+        this.ifindex = ifindex;
     }
+
+    private final java.util.function.ToIntFunction<String> ifindex;
 
     public void encode(Op op) {
         TableRef t = op.table();
         int fam = t.family().nfproto();
         Optional<Op> o = Optional.of(op);
         String what = op.describe();
+        if (!(op instanceof Op.AddTable || op instanceof Op.AddChain || op instanceof Op.AddRule
+                || op instanceof Op.AddSet || op instanceof Op.AddObject || op instanceof Op.AddFlowtable)) {
+            finish();
+        }
         switch (op) {
             case Op.AddTable a -> batch.add(Nl.NFT_MSG_NEWTABLE, 0, fam, w -> new KTable(t.name(), 0).encode(w), o, what);
             case Op.DeleteTable d -> batch.add(Nl.NFT_MSG_DELTABLE, 0, fam, w -> w.str(1, t.name()), o, what);
@@ -52,25 +79,27 @@ public final class OpEncoder {
                     w -> KChain.encodeRef(w, t.name(), d.chain()), o, what);
             case Op.AddRule a -> {
                 Linearizer.Result r = Linearizer.linearize(t.family(), t.name(), a.chain(), a.rule(),
-                        n -> sets.apply(t, n), () -> nextSetId++);
+                        n -> sets.apply(t, n), () -> nextSetId++, ifindex);
                 for (AnonSets s : r.anonSets()) {
                     KSet ks = s.set();
                     batch.add(Nl.NFT_MSG_NEWSET, Nl.NLM_F_CREATE, fam, ks::encode, o, what + " (anonymous set)");
                     batch.addElements(Nl.NFT_MSG_NEWSETELEM, Nl.NLM_F_CREATE, fam, t.name(), ks.name(), ks.id(),
                             s.elements(), o, what + " (anonymous set elements)");
                 }
-                KRule rule = r.rule();
+                KRule rule = withSetIds(t, r.rule());
                 batch.add(Nl.NFT_MSG_NEWRULE, Nl.NLM_F_CREATE | Nl.NLM_F_APPEND, fam, rule::encode, o, what);
             }
             case Op.DeleteRule d -> batch.add(Nl.NFT_MSG_DELRULE, 0, fam,
                     w -> KRule.encodeRef(w, t.name(), d.chain(), d.handle()), o, what);
             case Op.AddSet a -> {
                 OptionalInt id = OptionalInt.of(nextSetId++);
+                batchSetIds.put(t.name() + "\0" + a.set().name(), id.getAsInt());
                 KSet ks = Sets.toKernel(t.name(), a.set(), id);
                 batch.add(Nl.NFT_MSG_NEWSET, Nl.NLM_F_CREATE, fam, ks::encode, o, what);
                 if (!a.set().elements().isEmpty()) {
-                    batch.addElements(Nl.NFT_MSG_NEWSETELEM, Nl.NLM_F_CREATE, fam, t.name(), a.set().name(), id,
-                            Sets.elements(a.set(), a.set().elements(), false), o, what + " (elements)");
+                    deferredElements.add(() -> batch.addElements(Nl.NFT_MSG_NEWSETELEM, Nl.NLM_F_CREATE, fam,
+                            t.name(), a.set().name(), id, Sets.elements(a.set(), a.set().elements(), false), o,
+                            what + " (elements)"));
                 }
             }
             case Op.DeleteSet d -> batch.add(Nl.NFT_MSG_DELSET, 0, fam, w -> KSet.encodeRef(w, t.name(), d.set()), o,
@@ -92,6 +121,36 @@ public final class OpEncoder {
             case Op.DeleteFlowtable d -> batch.add(Nl.NFT_MSG_DELFLOWTABLE, 0, fam,
                     w -> KFlowtable.encodeRef(w, t.name(), d.flowtable()), o, what);
         }
+    }
+
+    /**
+     * Adds the batch set id to lookups and dynset updates of sets created in this batch (nft
+     * sends both name and id; the kernel resolves either, the golden bytes want both).
+     */
+    private KRule withSetIds(TableRef t, KRule rule) {
+        if (batchSetIds.isEmpty()) {
+            return rule;
+        }
+        List<io.nftlb.netlink.internal.expr.KExpr> exprs = new java.util.ArrayList<>(rule.exprs().size());
+        boolean changed = false;
+        for (io.nftlb.netlink.internal.expr.KExpr e : rule.exprs()) {
+            if (e instanceof io.nftlb.netlink.internal.expr.Lookup l && l.setId().isEmpty()
+                    && batchSetIds.containsKey(t.name() + "\0" + l.set())) {
+                e = new io.nftlb.netlink.internal.expr.Lookup(l.set(),
+                        OptionalInt.of(batchSetIds.get(t.name() + "\0" + l.set())), l.sreg(), l.dreg(), l.flags());
+                changed = true;
+            }
+            exprs.add(e);
+        }
+        return changed ? new KRule(rule.table(), rule.chain(), rule.handle(), exprs, rule.userdata()) : rule;
+    }
+
+    /** Sends the elements held back so far; call before ending the batch. */
+    public void finish() {
+        for (Runnable r : deferredElements) {
+            r.run();
+        }
+        deferredElements.clear();
     }
 
     static KChain chain(TableRef t, Chain c) {

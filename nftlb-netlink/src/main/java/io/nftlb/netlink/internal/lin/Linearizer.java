@@ -31,6 +31,7 @@ import io.nftlb.netlink.internal.expr.Nat;
 import io.nftlb.netlink.internal.expr.Notrack;
 import io.nftlb.netlink.internal.expr.Numgen;
 import io.nftlb.netlink.internal.expr.Objref;
+import io.nftlb.netlink.internal.expr.Dup;
 import io.nftlb.netlink.internal.expr.Payload;
 import io.nftlb.netlink.internal.expr.Queue;
 import io.nftlb.netlink.internal.expr.Quota;
@@ -64,12 +65,15 @@ public final class Linearizer {
     private final String table;
     private final Function<String, NamedSet> sets;
     private final IntSupplier setIds;
+    private final java.util.function.ToIntFunction<String> ifindex;
     private final List<KExpr> out = new ArrayList<>();
     private final List<AnonSets> anon = new ArrayList<>();
     private final Set<String> deps = new HashSet<>();
     private final Registers regs = new Registers();
 
-    private Linearizer(Family family, String table, Function<String, NamedSet> sets, IntSupplier setIds) {
+    private Linearizer(Family family, String table, Function<String, NamedSet> sets, IntSupplier setIds,
+            java.util.function.ToIntFunction<String> ifindex) {
+        this.ifindex = ifindex;
         this.family = family;
         this.table = table;
         this.sets = sets;
@@ -82,7 +86,17 @@ public final class Linearizer {
      */
     public static Result linearize(Family family, String table, String chain, Rule rule,
                                    Function<String, NamedSet> sets, IntSupplier setIds) {
-        Linearizer l = new Linearizer(family, table, sets, setIds);
+        return linearize(family, table, chain, rule, sets, setIds, dev -> {
+            throw new UnsupportedOperationException("device " + dev
+                    + ": its ifindex in the target namespace is needed and no resolver was given");
+        });
+    }
+
+    /** @param ifindex a device name to its index in the target namespace (for fwd and dup) */
+    public static Result linearize(Family family, String table, String chain, Rule rule,
+                                   Function<String, NamedSet> sets, IntSupplier setIds,
+                                   java.util.function.ToIntFunction<String> ifindex) {
+        Linearizer l = new Linearizer(family, table, sets, setIds, ifindex);
         for (Stmt s : rule.statements()) {
             l.regs.reset();
             l.stmt(s);
@@ -134,9 +148,9 @@ public final class Linearizer {
             case Stmt.Quota q -> out.add(new Quota(q.bytes(), 0, q.over() ? Quota.F_INV : 0));
             case Stmt.ObjRef o -> out.add(new Objref(objType(o.kind()), o.name()));
             case Stmt.FlowOffload f -> out.add(new FlowOffload(f.flowtable()));
-            case Stmt.PayloadSet p -> throw new UnsupportedOperationException("payload set is not linearized yet");
-            case Stmt.Fwd f -> throw new UnsupportedOperationException("fwd is not linearized yet");
-            case Stmt.Dup d -> throw new UnsupportedOperationException("dup is not linearized yet");
+            case Stmt.PayloadSet p -> payloadSet(p);
+            case Stmt.Fwd f -> fwd(f);
+            case Stmt.Dup d -> dup(d);
         }
     }
 
@@ -467,6 +481,60 @@ public final class Linearizer {
         }
     }
 
+    /**
+     * {@code ip daddr set 10.0.0.1}, {@code tcp dport set 8080}: as nft 1.0.6 does it
+     * (netlink_gen_payload_stmt), the header's own checksum is fixed up (CSUM_INET at the
+     * checksum's offset: ip 10, tcp 16, udp 6; none for ip6 and th), and an address change
+     * also asks for the L4 pseudo-header checksum update.
+     */
+    private void payloadSet(Stmt.PayloadSet p) {
+        PayloadField f = p.field();
+        dependencies(f);
+        int slot = value(p.value(), Layout.part(f.type()));
+        int csumOffset = switch (f.protocol()) {
+            case "ip" -> 10;
+            case "tcp" -> 16;
+            case "udp" -> 6;
+            default -> -1;
+        };
+        boolean address = (f.protocol().equals("ip") || f.protocol().equals("ip6"))
+                && (f.field().equals("saddr") || f.field().equals("daddr"));
+        out.add(Payload.write(base(f), f.offset(), f.length(), Registers.reg(slot),
+                csumOffset < 0 ? Payload.CSUM_NONE : Payload.CSUM_INET, Math.max(csumOffset, 0), address ? 1 : 0));
+    }
+
+    /** {@code dup to ADDRESS [device NAME]}: address, then the device's ifindex (host order), as nft. */
+    private void dup(Stmt.Dup d) {
+        int slot = value(d.address(), Layout.part(isV6(d.address()) ? DataType.IPV6_ADDR : DataType.IPV4_ADDR));
+        int dev = d.device().map(this::device).orElse(0);
+        out.add(new Dup(Registers.reg(slot), dev));
+    }
+
+    /** {@code fwd to NAME} / {@code fwd ip to ADDRESS device NAME} (netdev family). */
+    private void fwd(Stmt.Fwd f) {
+        int dev = device(f.device());
+        if (f.address().isEmpty()) {
+            out.add(new io.nftlb.netlink.internal.expr.Fwd(dev, 0, 0));
+            return;
+        }
+        boolean v6 = isV6(f.address().get());
+        int slot = value(f.address().get(), Layout.part(v6 ? DataType.IPV6_ADDR : DataType.IPV4_ADDR));
+        out.add(new io.nftlb.netlink.internal.expr.Fwd(dev, Registers.reg(slot), v6 ? 10 : 2));
+    }
+
+    private static boolean isV6(Expr e) {
+        return e instanceof Expr.Addr a && a.address() instanceof java.net.Inet6Address;
+    }
+
+    /** Loads a device's ifindex (4 bytes, host order, like meta iif) into a register; returns it. */
+    private int device(String name) {
+        int index = ifindex.applyAsInt(name);
+        int slot = regs.alloc(4);
+        out.add(new Immediate(Registers.reg(slot), new NftData.Value(Bytes.of(java.nio.ByteBuffer.allocate(4)
+                .order(java.nio.ByteOrder.nativeOrder()).putInt(index).array()))));
+        return Registers.reg(slot);
+    }
+
     private static int base(PayloadField f) {
         return switch (f.header()) {
             case LINK -> Payload.BASE_LL;
@@ -480,6 +548,17 @@ public final class Linearizer {
         String proto = f.protocol();
         if (family == Family.INET && f.header() == PayloadField.Header.NETWORK) {
             dependency("nf", proto.equals("ip") ? 2 : 10, MetaKey.NFPROTO);
+        }
+        if (family == Family.NETDEV && f.header() == PayloadField.Header.NETWORK) {
+            // netdev sees every ethertype: nft implies "meta protocol ip|ip6" (be16 ethertype)
+            int ethertype = proto.equals("ip") ? 0x0800 : 0x86dd;
+            if (deps.add("proto=" + ethertype)) {
+                int mark = regs.mark();
+                int reg = Registers.reg(regs.alloc(4));
+                out.add(Meta.load(Typeof.Keys.meta(MetaKey.PROTOCOL), reg));
+                out.add(new Cmp(reg, Cmp.EQ, Bytes.of((byte) (ethertype >> 8), (byte) ethertype)));
+                regs.release(mark);
+            }
         }
         if (f.header() == PayloadField.Header.TRANSPORT) {
             if (family == Family.INET) {

@@ -30,7 +30,13 @@ public final class LibC {
 
     public static native long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
 
+    /** recv into native memory; errors through {@code Native.getLastError()} (no exception per EAGAIN). */
+    public static native long recv(int fd, com.sun.jna.Pointer buf, long len, int flags);
+
     public static native int getpid();
+
+    /** The index of a network device in the calling thread's namespace; 0 if there is none. */
+    public static native int if_nametoindex(String name);
 
     /** {@code setsockopt(fd, level, opt, &value, 4)}. */
     public static void setInt(int fd, int level, int opt, int value) {

@@ -51,7 +51,11 @@ public final class LibMnl {
 
     public static native long mnl_socket_sendto(Pointer nl, byte[] buf, long len);
 
+    public static native long mnl_socket_sendto(Pointer nl, Pointer buf, long len);
+
     public static native long mnl_socket_recvfrom(Pointer nl, byte[] buf, long len);
+
+    public static native long mnl_socket_recvfrom(Pointer nl, Pointer buf, long len);
 
     public static native int mnl_socket_close(Pointer nl);
 }

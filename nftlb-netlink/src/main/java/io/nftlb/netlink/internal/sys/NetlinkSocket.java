@@ -23,6 +23,13 @@ public final class NetlinkSocket implements AutoCloseable {
     private int sndbuf;
     private int rcvbuf;
     private boolean closed;
+    /**
+     * Native buffers for sendto/recv. Passing a Java byte[] makes JNA copy the whole array in
+     * and out on every call (a 1 MiB receive buffer cost ~2 MiB of memcpy per recv, ~0.4 ms
+     * per small commit); with native memory only the bytes actually sent or received are copied.
+     */
+    private com.sun.jna.Memory txMem;
+    private com.sun.jna.Memory rxMem;
 
     private NetlinkSocket(Pointer nl) {
         this.nl = nl;
@@ -85,7 +92,11 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /** Sends {@code len} bytes as one datagram. */
     public void send(byte[] buf, int len) throws IOException {
-        long n = LibMnl.mnl_socket_sendto(nl, buf, len);
+        if (txMem == null || txMem.size() < len) {
+            txMem = new com.sun.jna.Memory(Math.max(len, 64 << 10));
+        }
+        txMem.write(0, buf, 0, len);
+        long n = LibMnl.mnl_socket_sendto(nl, txMem, len);
         if (n < 0) {
             throw new NetlinkIoException("sendto", Native.getLastError());
         }
@@ -94,8 +105,9 @@ public final class NetlinkSocket implements AutoCloseable {
     /** Blocks for the next datagram; returns its length. */
     public int receive(byte[] buf) throws IOException {
         while (true) {
-            long n = LibMnl.mnl_socket_recvfrom(nl, buf, buf.length);
+            long n = LibMnl.mnl_socket_recvfrom(nl, rx(buf.length), buf.length);
             if (n >= 0) {
+                rxMem.read(0, buf, 0, (int) n);
                 return (int) n;
             }
             int e = Native.getLastError();
@@ -108,17 +120,26 @@ public final class NetlinkSocket implements AutoCloseable {
     /** The next queued datagram without blocking; -1 when none is queued. */
     public int poll(byte[] buf) throws IOException {
         while (true) {
-            try {
-                return (int) LibC.recv(fd, buf, buf.length, LibC.MSG_DONTWAIT);
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() == LibC.EAGAIN) {
-                    return -1;
-                }
-                if (e.getErrorCode() != LibC.EINTR) {
-                    throw new NetlinkIoException("recv", e.getErrorCode());
-                }
+            long n = LibC.recv(fd, rx(buf.length), buf.length, LibC.MSG_DONTWAIT);
+            if (n >= 0) {
+                rxMem.read(0, buf, 0, (int) n);
+                return (int) n;
+            }
+            int e = Native.getLastError();
+            if (e == LibC.EAGAIN) {
+                return -1;
+            }
+            if (e != LibC.EINTR) {
+                throw new NetlinkIoException("recv", e);
             }
         }
+    }
+
+    private com.sun.jna.Memory rx(int len) {
+        if (rxMem == null || rxMem.size() < len) {
+            rxMem = new com.sun.jna.Memory(len);
+        }
+        return rxMem;
     }
 
     /** Discards everything queued (stale replies of an earlier, failed exchange). */

@@ -1,0 +1,11 @@
+#!/bin/sh
+# Runs io.nftlb.netlink.bench.NetlinkBench (needs root). Arguments: repetitions, then farm counts.
+#   nftlb-netlink/bench.sh 5 1 100 1000 10000
+set -e
+cd "$(dirname "$0")/.."
+mvn -q -o -pl nftlb-testkit,nftlb-core,nftlb-netlink test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
+. ~/.mavenrc 2>/dev/null || true
+exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" --enable-native-access=ALL-UNNAMED -Xmx2g \
+    -cp "nftlb-netlink/target/test-classes:nftlb-netlink/target/classes:$(cat nftlb-netlink/target/bench.cp)" \
+    io.nftlb.netlink.bench.NetlinkBench "$@"

@@ -1,0 +1,212 @@
+package io.nftlb.netlink.bench;
+
+import io.nftlb.core.Backend;
+import io.nftlb.core.Farm;
+import io.nftlb.core.ast.Chain;
+import io.nftlb.core.ast.Element;
+import io.nftlb.core.ast.Table;
+import io.nftlb.core.compile.Layout;
+import io.nftlb.core.compile.RulesetCompiler;
+import io.nftlb.core.render.NftText;
+import io.nftlb.core.transport.Op;
+import io.nftlb.core.transport.TableRef;
+import io.nftlb.core.transport.Transaction;
+import io.nftlb.netlink.NetlinkTransport;
+import io.nftlb.testkit.NetworkNamespace;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Full commit of N compiled farms (4 weighted backends each) through netlink and through
+ * {@code nft -f} of the same rendered text, each into a fresh namespace; then one backend weight
+ * change (the farm's sched elements: delete + add) through both. Prints medians and ratios.
+ *
+ * <p>Run as root from the repository root (see nftlb-netlink/docs/benchmarks/netlink.md):
+ * {@code nftlb-netlink/bench.sh 5 1 100 1000 10000}
+ *
+ * <p>Arguments: repetitions, then farm counts.
+ */
+public final class NetlinkBench {
+
+    private NetlinkBench() {}
+
+    record Row(int farms, double spawn, int ops, long bytesOfText, double netlinkFull, double nftFull, double netlinkChange,
+            double nftChange) {}
+
+    public static void main(String[] args) throws Exception {
+        int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        List<Integer> sizes = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            sizes.add(Integer.parseInt(args[i]));
+        }
+        if (sizes.isEmpty()) {
+            sizes = List.of(1, 100, 1_000, 10_000);
+        }
+        // warm up the JIT on the code paths (not measured)
+        for (int i = 0; i < 3; i++) {
+            measure(200, 1, false);
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int n : sizes) {
+            Row r = measure(n, reps, true);
+            rows.add(r);
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%d repetitions, medians; full = whole ruleset into an empty namespace;%n"
+                + "change = one backend weight of one farm (its sched elements: delete + add), one transaction%n", reps);
+        System.out.printf(Locale.ROOT, "| farms | ops | nft text | full: netlink | full: nft -f | ratio "
+                + "| change: netlink | change: nft -f | ratio | spawn of `true` in the ns |%n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n");
+        for (Row r : rows) {
+            System.out.printf(Locale.ROOT, "| %,d | %,d | %,d B | %s | %s | %.1fx | %s | %s | %.0fx | %s |%n", r.farms(),
+                    r.ops(), r.bytesOfText(), time(r.netlinkFull()), time(r.nftFull()),
+                    r.nftFull() / r.netlinkFull(), time(r.netlinkChange()), time(r.nftChange()),
+                    r.nftChange() / r.netlinkChange(), time(r.spawn()));
+        }
+    }
+
+    static List<Farm> farms(int n, int changedWeight) {
+        List<Farm> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String vip = "10." + (100 + i / 65536) + "." + (i / 256 % 256) + "." + (i % 256);
+            Backend[] bs = new Backend[4];
+            for (int j = 0; j < 4; j++) {
+                int w = (i == 0 && j == 0) ? changedWeight : 10 * (j + 1);
+                bs[j] = Backend.of("b" + j, "10.3." + (i % 250) + "." + (10 + j)).weight(w);
+            }
+            out.add(Farm.dnat(vip).port(1000 + i % 60000).named("f" + i).weighted(bs));
+        }
+        return out;
+    }
+
+    static Row measure(int n, int reps, boolean print) throws Exception {
+        RulesetCompiler.Compiled a = RulesetCompiler.compile(farms(n, 10));
+        RulesetCompiler.Compiled b = RulesetCompiler.compile(farms(n, 70), a.allocation());
+        Table table = a.ruleset().tables().get(0);
+        TableRef ref = new TableRef(table.family(), table.name());
+        Transaction full = create(table);
+        String text = NftText.render(a.ruleset());
+        List<Element> schedA = a.parts().get("f0").elements(Layout.SCHED);
+        List<Element> schedB = b.parts().get("f0").elements(Layout.SCHED);
+        Transaction toB = Transaction.of(List.of(new Op.DeleteElements(ref, Layout.SCHED, schedA),
+                new Op.AddElements(ref, Layout.SCHED, schedB)));
+        Transaction toA = Transaction.of(List.of(new Op.DeleteElements(ref, Layout.SCHED, schedB),
+                new Op.AddElements(ref, Layout.SCHED, schedA)));
+        Path dir = Files.createTempDirectory("nftlb-bench");
+        Path fullFile = dir.resolve("full.nft");
+        Path toBFile = dir.resolve("toB.nft");
+        Path toAFile = dir.resolve("toA.nft");
+        Files.writeString(fullFile, text);
+        Files.writeString(toBFile, NftText.render(toB));
+        Files.writeString(toAFile, NftText.render(toA));
+
+        double[] nlFull = new double[reps];
+        double[] nftFull = new double[reps];
+        double[] nlChange = new double[reps];
+        double[] nftChange = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            try (NetworkNamespace viaNl = NetworkNamespace.create(); NetworkNamespace viaNft = NetworkNamespace.create()) {
+                try (NetlinkTransport nl = NetlinkTransport.openInNamespace(viaNl.name())) {
+                    long t0 = System.nanoTime();
+                    nl.commit(full);
+                    nlFull[r] = System.nanoTime() - t0;
+                    // single-element changes: back and forth, median of 21, the first one excluded
+                    double[] ch = new double[21];
+                    for (int k = -1; k < ch.length; k++) {
+                        long c0 = System.nanoTime();
+                        nl.commit((k + 1) % 2 == 0 ? toB : toA); // ends on toA (22 commits)
+                        long d = System.nanoTime() - c0;
+                        if (k >= 0) {
+                            ch[k] = d;
+                        }
+                    }
+                    if (ch.length % 2 == 0) {
+                        throw new AssertionError();
+                    }
+                    nlChange[r] = median(ch);
+                }
+                nftFull[r] = nft(viaNft, fullFile);
+                double[] ch = new double[6]; // ends on toA, like netlink
+                for (int k = 0; k < ch.length; k++) {
+                    ch[k] = nft(viaNft, k % 2 == 0 ? toBFile : toAFile);
+                }
+                nftChange[r] = median(ch);
+                if (r == 0 && n <= 1000) {
+                    String x = viaNft.listRuleset();
+                    String y = viaNl.listRuleset();
+                    if (!x.equals(y)) {
+                        throw new AssertionError("netlink and nft -f rulesets differ at " + n + " farms");
+                    }
+                }
+            }
+        }
+        double[] spawn = new double[5];
+        try (NetworkNamespace ns = NetworkNamespace.create()) {
+            for (int k = 0; k < spawn.length; k++) {
+                long t0 = System.nanoTime();
+                ns.exec("true").orThrow();
+                spawn[k] = System.nanoTime() - t0;
+            }
+        }
+        Row row = new Row(n, median(spawn), full.ops().size(), text.length(), median(nlFull), median(nftFull), median(nlChange),
+                median(nftChange));
+        if (print) {
+            System.out.printf(Locale.ROOT, "%,d farms: full netlink %s nft %s; change netlink %s nft %s (per rep: %s / %s)%n",
+                    n, time(row.netlinkFull()), time(row.nftFull()), time(row.netlinkChange()), time(row.nftChange()),
+                    Arrays.toString(ms(nlFull)), Arrays.toString(ms(nftFull)));
+        }
+        try (var s = Files.list(dir)) {
+            s.forEach(p -> p.toFile().delete());
+        }
+        Files.delete(dir);
+        return row;
+    }
+
+    static Transaction create(Table t) {
+        TableRef ref = new TableRef(t.family(), t.name());
+        List<Op> ops = new ArrayList<>();
+        ops.add(new Op.AddTable(ref));
+        t.objects().forEach(o -> ops.add(new Op.AddObject(ref, o)));
+        t.flowtables().forEach(f -> ops.add(new Op.AddFlowtable(ref, f)));
+        t.chains().forEach(c -> ops.add(new Op.AddChain(ref, c)));
+        t.sets().forEach(s -> ops.add(new Op.AddSet(ref, s)));
+        for (Chain c : t.chains()) {
+            c.rules().forEach(r -> ops.add(new Op.AddRule(ref, c.name(), r)));
+        }
+        return Transaction.of(ops);
+    }
+
+    static double nft(NetworkNamespace ns, Path file) throws IOException {
+        long t0 = System.nanoTime();
+        ns.exec(java.time.Duration.ofMinutes(10), "nft", "-f", file.toString()).orThrow();
+        return System.nanoTime() - t0;
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    static String[] ms(double[] v) {
+        String[] out = new String[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = String.format(Locale.ROOT, "%.1fms", v[i] / 1e6);
+        }
+        return out;
+    }
+
+    static String time(double ns) {
+        if (ns < 1e6) {
+            return String.format(Locale.ROOT, "%.0f µs", ns / 1e3);
+        }
+        if (ns < 1e9) {
+            return String.format(Locale.ROOT, "%.1f ms", ns / 1e6);
+        }
+        return String.format(Locale.ROOT, "%.2f s", ns / 1e9);
+    }
+}
