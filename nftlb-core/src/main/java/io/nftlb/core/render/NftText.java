@@ -184,7 +184,7 @@ public final class NftText {
 
     private static String objectBody(NamedObject o, String sep) {
         return switch (o) {
-            case NamedObject.Counter c -> "";
+            case NamedObject.Counter c -> " { }"; // nft 1.0.6 rejects a bare "counter NAME"
             case NamedObject.Quota q -> " { " + (q.over() ? "over " : "") + q.bytes() + " bytes }";
             case NamedObject.Limit l -> " { " + StmtText.stmt(l.limit()).replaceFirst("^limit ", "") + " }";
             case NamedObject.CtHelper h -> " { type " + quote(h.helper()) + " protocol "
