@@ -47,6 +47,11 @@ public final class FarmParts {
         return Set.copyOf(names);
     }
 
+    /** For people: what the data path does for one farm, given its ids and compiled part. */
+    public static String explain(Farm farm, Ids ids, FarmPart part) {
+        return Explain.farm(farm, ids, part);
+    }
+
     /** The sets every ruleset declares, computed once. */
     private static final class Core {
         static final Set<String> NAMES = RulesetCompiler.declarations(List.of()).stream()

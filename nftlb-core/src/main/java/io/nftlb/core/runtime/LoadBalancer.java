@@ -148,6 +148,21 @@ public final class LoadBalancer implements AutoCloseable {
         committer.close();
     }
 
+    /**
+     * The conntrack mark of each backend of a committed farm: what identifies its connections
+     * in conntrack (count them, or delete them, with the netlink module's {@code Conntrack}).
+     *
+     * @return empty if no such farm is committed
+     */
+    public Map<String, Long> marks(String farm) {
+        return ids(farm).map(Ids::marks).orElse(Map.of());
+    }
+
+    /** For people: what the data path does for a committed farm (chain, maps, marks, shares). */
+    public Optional<String> explain(String farm) {
+        return committer.read(s -> s.explain(farm));
+    }
+
     /** The ids a committed farm has in the data path (tests compare with a full compile). */
     Optional<Ids> ids(String farm) {
         return committer.read(s -> s.committedIds(farm));

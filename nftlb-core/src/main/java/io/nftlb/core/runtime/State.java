@@ -53,6 +53,12 @@ final class State {
         return Optional.ofNullable(committed.get(name)).map(FarmEntry::farm);
     }
 
+    /** The explain text of a committed farm, from its committed ids and part. */
+    Optional<String> explain(String name) {
+        return Optional.ofNullable(committed.get(name))
+                .map(e -> io.nftlb.core.compile.FarmParts.explain(e.farm(), e.ids(), e.part()));
+    }
+
     /** The ids a committed farm is known by in the data path (for tests). */
     Optional<Ids> committedIds(String name) {
         return Optional.ofNullable(committed.get(name)).map(FarmEntry::ids);
