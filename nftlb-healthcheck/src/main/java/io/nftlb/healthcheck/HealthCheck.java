@@ -30,6 +30,15 @@ public interface HealthCheck {
         return TcpCheck.INSTANCE;
     }
 
+    /**
+     * Up when a TCP connection opens and the server's first line matches {@code regex} (for
+     * protocols where the server speaks first: SMTP, FTP, SSH...). Its latency includes the
+     * server's answer, which least-response-time weighs.
+     */
+    static HealthCheck tcpBanner(String regex) {
+        return new io.nftlb.healthcheck.internal.TcpBannerCheck(java.util.regex.Pattern.compile(regex));
+    }
+
     /** An HTTP or HTTPS request (HTTP/1.1, {@code Connection: close}). */
     static HealthCheck http(HttpSpec spec) {
         return new HttpCheck(spec);

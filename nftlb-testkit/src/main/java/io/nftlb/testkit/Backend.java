@@ -77,6 +77,14 @@ public final class Backend {
         servers.stop();
     }
 
+    /**
+     * Makes this backend slow: each TCP connection gets its greeting {@code delay} after it is
+     * accepted (for least-response-time tests). {@link java.time.Duration#ZERO} makes it fast again.
+     */
+    public void greetingDelay(java.time.Duration delay) {
+        servers.greetingDelay(delay);
+    }
+
     /** Starts its servers again (they start with the topology); does nothing if running. */
     public void startServers() {
         servers.start();

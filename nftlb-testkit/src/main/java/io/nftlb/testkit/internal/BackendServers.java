@@ -44,6 +44,8 @@ public final class BackendServers {
     private final List<Thread> loops = new ArrayList<>();
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private boolean running;
+    /** How long a TCP connection waits before its greeting: makes this backend slow to answer. */
+    private volatile long greetingDelayNanos;
 
     /**
      * Servers for {@code backend} on {@code ports}; {@code namespacedThreads} makes the
@@ -54,6 +56,11 @@ public final class BackendServers {
         this.namespacedThreads = namespacedThreads;
         this.ports = List.copyOf(ports);
         this.udp = udp;
+    }
+
+    /** Delays every TCP greeting (and so the first answer a client sees) by {@code delay}. */
+    public void greetingDelay(java.time.Duration delay) {
+        greetingDelayNanos = delay.toNanos();
     }
 
     /** Binds every port and starts serving; does nothing if already running. */
@@ -160,6 +167,10 @@ public final class BackendServers {
             OutputStream out = connection.getOutputStream();
             InputStream in = new BufferedInputStream(connection.getInputStream());
             Greeting greeting = Greeting.to(backend, connection.getInetAddress(), connection.getPort());
+            long delay = greetingDelayNanos;
+            if (delay > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(delay); // a virtual thread: parking is cheap
+            }
             out.write(greeting.line().getBytes(StandardCharsets.UTF_8));
             String line;
             while ((line = LineReader.readLine(in)) != null) {
