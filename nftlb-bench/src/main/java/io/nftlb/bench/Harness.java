@@ -42,7 +42,7 @@ final class Harness implements AutoCloseable {
     static Harness start(Path workDir) {
         // The kit's own line servers stay on port 7; nginx takes port 80.
         Topology topology = Topology.builder().backends(Services.BACKENDS.size()).returnPath(ReturnPath.VIA_BALANCER)
-                .ports(7).ipv6(false).start();
+                .clientAddresses(2).ports(7).ipv6(false).start();
         Harness harness = new Harness(topology, workDir);
         try {
             harness.wire();
@@ -66,7 +66,12 @@ final class Harness implements AutoCloseable {
         ok(balancer.exec("ip", "route", "add", "local", Services.VIP_NET, "dev", "lo"), "local route");
         ok(client().exec("ip", "route", "add", Services.VIP_NET, "via", topology.balancer().clientSideAddress()),
                 "client route");
-        sysctls(client(), "net.ipv4.tcp_tw_reuse=1", "net.ipv4.ip_local_port_range=1024 65000");
+        // No TIME_WAIT sockets on either end: a backend keeps one per closed connection for 60 s,
+        // and a later SYN from a reused client port towards another VIP carries an older
+        // timestamp (offsets are per address pair), so the backend ignores it and the client
+        // waits a 1 s retransmit. That stall grows run after run and hides the balancer.
+        sysctls(client(), "net.ipv4.tcp_tw_reuse=1", "net.ipv4.ip_local_port_range=1024 65000",
+                "net.ipv4.tcp_max_tw_buckets=0");
         // Conntrack and LVS keep closed connections for a while: keep that short between runs.
         sysctls(balancer, "net.netfilter.nf_conntrack_tcp_timeout_time_wait=2",
                 "net.netfilter.nf_conntrack_tcp_timeout_close_wait=2", "net.netfilter.nf_conntrack_tcp_timeout_fin_wait=2");
@@ -74,7 +79,8 @@ final class Harness implements AutoCloseable {
             sysctls(balancer, "net.ipv4.vs.conn_reuse_mode=1", "net.ipv4.vs.expire_nodest_conn=1");
         }
         for (var backend : topology.backends()) {
-            sysctls(backend.namespace(), "net.core.somaxconn=4096", "net.ipv4.tcp_max_syn_backlog=4096");
+            sysctls(backend.namespace(), "net.core.somaxconn=4096", "net.ipv4.tcp_max_syn_backlog=4096",
+                    "net.ipv4.tcp_max_tw_buckets=0");
             startNginx(backend.name(), backend.namespace());
         }
     }
@@ -159,8 +165,9 @@ final class Harness implements AutoCloseable {
 
     /**
      * First-packet latency: {@code samples} sequential TCP connects from the client to
-     * {@code vip}, each timed from {@code connect()} to its return (SYN out, SYN-ACK back:
-     * the connection's first packet crosses the balancer's rules), then reset.
+     * {@code vip} from the client's second address, each timed from {@code connect()} to its
+     * return (SYN out, SYN-ACK back: the connection's first packet crosses the balancer's
+     * rules), then reset.
      *
      * @return the connect times in microseconds, sorted; failed connects are left out
      */
@@ -169,9 +176,13 @@ final class Harness implements AutoCloseable {
             double[] micros = new double[samples];
             int ok = 0;
             InetSocketAddress target = new InetSocketAddress(vip, Services.PORT);
+            // Its own source address, so no 4-tuple collides with wrk's closed connections
+            // (a SYN meeting a backend's TIME_WAIT socket may wait a retransmit, 1 s).
+            InetSocketAddress source = new InetSocketAddress(topology.client().sourceAddresses().get(1), 0);
             for (int i = 0; i < samples; i++) {
                 try (Socket socket = new Socket()) {
                     socket.setSoLinger(true, 0);
+                    socket.bind(source);
                     long start = System.nanoTime();
                     socket.connect(target, 1000);
                     micros[ok++] = (System.nanoTime() - start) / 1000.0;
