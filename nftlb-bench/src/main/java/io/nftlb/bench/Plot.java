@@ -34,8 +34,8 @@ final class Plot {
         panel(g, 0, 0, "New connections/s (keep-alive off), higher is better", points, systems, scales, Point::connRate);
         panel(g, PANEL_W, 0, "Requests/s on persistent connections, higher is better", points, systems, scales,
                 Point::reqRate);
-        panel(g, 0, PANEL_H, "First-packet (connect) latency p99, us, lower is better", points, systems, scales,
-                Point::p99Micros);
+        panel(g, 0, PANEL_H, "First-packet (connect) latency p50, us, lower is better", points, systems, scales,
+                Point::p50Micros);
         panel(g, PANEL_W, PANEL_H, "Kernel CPU ms per 10k connections (whole machine), lower is better", points,
                 systems, scales, Point::kernelMsPer10k);
         // Legend along the bottom.
