@@ -98,6 +98,7 @@ public final class DataPathBench {
         try (Harness harness = Harness.start(work)) {
             Thread hook = new Thread(harness::close, "nftlb-bench-cleanup");
             Runtime.getRuntime().addShutdownHook(hook);
+            warmUp(harness, options, work);
             for (LbSystem system : options.systems()) {
                 for (int n : options.scales()) {
                     if (n > options.maxServices().get(system.name())) {
@@ -130,6 +131,27 @@ public final class DataPathBench {
         System.out.println(results);
         log(String.format(Locale.ROOT, "done in %.1f min; results in %s", minutes, options.out()));
         deleteTree(work);
+    }
+
+    /**
+     * Traffic before the first measured point, so it does not pay for cold JIT code in the
+     * probe, cold caches and first neighbour lookups: without it the first point's p50 came out
+     * 10-40 us above the same configuration measured later in the run.
+     */
+    static void warmUp(Harness harness, Options options, Path work) {
+        LbSystem system = LbSystem.all().get(0);
+        try {
+            system.configure(harness.balancer(), 1, work);
+            harness.flushConntrack();
+            harness.connectLatencies(Services.measured(1), 3000);
+            harness.wrk(Services.measured(1), true, Duration.ofSeconds(2), options.threads(), options.connections());
+            harness.wrk(Services.measured(1), false, Duration.ofSeconds(2), options.threads(), options.connections());
+            log("warmed up with " + system.name() + " @ 1");
+        } catch (Exception e) {
+            log("warm-up failed (measuring anyway): " + e);
+        } finally {
+            safeClear(harness, system);
+        }
     }
 
     static Point measure(Harness harness, LbSystem system, int n, Options options, Path work) {
