@@ -36,7 +36,7 @@ final class Plot {
                 Point::reqRate);
         panel(g, 0, PANEL_H, "First-packet (connect) latency p50, us, lower is better", points, systems, scales,
                 Point::p50Micros);
-        panel(g, PANEL_W, PANEL_H, "Kernel CPU ms per 10k connections (whole machine), lower is better", points,
+        panel(g, PANEL_W, PANEL_H, "Kernel CPU ms per 10k conn (whole machine), lower is better", points,
                 systems, scales, Point::kernelMsPer10k);
         // Legend along the bottom.
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
