@@ -7,8 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the tests and the demo use: nft (oracle), ip (namespaces, veth),
-# conntrack, libmnl0 (the netlink transport's only native dependency).
-packages=(nftables iproute2 conntrack libmnl0 maven snmpd iputils-ping)
+# conntrack, libmnl0 (the netlink transport's only native dependency); snmpd and ping for the
+# health checks' kernel tests; iptables, ipvsadm, nftlb, nginx and wrk for the data-path
+# benchmark's smoke test (the baselines it compares against).
+packages=(nftables iproute2 conntrack libmnl0 maven snmpd iputils-ping iptables ipvsadm nftlb nginx-light wrk procps)
 
 install_packages() {
     local missing=()
@@ -22,7 +24,14 @@ install_packages() {
         fi
         echo "installing: ${missing[*]}"
         apt-get update -qq
+        # The tests start nginx and snmpd inside namespaces themselves: keep the packages from
+        # starting system-wide daemons on install.
+        local policy=/usr/sbin/policy-rc.d made_policy=
+        if [ ! -e "$policy" ]; then
+            printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && made_policy=1
+        fi
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+        [ -z "$made_policy" ] || rm -f "$policy"
     fi
 }
 
