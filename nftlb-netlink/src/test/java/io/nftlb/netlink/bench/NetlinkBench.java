@@ -26,7 +26,7 @@ import java.util.Locale;
  * {@code nft -f} of the same rendered text, each into a fresh namespace; then one backend weight
  * change (the farm's sched elements: delete + add) through both. Prints medians and ratios.
  *
- * <p>Run as root from the repository root (see nftlb-netlink/docs/benchmarks/netlink.md):
+ * <p>Run as root from the repository root (see docs/benchmarks/netlink.md):
  * {@code nftlb-netlink/bench.sh 5 1 100 1000 10000}
  *
  * <p>Arguments: repetitions, then farm counts.
