@@ -175,12 +175,20 @@ public final class NetlinkTransport implements Transport {
             }
             throw first;
         }
-        pending.forEach((t, m) -> knownSets.computeIfAbsent(t, k -> new HashMap<>()).putAll(m));
+        // In op order: "add table, delete table, add table, add set..." (replacing a table
+        // atomically) must leave the new sets known, not forget them with the old table.
         for (Op op : tx.ops()) {
-            if (op instanceof Op.DeleteSet d) {
-                knownSets.getOrDefault(d.table(), Map.of()).remove(d.set());
-            } else if (op instanceof Op.DeleteTable d) {
-                knownSets.remove(d.table());
+            switch (op) {
+                case Op.AddSet a -> knownSets.computeIfAbsent(a.table(), k -> new HashMap<>())
+                        .put(a.set().name(), a.set());
+                case Op.DeleteSet d -> {
+                    Map<String, NamedSet> sets = knownSets.get(d.table());
+                    if (sets != null) {
+                        sets.remove(d.set());
+                    }
+                }
+                case Op.DeleteTable d -> knownSets.remove(d.table());
+                default -> { }
             }
         }
         if (!endAcked && LOG_NO_END_ACK) {

@@ -29,7 +29,7 @@ class CompiledRulesetNetlinkIT {
         RulesetCompiler.Compiled compiled = RulesetCompiler.compile(List.of(farm));
         viaNft.nft(NftText.render(compiled.ruleset()));
         try (NetlinkTransport nl = NetlinkTransport.openInNamespace(viaNetlink.name())) {
-            nl.commit(LbRuleset.create(compiled.ruleset().tables().get(0)));
+            nl.commit(io.nftlb.core.plan.Planner.create(compiled.ruleset().tables().get(0)));
         }
         assertEquals(viaNft.listRuleset(), viaNetlink.listRuleset());
     }

@@ -30,7 +30,7 @@ class Ipv6PersistenceIT {
                             Backend.of("b0", t.backend(0).address6()), Backend.of("b1", t.backend(1).address6()))
                     .persistent(Duration.ofMinutes(5));
             try (NetlinkTransport nl = NetlinkTransport.openInNamespace(t.balancer().namespace().name())) {
-                nl.commit(LbRuleset.create(RulesetCompiler.compile(List.of(farm)).ruleset().tables().get(0)));
+                nl.commit(io.nftlb.core.plan.Planner.create(RulesetCompiler.compile(List.of(farm)).ruleset().tables().get(0)));
             }
             List<String> sources = t.client().sourceAddresses6();
             Tally tally = t.client().tcp("fd00::40", 80).from(sources.toArray(String[]::new))

@@ -133,19 +133,4 @@ final class LbRuleset {
         return new Stmt.Nat(Stmt.NatKind.DNAT, Family.IP, Optional.of(new Expr.MapLookup(CT_MARK, map,
                 DataType.IPV4_ADDR)), Optional.empty(), Set.of());
     }
-
-    /** The ops that create a whole table: table, sets, chains, then rules. */
-    static Transaction create(Table t) {
-        TableRef ref = new TableRef(t.family(), t.name());
-        List<Op> ops = new ArrayList<>();
-        ops.add(new Op.AddTable(ref));
-        t.objects().forEach(o -> ops.add(new Op.AddObject(ref, o)));
-        t.flowtables().forEach(f -> ops.add(new Op.AddFlowtable(ref, f)));
-        t.chains().forEach(c -> ops.add(new Op.AddChain(ref, c)));
-        t.sets().forEach(s -> ops.add(new Op.AddSet(ref, s)));
-        for (Chain c : t.chains()) {
-            c.rules().forEach(r -> ops.add(new Op.AddRule(ref, c.name(), r)));
-        }
-        return Transaction.of(ops);
-    }
 }

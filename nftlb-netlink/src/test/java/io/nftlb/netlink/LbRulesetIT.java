@@ -19,7 +19,7 @@ class LbRulesetIT {
         {
             viaNft.nft(LbRuleset.NFT);
             try (NetlinkTransport nl = NetlinkTransport.openInNamespace(viaNl.name())) {
-                nl.commit(LbRuleset.create(LbRuleset.table()));
+                nl.commit(io.nftlb.core.plan.Planner.create(LbRuleset.table()));
             }
             assertEquals(viaNft.listRuleset(), viaNl.listRuleset());
         }
@@ -36,7 +36,7 @@ class LbRulesetIT {
     @Test
     void readBackEqualsWhatWasCommitted(NetworkNamespace ns) {
         try (NetlinkTransport nl = NetlinkTransport.openInNamespace(ns.name())) {
-            nl.commit(LbRuleset.create(LbRuleset.table()));
+            nl.commit(io.nftlb.core.plan.Planner.create(LbRuleset.table()));
             assertEquals(normalize(LbRuleset.table()), normalize(nl.read(LbRuleset.T).orElseThrow()));
         }
     }

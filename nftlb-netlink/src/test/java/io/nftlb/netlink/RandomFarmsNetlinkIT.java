@@ -102,7 +102,7 @@ class RandomFarmsNetlinkIT {
         RulesetCompiler.Compiled compiled = RulesetCompiler.compile(farms);
         viaNft.nft(NftText.render(compiled.ruleset()));
         try (NetlinkTransport nl = NetlinkTransport.openInNamespace(viaNetlink.name())) {
-            nl.commit(LbRuleset.create(compiled.ruleset().tables().get(0)));
+            nl.commit(io.nftlb.core.plan.Planner.create(compiled.ruleset().tables().get(0)));
         }
         assertEquals(viaNft.listRuleset(), viaNetlink.listRuleset(), farms.toString());
     }

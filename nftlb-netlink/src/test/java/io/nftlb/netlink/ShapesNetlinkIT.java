@@ -164,7 +164,7 @@ class ShapesNetlinkIT {
     void netlinkInstallsWhatNftInstalls(Table table, NetworkNamespace viaNft, NetworkNamespace viaNetlink) {
         viaNft.nft(nftText(table));
         try (NetlinkTransport nl = NetlinkTransport.openInNamespace(viaNetlink.name())) {
-            nl.commit(LbRuleset.create(table));
+            nl.commit(io.nftlb.core.plan.Planner.create(table));
         }
         assertEquals(viaNft.listRuleset(), viaNetlink.listRuleset());
     }
@@ -196,7 +196,7 @@ class ShapesNetlinkIT {
         viaNft.nft(NftText.render(table));
         viaNft.nft(NftText.render(tx));
         try (NetlinkTransport nl = NetlinkTransport.openInNamespace(viaNetlink.name())) {
-            nl.commit(LbRuleset.create(table));
+            nl.commit(io.nftlb.core.plan.Planner.create(table));
             nl.commit(tx);
         }
         assertEquals(viaNft.listRuleset(), viaNetlink.listRuleset());

@@ -88,7 +88,7 @@ public final class NetlinkBench {
         RulesetCompiler.Compiled b = RulesetCompiler.compile(farms(n, 70), a.allocation());
         Table table = a.ruleset().tables().get(0);
         TableRef ref = new TableRef(table.family(), table.name());
-        Transaction full = create(table);
+        Transaction full = io.nftlb.core.plan.Planner.create(table);
         String text = NftText.render(a.ruleset());
         List<Element> schedA = a.parts().get("f0").elements(Layout.SCHED);
         List<Element> schedB = b.parts().get("f0").elements(Layout.SCHED);
@@ -166,19 +166,6 @@ public final class NetlinkBench {
         return row;
     }
 
-    static Transaction create(Table t) {
-        TableRef ref = new TableRef(t.family(), t.name());
-        List<Op> ops = new ArrayList<>();
-        ops.add(new Op.AddTable(ref));
-        t.objects().forEach(o -> ops.add(new Op.AddObject(ref, o)));
-        t.flowtables().forEach(f -> ops.add(new Op.AddFlowtable(ref, f)));
-        t.chains().forEach(c -> ops.add(new Op.AddChain(ref, c)));
-        t.sets().forEach(s -> ops.add(new Op.AddSet(ref, s)));
-        for (Chain c : t.chains()) {
-            c.rules().forEach(r -> ops.add(new Op.AddRule(ref, c.name(), r)));
-        }
-        return Transaction.of(ops);
-    }
 
     static double nft(NetworkNamespace ns, Path file) throws IOException {
         long t0 = System.nanoTime();
