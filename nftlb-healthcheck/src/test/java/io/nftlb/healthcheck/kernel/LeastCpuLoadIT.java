@@ -1,0 +1,104 @@
+package io.nftlb.healthcheck.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nftlb.core.Backend;
+import io.nftlb.core.Farm;
+import io.nftlb.core.runtime.LoadBalancer;
+import io.nftlb.core.transport.NftCliTransport;
+import io.nftlb.healthcheck.BackendStateSink;
+import io.nftlb.healthcheck.CheckPolicy;
+import io.nftlb.healthcheck.HealthCheck;
+import io.nftlb.healthcheck.HealthMonitor;
+import io.nftlb.healthcheck.ProbeNetwork;
+import io.nftlb.healthcheck.WeightEstimator;
+import io.nftlb.testkit.RequiresNetns;
+import io.nftlb.testkit.ReturnPath;
+import io.nftlb.testkit.Tally;
+import io.nftlb.testkit.Topology;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Least CPU load with real agents: each backend namespace runs Debian's snmpd. Namespaces share
+ * the host's CPU, so each agent is configured ({@code override}) to report its own idle share,
+ * as two differently loaded hosts would: the weights the runtime commits follow the loads, and
+ * so do real new connections.
+ */
+@RequiresNetns
+class LeastCpuLoadIT {
+
+    static final String VIP = "10.0.0.40";
+
+    @Test
+    void weightsAndConnectionsFollowTheReportedLoad() throws Exception {
+        List<Path> configs = new ArrayList<>();
+        List<Process> agents = new ArrayList<>();
+        try (Topology t = Topology.builder().backends(2).returnPath(ReturnPath.VIA_BALANCER).start();
+             LoadBalancer lb = LoadBalancer.open(NftCliTransport.inNamespace(t.balancer().namespace().name()))) {
+            int[] idlePercent = {90, 20}; // b0 lightly loaded, b1 busy
+            for (int i = 0; i < 2; i++) {
+                Path conf = Files.createTempFile("nftlb-snmpd", ".conf");
+                configs.add(conf);
+                // Zero raw tick counters make the check use ssCpuIdle, which we set per agent.
+                StringBuilder c = new StringBuilder("rocommunity public\n");
+                for (int oid = 50; oid <= 54; oid++) {
+                    c.append("override .1.3.6.1.4.1.2021.11.").append(oid).append(".0 counter 0\n");
+                }
+                c.append("override .1.3.6.1.4.1.2021.11.11.0 integer ").append(idlePercent[i]).append('\n');
+                Files.writeString(conf, c.toString());
+                agents.add(new ProcessBuilder("ip", "netns", "exec", t.backend(i).namespace().name(), "snmpd", "-f",
+                        "-Lo", "-C", "-c", conf.toString(), "udp:" + t.backend(i).address() + ":161")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+            }
+            t.balancer().addAddress(VIP);
+            lb.apply(Farm.dnat(VIP).port(80).named("web")
+                    .weighted(Backend.of("b0", "10.1.0.10"), Backend.of("b1", "10.1.0.11"))).join();
+            try (HealthMonitor monitor = HealthMonitor.builder(BackendStateSink.of(lb))
+                    .watch(lb.farm("web").orElseThrow(), CheckPolicy.of(HealthCheck.snmp("public")).port(161)
+                            .interval(Duration.ofMillis(200)).timeout(Duration.ofMillis(500)).fall(10))
+                    .estimate("web", WeightEstimator.leastCpuLoad(), Duration.ofMillis(200))
+                    .network(ProbeNetwork.namespace(t.balancer().namespace().name(),
+                            t.balancer().namespace().threadFactory()))
+                    .build()) {
+                monitor.start();
+                Map<String, Integer> weights = waitUntilB0Leads(lb);
+                Tally tally = t.client().tcp(VIP, 80).count(60).concurrency(4).run();
+                assertEquals(60, tally.answered(), tally.toString());
+                assertTrue(tally.count("b0") > 2 * tally.count("b1"), "b0 reports 10% load and b1 80%; weights "
+                        + weights + ": " + tally);
+            }
+        } finally {
+            agents.forEach(Process::destroy);
+            for (Process p : agents) {
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+            for (Path p : configs) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Waits (bounded) until the committed weights favour the lightly loaded b0 clearly. */
+    private static Map<String, Integer> waitUntilB0Leads(LoadBalancer lb) throws InterruptedException {
+        Map<String, Integer> weights = Map.of();
+        for (int i = 0; i < 150; i++) {
+            Farm f = lb.farm("web").orElseThrow();
+            weights = Map.of("b0", f.backend("b0").orElseThrow().weight(), "b1", f.backend("b1").orElseThrow().weight());
+            if (weights.get("b1") * 3 < weights.get("b0")) {
+                return weights;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the weights never followed the reported loads within 15 s: " + weights);
+    }
+}
