@@ -54,13 +54,30 @@ class RandomFarmsNetlinkIT {
 
     @Provide
     Arbitrary<List<Farm>> farmLists() {
-        return farms().list().ofMinSize(1).ofMaxSize(3).map(fs -> {
+        // Two farms may not serve the same protocol, address and port (the compiler refuses it).
+        return farms().list().ofMinSize(1).ofMaxSize(3).filter(RandomFarmsNetlinkIT::distinctServices).map(fs -> {
             List<Farm> named = new ArrayList<>();
             for (int i = 0; i < fs.size(); i++) {
                 named.add(fs.get(i).named("f" + i));
             }
             return named;
         });
+    }
+
+    static boolean distinctServices(List<Farm> farms) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Farm f : farms) {
+            for (var vip : f.addresses()) {
+                for (var ports : f.ports()) {
+                    for (int port = ports.from(); port <= ports.to(); port++) {
+                        if (!seen.add(f.protocol() + " " + vip + " " + port)) {
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+        return true;
     }
 
     Arbitrary<Farm> farms() {
