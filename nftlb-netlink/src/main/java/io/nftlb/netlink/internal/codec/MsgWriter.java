@@ -136,6 +136,14 @@ public final class MsgWriter {
         return bytes(type, a, 0, a.length);
     }
 
+    /**
+     * A big-endian u32 attribute, left out when {@code v} is 0: the kernel reads an absent
+     * register or flags attribute as 0, and nft sends none, so listings compare equal.
+     */
+    public MsgWriter be32IfSet(int type, long v) {
+        return v == 0 ? this : be32(type, v);
+    }
+
     /** A NUL-terminated string. */
     public MsgWriter str(int type, String v) {
         byte[] s = v.getBytes(StandardCharsets.UTF_8);

@@ -27,13 +27,9 @@ public record Ct(int key, int dreg, int sreg, OptionalInt direction) implements 
     @Override
     public void encode(MsgWriter w) {
         w.be32(KEY, key);
-        if (dreg != 0) {
-            w.be32(DREG, dreg);
-        }
+        w.be32IfSet(DREG, dreg);
         direction.ifPresent(d -> w.u8(DIRECTION, d));
-        if (sreg != 0) {
-            w.be32(SREG, sreg);
-        }
+        w.be32IfSet(SREG, sreg);
     }
 
     static Ct decode(Attrs a) {

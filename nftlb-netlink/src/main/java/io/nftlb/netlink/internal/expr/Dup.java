@@ -15,12 +15,8 @@ public record Dup(int sregAddr, int sregDev) implements KExpr {
 
     @Override
     public void encode(MsgWriter w) {
-        if (sregAddr != 0) {
-            w.be32(SREG_ADDR, sregAddr);
-        }
-        if (sregDev != 0) {
-            w.be32(SREG_DEV, sregDev);
-        }
+        w.be32IfSet(SREG_ADDR, sregAddr);
+        w.be32IfSet(SREG_DEV, sregDev);
     }
 
     static Dup decode(Attrs a) {

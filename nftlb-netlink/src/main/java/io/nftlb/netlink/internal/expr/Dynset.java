@@ -38,9 +38,7 @@ public record Dynset(String set, OptionalInt setId, int op, int sregKey, Optiona
         timeoutMs.ifPresent(t -> w.be64(TIMEOUT, t));
         w.str(SET_NAME, set);
         setId.ifPresent(id -> w.be32(SET_ID, id));
-        if (flags != 0) {
-            w.be32(FLAGS, flags);
-        }
+        w.be32IfSet(FLAGS, flags);
     }
 
     static Dynset decode(Attrs a) {

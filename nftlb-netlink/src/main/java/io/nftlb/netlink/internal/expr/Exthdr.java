@@ -15,17 +15,11 @@ public record Exthdr(int dreg, int type, int offset, int len, int flags, int op,
 
     @Override
     public void encode(MsgWriter w) {
-        if (dreg != 0) {
-            w.be32(DREG, dreg);
-        }
+        w.be32IfSet(DREG, dreg);
         w.u8(TYPE, type).be32(OFFSET, offset).be32(LEN, len);
-        if (flags != 0) {
-            w.be32(FLAGS, flags);
-        }
+        w.be32IfSet(FLAGS, flags);
         w.be32(OP, op);
-        if (sreg != 0) {
-            w.be32(SREG, sreg);
-        }
+        w.be32IfSet(SREG, sreg);
     }
 
     static Exthdr decode(Attrs a) {

@@ -29,9 +29,7 @@ public record Log(Optional<String> prefix, OptionalInt group, OptionalInt level,
         prefix.ifPresent(p -> w.str(PREFIX, p));
         group.ifPresent(g -> w.bytes(GROUP, new byte[] {(byte) (g >>> 8), (byte) g}, 0, 2));
         level.ifPresent(l -> w.be32(LEVEL, l));
-        if (flags != 0) {
-            w.be32(FLAGS, flags);
-        }
+        w.be32IfSet(FLAGS, flags);
     }
 
     static Log decode(Attrs a) {

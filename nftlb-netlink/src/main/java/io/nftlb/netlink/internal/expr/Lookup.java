@@ -33,9 +33,7 @@ public record Lookup(String set, OptionalInt setId, int sreg, OptionalInt dreg, 
         dreg.ifPresent(d -> w.be32(DREG, d));
         w.str(SET, set);
         setId.ifPresent(id -> w.be32(SET_ID, id));
-        if (flags != 0) {
-            w.be32(FLAGS, flags);
-        }
+        w.be32IfSet(FLAGS, flags);
     }
 
     static Lookup decode(Attrs a) {

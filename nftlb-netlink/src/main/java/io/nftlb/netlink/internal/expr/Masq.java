@@ -15,15 +15,9 @@ public record Masq(int flags, int regProtoMin, int regProtoMax) implements KExpr
 
     @Override
     public void encode(MsgWriter w) {
-        if (flags != 0) {
-            w.be32(FLAGS, flags);
-        }
-        if (regProtoMin != 0) {
-            w.be32(REG_PROTO_MIN, regProtoMin);
-        }
-        if (regProtoMax != 0) {
-            w.be32(REG_PROTO_MAX, regProtoMax);
-        }
+        w.be32IfSet(FLAGS, flags);
+        w.be32IfSet(REG_PROTO_MIN, regProtoMin);
+        w.be32IfSet(REG_PROTO_MAX, regProtoMax);
     }
 
     static Masq decode(Attrs a) {

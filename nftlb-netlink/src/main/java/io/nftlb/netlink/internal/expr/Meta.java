@@ -26,12 +26,8 @@ public record Meta(int key, int dreg, int sreg) implements KExpr {
     @Override
     public void encode(MsgWriter w) {
         w.be32(KEY, key);
-        if (dreg != 0) {
-            w.be32(DREG, dreg);
-        }
-        if (sreg != 0) {
-            w.be32(SREG, sreg);
-        }
+        w.be32IfSet(DREG, dreg);
+        w.be32IfSet(SREG, sreg);
     }
 
     static Meta decode(Attrs a) {

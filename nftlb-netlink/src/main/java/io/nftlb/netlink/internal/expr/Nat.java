@@ -24,21 +24,11 @@ public record Nat(int type, int family, int regAddrMin, int regAddrMax, int regP
     @Override
     public void encode(MsgWriter w) {
         w.be32(TYPE, type).be32(FAMILY, family);
-        if (regAddrMin != 0) {
-            w.be32(REG_ADDR_MIN, regAddrMin);
-        }
-        if (regAddrMax != 0) {
-            w.be32(REG_ADDR_MAX, regAddrMax);
-        }
-        if (regProtoMin != 0) {
-            w.be32(REG_PROTO_MIN, regProtoMin);
-        }
-        if (regProtoMax != 0) {
-            w.be32(REG_PROTO_MAX, regProtoMax);
-        }
-        if (flags != 0) {
-            w.be32(FLAGS, flags);
-        }
+        w.be32IfSet(REG_ADDR_MIN, regAddrMin);
+        w.be32IfSet(REG_ADDR_MAX, regAddrMax);
+        w.be32IfSet(REG_PROTO_MIN, regProtoMin);
+        w.be32IfSet(REG_PROTO_MAX, regProtoMax);
+        w.be32IfSet(FLAGS, flags);
     }
 
     static Nat decode(Attrs a) {

@@ -36,18 +36,12 @@ public record Payload(int dreg, int base, int offset, int len, int sreg, int csu
 
     @Override
     public void encode(MsgWriter w) {
-        if (sreg != 0) {
-            w.be32(SREG, sreg);
-        }
-        if (dreg != 0) {
-            w.be32(DREG, dreg);
-        }
+        w.be32IfSet(SREG, sreg);
+        w.be32IfSet(DREG, dreg);
         w.be32(BASE, base).be32(OFFSET, offset).be32(LEN, len);
         if (sreg != 0) {
             w.be32(CSUM_TYPE, csumType).be32(CSUM_OFFSET, csumOffset);
-            if (csumFlags != 0) {
-                w.be32(CSUM_FLAGS, csumFlags);
-            }
+            w.be32IfSet(CSUM_FLAGS, csumFlags);
         }
     }
 

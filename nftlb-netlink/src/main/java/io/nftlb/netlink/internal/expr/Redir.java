@@ -15,15 +15,9 @@ public record Redir(int regProtoMin, int regProtoMax, int flags) implements KExp
 
     @Override
     public void encode(MsgWriter w) {
-        if (regProtoMin != 0) {
-            w.be32(REG_PROTO_MIN, regProtoMin);
-        }
-        if (regProtoMax != 0) {
-            w.be32(REG_PROTO_MAX, regProtoMax);
-        }
-        if (flags != 0) {
-            w.be32(FLAGS, flags);
-        }
+        w.be32IfSet(REG_PROTO_MIN, regProtoMin);
+        w.be32IfSet(REG_PROTO_MAX, regProtoMax);
+        w.be32IfSet(FLAGS, flags);
     }
 
     static Redir decode(Attrs a) {
