@@ -141,7 +141,6 @@ public final class NetlinkTransport implements Transport {
         }
         List<String> errors = new ArrayList<>();
         TransportException first = null;
-        boolean endAcked = false;
         try {
             int n;
             while ((n = socket.poll(rx)) >= 0) {
@@ -150,10 +149,8 @@ public final class NetlinkTransport implements Transport {
                         continue;
                     }
                     int err = m.error();
-                    int s = m.errorSeq();
                     if (err == 0) {
-                        endAcked |= s == batch.endSeq();
-                        continue;
+                        continue; // an ACK; on kernels >= 6.10 also BATCH_END's, which proves the commit
                     }
                     TransportException te = error(batch, m, -err);
                     errors.add(te.getMessage());
@@ -191,12 +188,8 @@ public final class NetlinkTransport implements Transport {
                 default -> { }
             }
         }
-        if (!endAcked && LOG_NO_END_ACK) {
-            // kernels before 6.10 do not ack BATCH_END; no error after draining means committed
-        }
+        // No error after draining means committed (kernels before 6.10 never ack BATCH_END).
     }
-
-    private static final boolean LOG_NO_END_ACK = false;
 
     private TransportException error(Batch batch, NlMsg m, int errno) {
         Optional<Batch.Entry> e = batch.entry(m.errorSeq());
