@@ -4,107 +4,111 @@ import io.nftlb.core.Backend;
 import io.nftlb.core.BackendState;
 import io.nftlb.core.Farm;
 import io.nftlb.core.runtime.LoadBalancer;
-import io.nftlb.netlink.NetlinkTransport;
-import io.nftlb.testkit.ReturnPath;
+import io.nftlb.examples.usecases.Lab;
+import io.nftlb.healthcheck.CheckPolicy;
+import io.nftlb.healthcheck.HealthCheck;
+import io.nftlb.healthcheck.HealthMonitor;
 import io.nftlb.testkit.Tally;
 import io.nftlb.testkit.Topology;
 import java.io.PrintStream;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The README's main command: builds a client, a balancer and three backends in network
  * namespaces, balances real connections through a farm, shows the distribution per backend
- * as it changes (weights, a backend going down and coming back), and cleans up.
+ * as it changes (weights; a backend's server stopping, which the health checks notice, and
+ * starting again), and cleans up.
  */
 public final class Demo {
 
-    private static final String VIP = "10.0.0.40";
+    private static final String VIP = Lab.VIP;
     private static final int ROUND = 300;
     private static final PrintStream out = System.out;
 
     private Demo() {}
 
     public static void main(String[] args) {
-        String why = cannotRun();
-        if (why != null) {
-            System.err.println("The demo builds network namespaces and loads nftables rules, so it " + why + ".");
-            System.err.println("Run it as root (for example: sudo ./dev.sh demo). Nothing was changed.");
-            System.exit(2);
-        }
+        Privileges.exitUnlessRoot("The demo");
         out.println("nftlb for Java demo: client 10.0.0.2 -> balancer (VIP " + VIP + ":80) -> backends b0, b1, b2");
-        try (Topology topology = Topology.builder().backends(3).returnPath(ReturnPath.VIA_BALANCER).start();
-             LoadBalancer lb = LoadBalancer.open(
-                     NetlinkTransport.openInNamespace(topology.balancer().namespace().name()))) {
-            topology.balancer().addAddress(VIP);
+        try (Lab lab = Lab.start(Topology.builder().backends(3))) {
+            LoadBalancer lb = lab.lb();
             lb.apply(Farm.dnat(VIP).port(80).named("web").roundRobin(Backend.of("b0", "10.1.0.10"),
                     Backend.of("b1", "10.1.0.11"), Backend.of("b2", "10.1.0.12"))).join();
-            traffic(topology, "round robin over three backends");
-            lb.apply(lb.farm("web").orElseThrow().weighted(Backend.of("b0", "10.1.0.10").weight(100),
-                    Backend.of("b1", "10.1.0.11").weight(50), Backend.of("b2", "10.1.0.12").weight(50))).join();
-            traffic(topology, "weights 100 : 50 : 50 (one atomic netlink commit of map elements)");
-            topology.backend(1).stopServers();
-            lb.setState("web", "b1", BackendState.DOWN).join();
-            traffic(topology, "b1 stopped and set down: its share goes to the others");
-            topology.backend(1).startServers();
-            lb.setState("web", "b1", BackendState.UP).join();
-            traffic(topology, "b1 back up");
+            try (HealthMonitor monitor = lab.monitor()
+                    .watch(lb.farm("web").orElseThrow(), CheckPolicy.of(HealthCheck.tcp())
+                            .interval(Duration.ofMillis(200)).timeout(Duration.ofMillis(150)).fall(2).rise(2))
+                    .build()) {
+                monitor.start();
+                traffic(lab, "round robin over three backends, TCP health checks every 200 ms");
+                lb.apply(lb.farm("web").orElseThrow().weighted(Backend.of("b0", "10.1.0.10").weight(100),
+                        Backend.of("b1", "10.1.0.11").weight(50), Backend.of("b2", "10.1.0.12").weight(50))).join();
+                traffic(lab, "weights 100 : 50 : 50 (one atomic netlink commit of map elements)");
+                lab.topology().backend(1).stopServers();
+                out.println();
+                out.println("b1's server stops; the health check notices after "
+                        + awaitState(lb, BackendState.DOWN).toMillis() + " ms and takes b1 out");
+                traffic(lab, "b1 down: its share goes to the others");
+                lab.topology().backend(1).startServers();
+                out.println();
+                out.println("b1's server starts again; the health check brings it back after "
+                        + awaitState(lb, BackendState.UP).toMillis() + " ms");
+                traffic(lab, "b1 back up");
+            }
             out.println();
             out.println("What the data path does for the farm now:");
-            out.print(io.nftlb.core.compile.RulesetCompiler.compile(lb.farms()).explain("web"));
+            out.print(lb.explain("web").orElseThrow());
         }
         out.println("Cleaned up: every namespace is gone.");
     }
 
-    private static void traffic(Topology topology, String title) {
+    /** Waits (at most 10 s) until the health monitor has committed {@code state} for b1; returns how long it took. */
+    private static Duration awaitState(LoadBalancer lb, BackendState state) {
+        long start = System.nanoTime();
+        while (lb.farm("web").orElseThrow().backend("b1").orElseThrow().state() != state) {
+            if (System.nanoTime() - start > Duration.ofSeconds(10).toNanos()) {
+                throw new IllegalStateException("the health monitor did not set b1 " + state + " within 10 s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private static void traffic(Lab lab, String title) {
         out.println();
         out.println("== " + title);
         Map<String, Integer> seen = new TreeMap<>();
         for (int done = 0; done < ROUND; done += ROUND / 6) {
-            Tally tally = topology.client().tcp(VIP, 80).count(ROUND / 6).concurrency(4).run();
+            Tally tally = lab.topology().client().tcp(VIP, 80).count(ROUND / 6).concurrency(4).run();
             tally.countsByBackend().forEach((b, n) -> seen.merge(b, n, Integer::sum));
             seen.merge("failed", tally.failed(), Integer::sum);
             draw(seen, done + ROUND / 6);
+            pause(); // so that a person sees the table fill up
         }
         out.println();
     }
 
-    /** One line per backend with a bar, redrawn in place. */
-    private static void draw(Map<String, Integer> seen, int total) {
-        StringBuilder b = new StringBuilder();
-        for (Map.Entry<String, Integer> e : seen.entrySet()) {
-            if (e.getKey().equals("failed") && e.getValue() == 0) {
-                continue;
-            }
-            int width = (int) Math.round(40.0 * e.getValue() / Math.max(1, total));
-            b.append(String.format("  %-6s %4d %5.1f%% %s%n", e.getKey(), e.getValue(),
-                    100.0 * e.getValue() / Math.max(1, total), "#".repeat(width)));
+    private static void pause() {
+        try {
+            Thread.sleep(150);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        long lines = b.chars().filter(c -> c == '\n').count();
-        out.print(b);
-        if (total < ROUND) {
-            out.print("\033[" + lines + "A"); // move back up to redraw the table in place
-        }
-        out.flush();
     }
 
-    private static String cannotRun() {
-        try {
-            Process p = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
-            String uid = new String(p.getInputStream().readAllBytes()).trim();
-            p.waitFor();
-            if (!uid.equals("0")) {
-                return "needs root (you are uid " + uid + ")";
-            }
-        } catch (Exception e) {
-            return "could not check the user id (" + e.getMessage() + ")";
-        } 
-        for (String tool : List.of("/usr/sbin/nft", "/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip")) {
-            if (tool.endsWith("nft") && !new java.io.File(tool).canExecute()) {
-                return "needs the nft command (Debian package nftables)";
-            }
+    /** One line per backend with a bar, redrawn in place. */
+    private static void draw(Map<String, Integer> seen, int total) {
+        String table = Bars.render(seen, total);
+        out.print(table);
+        if (total < ROUND) {
+            out.print("\033[" + table.lines().count() + "A"); // move back up to redraw the table in place
         }
-        return null;
+        out.flush();
     }
 }

@@ -1,5 +1,6 @@
 package io.nftlb.testkit;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -62,6 +63,19 @@ public final class Tally {
     /** Every request's outcome, in request order. */
     public List<Outcome> outcomes() {
         return outcomes;
+    }
+
+    /** This tally's outcomes followed by {@code later}'s, numbered on after this one's. */
+    public Tally plus(Tally later) {
+        List<Outcome> all = new ArrayList<>(outcomes);
+        int offset = outcomes.size();
+        for (Outcome o : later.outcomes) {
+            all.add(switch (o) {
+                case Answered a -> new Answered(a.index() + offset, a.source(), a.backend(), a.peerAddress(), a.peerPort());
+                case Failed f -> new Failed(f.index() + offset, f.source(), f.reason(), f.detail());
+            });
+        }
+        return new Tally(all);
     }
 
     /** How many requests were made (answered or not). */

@@ -15,15 +15,13 @@ import io.nftlb.healthcheck.ProbeNetwork;
 import io.nftlb.healthcheck.WeightEstimator;
 import io.nftlb.testkit.RequiresNetns;
 import io.nftlb.testkit.ReturnPath;
+import io.nftlb.testkit.SnmpAgent;
 import io.nftlb.testkit.Tally;
 import io.nftlb.testkit.Topology;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,25 +36,13 @@ class LeastCpuLoadIT {
     static final String VIP = "10.0.0.40";
 
     @Test
-    void weightsAndConnectionsFollowTheReportedLoad() throws Exception {
-        List<Path> configs = new ArrayList<>();
-        List<Process> agents = new ArrayList<>();
+    void weightsAndConnectionsFollowTheReportedLoad() throws InterruptedException {
+        List<SnmpAgent> agents = new ArrayList<>();
         try (Topology t = Topology.builder().backends(2).returnPath(ReturnPath.VIA_BALANCER).start();
              LoadBalancer lb = LoadBalancer.open(NftCliTransport.inNamespace(t.balancer().namespace().name()))) {
             int[] idlePercent = {90, 20}; // b0 lightly loaded, b1 busy
             for (int i = 0; i < 2; i++) {
-                Path conf = Files.createTempFile("nftlb-snmpd", ".conf");
-                configs.add(conf);
-                // Zero raw tick counters make the check use ssCpuIdle, which we set per agent.
-                StringBuilder c = new StringBuilder("rocommunity public\n");
-                for (int oid = 50; oid <= 54; oid++) {
-                    c.append("override .1.3.6.1.4.1.2021.11.").append(oid).append(".0 counter 0\n");
-                }
-                c.append("override .1.3.6.1.4.1.2021.11.11.0 integer ").append(idlePercent[i]).append('\n');
-                Files.writeString(conf, c.toString());
-                agents.add(new ProcessBuilder("ip", "netns", "exec", t.backend(i).namespace().name(), "snmpd", "-f",
-                        "-Lo", "-C", "-c", conf.toString(), "udp:" + t.backend(i).address() + ":161")
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+                agents.add(SnmpAgent.start(t.backend(i).namespace(), t.backend(i).address(), idlePercent[i]));
             }
             t.balancer().addAddress(VIP);
             lb.apply(Farm.dnat(VIP).port(80).named("web")
@@ -76,15 +62,7 @@ class LeastCpuLoadIT {
                         + weights + ": " + tally);
             }
         } finally {
-            agents.forEach(Process::destroy);
-            for (Process p : agents) {
-                if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            }
-            for (Path p : configs) {
-                Files.deleteIfExists(p);
-            }
+            agents.forEach(SnmpAgent::close);
         }
     }
 
