@@ -111,7 +111,8 @@ final class Explain {
             case Scheduler.SymmetricHash h -> "symmetric hash (symhash mod " + RulesetCompiler.SLOTS + "), weighted";
             case Scheduler.Maglev m -> "maglev consistent hash of " + m.fields().stream()
                     .map(x -> x.name().toLowerCase().replace('_', ' ')).collect(Collectors.joining(" . "))
-                    + " (jhash mod " + m.tableSize() + " seed 0x" + Long.toHexString(m.seed()) + "), weighted, in maps "
+                    + " (jhash mod " + m.tableSize() + " seed 0x" + Long.toHexString(m.seed()) + "), weighted, "
+                    + m.fill().name().toLowerCase().replace('_', ' ') + " fill, in maps "
                     + MaglevSlots.MAP4 + "/" + MaglevSlots.MAP6;
         };
     }

@@ -72,7 +72,7 @@ final class MaglevSlots {
             return List.of();
         }
         int[] table = MaglevTable.build(serving.stream().map(Backend::name).toList(),
-                serving.stream().map(Backend::weight).toList(), m.tableSize());
+                serving.stream().map(Backend::weight).toList(), m.tableSize(), m.fill());
         long[] marks = serving.stream().mapToLong(b -> ids.mark(b.name())).toArray();
         return slots(table, marks, base(ids.farmId()));
     }

@@ -36,7 +36,8 @@ class MaglevCompileTest {
     @Test
     void explainNamesTheMaglevMapsAndShares() {
         String text = RulesetCompiler.compile(List.of(farm(4))).explain("mag");
-        assertTrue(text.contains("maglev consistent hash of source address (jhash mod 65537 seed 0x6d61676c)"), text);
+        assertTrue(text.contains("maglev consistent hash of source address (jhash mod 65537 seed 0x6d61676c), weighted,"
+                + " bounded rendezvous fill"), text);
         assertTrue(text.contains("slots 0..65536 of each"), text);
         assertTrue(text.contains("25.0%"), text);
     }

@@ -3,6 +3,7 @@ package io.nftlb.core.compile;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nftlb.core.Scheduler.Maglev.Fill;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -31,8 +32,8 @@ class MaglevTablePropertyTest {
     /** Each backend's slots are within 1% of its exact weight share (at least one slot of rounding). */
     @Property(tries = 50)
     void balancedWithinOnePercent(@ForAll @Size(min = 1, max = 100) List<@IntRange(min = 1, max = 100) Integer> weights,
-                                  @ForAll @IntRange(min = 0, max = 1000) int salt) {
-        int[] table = MaglevTable.build(names(weights.size(), salt), weights, M);
+                                  @ForAll @IntRange(min = 0, max = 1000) int salt, @ForAll Fill fill) {
+        int[] table = MaglevTable.build(names(weights.size(), salt), weights, M, fill);
         long total = weights.stream().mapToLong(Integer::longValue).sum();
         long[] c = counts(table, weights.size());
         for (int i = 0; i < weights.size(); i++) {
@@ -43,59 +44,62 @@ class MaglevTablePropertyTest {
     }
 
     /**
-     * Maglev moves more than the removed backend's slots: survivors' slots move too. The issue
-     * asks for at most 1/N + 1%, which this table does not guarantee for small N: over 1,500
-     * random removals (N from 2, a third of them N <= 9), the excess beyond the removed share
-     * reached 2.5% with equal weights and 2.5% with weights (it stays under 1% for N >= 10 in
-     * every case seen). CI runs with fresh random seeds, so the property checks a bound that
-     * holds with margin, 5%; the issue's 1% stays open (see docs/maglev.md).
+     * Issue #10: removing one of N backends moves at most 1/N + 1% of the slots (the removed
+     * backend's share + 1% with weights). The default fill keeps this with margin (measured:
+     * at most about 0.45%); the paper's permutation fill does not for small N (up to 2.5%
+     * measured), so it is held to 5%, what it keeps in every case seen (docs/maglev.md).
      */
-    static final double EXCESS = 0.05;
+    private static double excessAllowed(Fill fill) {
+        return fill == Fill.BOUNDED_RENDEZVOUS ? 0.01 : 0.05;
+    }
 
-    /** Removing one of N equal backends moves at most 1/N + 5% of the slots (see {@link #EXCESS}). */
+    /** Removing one of N equal backends moves at most 1/N of the slots plus {@link #excessAllowed}. */
     @Property(tries = 50)
     void removingOneMovesLittle(@ForAll @IntRange(min = 2, max = 100) int n, @ForAll @IntRange(min = 0, max = 99) int gone,
-                                @ForAll @IntRange(min = 0, max = 1000) int salt) {
+                                @ForAll @IntRange(min = 0, max = 1000) int salt, @ForAll Fill fill) {
         int removed = gone % n;
         List<String> all = names(n, salt);
         List<String> rest = new ArrayList<>(all);
         rest.remove(removed);
-        int[] before = MaglevTable.build(all, ones(n), M);
-        int[] after = MaglevTable.build(rest, ones(n - 1), M);
+        int[] before = MaglevTable.build(all, ones(n), M, fill);
+        int[] after = MaglevTable.build(rest, ones(n - 1), M, fill);
         long moved = moved(before, all, after, rest);
-        assertTrue(moved <= M / (double) n + EXCESS * M, moved + " of " + M + " slots moved removing 1 of " + n);
+        assertTrue(moved <= M / (double) n + excessAllowed(fill) * M,
+                fill + ": " + moved + " of " + M + " slots moved removing 1 of " + n);
     }
 
-    /** The same with weights: at most the removed backend's share + 5%. */
+    /** The same with weights: at most the removed backend's share plus {@link #excessAllowed}. */
     @Property(tries = 50)
     void removingOneWeightedMovesLittle(
             @ForAll @Size(min = 2, max = 100) List<@IntRange(min = 1, max = 100) Integer> weights,
-            @ForAll @IntRange(min = 0, max = 99) int gone, @ForAll @IntRange(min = 0, max = 1000) int salt) {
+            @ForAll @IntRange(min = 0, max = 99) int gone, @ForAll @IntRange(min = 0, max = 1000) int salt,
+            @ForAll Fill fill) {
         int removed = gone % weights.size();
         List<String> all = names(weights.size(), salt);
         List<String> rest = new ArrayList<>(all);
         rest.remove(removed);
         List<Integer> restWeights = new ArrayList<>(weights);
         restWeights.remove(removed);
-        int[] before = MaglevTable.build(all, weights, M);
-        int[] after = MaglevTable.build(rest, restWeights, M);
+        int[] before = MaglevTable.build(all, weights, M, fill);
+        int[] after = MaglevTable.build(rest, restWeights, M, fill);
         long total = weights.stream().mapToLong(Integer::longValue).sum();
         double share = (double) weights.get(removed) / total;
         long moved = moved(before, all, after, rest);
-        assertTrue(moved <= (share + EXCESS) * M, moved + " of " + M + " slots moved, removed share " + share);
+        assertTrue(moved <= (share + excessAllowed(fill)) * M,
+                fill + ": " + moved + " of " + M + " slots moved, removed share " + share);
     }
 
     /** The table does not depend on the order the backends are listed in: slot by slot, the same backend. */
     @Property(tries = 20)
     void orderOfBackendsDoesNotMatter(@ForAll @Size(min = 1, max = 100) List<@IntRange(min = 1, max = 100) Integer> weights,
-                                      @ForAll @IntRange(min = 0, max = 1000) int salt) {
+                                      @ForAll @IntRange(min = 0, max = 1000) int salt, @ForAll Fill fill) {
         List<String> names = names(weights.size(), salt);
         List<String> reversedNames = new ArrayList<>(names);
         java.util.Collections.reverse(reversedNames);
         List<Integer> reversedWeights = new ArrayList<>(weights);
         java.util.Collections.reverse(reversedWeights);
-        int[] a = MaglevTable.build(names, weights, M);
-        int[] b = MaglevTable.build(reversedNames, reversedWeights, M);
+        int[] a = MaglevTable.build(names, weights, M, fill);
+        int[] b = MaglevTable.build(reversedNames, reversedWeights, M, fill);
         for (int s = 0; s < M; s++) {
             if (!names.get(a[s]).equals(reversedNames.get(b[s]))) {
                 throw new AssertionError("slot " + s + ": " + names.get(a[s]) + " vs " + reversedNames.get(b[s]));
@@ -106,10 +110,10 @@ class MaglevTablePropertyTest {
     /** Two tables built independently from equal inputs are identical. */
     @Property(tries = 50)
     void buildsAreIdentical(@ForAll @Size(min = 1, max = 100) List<@IntRange(min = 1, max = 10_000) Integer> weights,
-                            @ForAll @IntRange(min = 0, max = 1000) int salt) {
+                            @ForAll @IntRange(min = 0, max = 1000) int salt, @ForAll Fill fill) {
         List<String> a = names(weights.size(), salt);
         List<String> b = List.copyOf(new ArrayList<>(a));
-        assertArrayEquals(MaglevTable.build(a, List.copyOf(weights), M), MaglevTable.build(b, weights, M));
+        assertArrayEquals(MaglevTable.build(a, List.copyOf(weights), M, fill), MaglevTable.build(b, weights, M, fill));
     }
 
     private static List<Integer> ones(int n) {
