@@ -34,8 +34,6 @@ import java.util.Map;
  * </pre>
  */
 public final class DataPathBench {
-    static final String BEGIN = "<!-- results:begin (written by DataPathBench) -->";
-    static final String END = "<!-- results:end -->";
 
     private DataPathBench() {}
 
@@ -118,16 +116,8 @@ public final class DataPathBench {
         Files.writeString(options.out().resolve("datapath.csv"), report.csv());
         Plot.write(points, options.systems().stream().map(LbSystem::name).toList(), options.scales(),
                 options.out().resolve("datapath.png"));
-        Path page = options.out().resolve("datapath.md");
         String results = report.markdown();
-        if (Files.exists(page) && Files.readString(page).contains(BEGIN)) {
-            String text = Files.readString(page);
-            int from = text.indexOf(BEGIN) + BEGIN.length();
-            int to = text.indexOf(END);
-            Files.writeString(page, text.substring(0, from) + "\n" + results + "\n" + text.substring(to));
-        } else {
-            Files.writeString(options.out().resolve("datapath-results.md"), results);
-        }
+        ResultsPage.write(options.out().resolve("datapath.md"), "DataPathBench", results, "datapath-results.md");
         System.out.println(results);
         log(String.format(Locale.ROOT, "done in %.1f min; results in %s", minutes, options.out()));
         deleteTree(work);

@@ -39,9 +39,10 @@ import java.util.function.UnaryOperator;
  * (an invalid one throws and changes nothing), then queued; the returned future completes
  * when the kernel has it, or exceptionally with the reason it does not (usually a
  * {@link io.nftlb.core.transport.TransportException}). Changes are committed in call order.
- * Those made within a short window (2 ms by default, see {@link Builder#coalesce}) or while a
- * commit is under way go to the kernel together in one transaction, and all their futures
- * complete with its outcome. A weight or state change is a few element operations on shared
+ * Those made while a commit is under way (and within an optional window, see
+ * {@link Builder#coalesce}) go to the kernel together in one transaction, and all their
+ * futures complete with its outcome: a lone change is committed at once, a burst from many
+ * threads in few transactions. A weight or state change is a few element operations on shared
  * maps; the cost of a change does not grow with the number of farms.
  *
  * <p><b>Failures.</b> If a commit fails, every change in it fails with the same exception,
@@ -59,8 +60,12 @@ import java.util.function.UnaryOperator;
  */
 public final class LoadBalancer implements AutoCloseable {
 
-    /** The default coalescing window. */
-    public static final Duration DEFAULT_WINDOW = Duration.ofMillis(2);
+    /**
+     * The default coalescing window: none. A lone change goes to the kernel at once (a fixed
+     * window would add its length to every change's latency); changes that arrive during a
+     * commit still go together into the next one.
+     */
+    public static final Duration DEFAULT_WINDOW = Duration.ZERO;
 
     private final Committer committer;
 
