@@ -1,0 +1,96 @@
+package io.nftlb.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nftlb.core.Farm;
+import io.nftlb.core.runtime.LoadBalancer;
+import io.nftlb.core.transport.Transport;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+/**
+ * The daemon's state: the nftlb configuration as it was given (what the API reads back) and the
+ * load balancer that holds its farms in the kernel. Each change edits a copy of the
+ * configuration, maps all of it (so an unsupported or malformed change is refused whole, before
+ * anything reaches the kernel) and applies only the farms that changed; the configuration is
+ * kept only once the kernel has them.
+ */
+public final class Daemon implements AutoCloseable {
+
+    private final LoadBalancer lb;
+    private ObjectNode config = ConfigEdits.empty();
+    private Map<String, Farm> applied = new LinkedHashMap<>();
+
+    private Daemon(LoadBalancer lb) {
+        this.lb = lb;
+    }
+
+    /**
+     * Starts on a transport (owned from then on) with an initial configuration.
+     *
+     * @throws UnsupportedFieldsException if the configuration uses unsupported fields; nothing is applied
+     * @throws ConfigException if it is malformed; nothing is applied
+     */
+    public static Daemon start(Transport transport, JsonNode initial) {
+        ObjectNode first = ConfigEdits.empty();
+        ConfigEdits.merge(first, initial);
+        ConfigMapper.map(first);   // refuse a bad configuration before the kernel's table is replaced
+        Daemon daemon = new Daemon(LoadBalancer.open(transport));
+        try {
+            daemon.change(c -> ConfigEdits.merge(c, initial));
+            return daemon;
+        } catch (RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Edits the configuration and makes the kernel match it.
+     *
+     * @throws UnsupportedFieldsException, ConfigException before anything is applied
+     * @throws CompletionException if the kernel refused the change (the configuration is unchanged)
+     */
+    synchronized void change(Consumer<ObjectNode> edit) {
+        ObjectNode next = config.deepCopy();
+        edit.accept(next);
+        Map<String, Farm> wanted = new LinkedHashMap<>();
+        ConfigMapper.map(next).forEach(f -> wanted.put(f.name(), f));
+        List<CompletableFuture<Void>> commits = new ArrayList<>();
+        for (Farm f : wanted.values()) {
+            if (!f.equals(applied.get(f.name()))) {
+                commits.add(lb.apply(f));
+            }
+        }
+        for (String name : applied.keySet()) {
+            if (!wanted.containsKey(name)) {
+                commits.add(lb.remove(name));
+            }
+        }
+        // Made back to back, the calls fall into one coalesced transaction of the load balancer.
+        CompletableFuture.allOf(commits.toArray(CompletableFuture[]::new)).join();
+        config = next;
+        applied = wanted;
+    }
+
+    /** A copy of the configuration as given (fields as posted, not defaults). */
+    synchronized ObjectNode config() {
+        return config.deepCopy();
+    }
+
+    /** The farms in the kernel now. */
+    public synchronized List<Farm> farms() {
+        return List.copyOf(applied.values());
+    }
+
+    /** Leaves the rules in the kernel and closes the transport. */
+    @Override
+    public void close() {
+        lb.close();
+    }
+}

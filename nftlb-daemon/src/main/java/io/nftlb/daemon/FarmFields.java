@@ -1,0 +1,175 @@
+package io.nftlb.daemon;
+
+import static io.nftlb.daemon.Field.mapped;
+import static io.nftlb.daemon.Field.notSupported;
+import static io.nftlb.daemon.Field.readElsewhere;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nftlb.core.Farm;
+import io.nftlb.core.Persistence;
+import io.nftlb.core.PortRange;
+import io.nftlb.core.Protocol;
+import io.nftlb.core.Scheduler;
+import io.nftlb.core.Scheduler.HashField;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fields of an nftlb farm object (nftlb's README, "farm object"), each mapped onto the
+ * Farm DSL or listed as not supported yet. The structural ones (name, mode, addresses,
+ * backends, sessions, state) are read by {@link FarmMapper}.
+ */
+final class FarmFields {
+
+    /** nftlb's default persistence timeout, in seconds. */
+    static final int DEFAULT_PERSIST_TTL = 60;
+
+    static final Map<String, Field<Farm>> ALL = table(List.of(
+            readElsewhere("name"),
+            readElsewhere("family"),
+            readElsewhere("virtual-addr"),
+            readElsewhere("mode"),
+            readElsewhere("state"),
+            readElsewhere("backends"),
+            readElsewhere("sessions"),
+            readElsewhere("sched-param"),
+            readElsewhere("persist-ttl"),
+            mapped("virtual-ports", FarmFields::ports),
+            mapped("protocol", FarmFields::protocol),
+            mapped("scheduler", FarmFields::scheduler),
+            mapped("persistence", FarmFields::persistence),
+            mapped("source-addr", FarmFields::sourceAddress),
+            mapped("mark", FarmFields::mark),
+            mapped("priority", FarmFields::priority),
+            // Not supported yet: "off" values are accepted since they ask for nothing.
+            notSupported("addresses"),
+            notSupported("policies"),
+            notSupported("helper", "none"),
+            notSupported("log", "none"),
+            notSupported("log-prefix", "TYPE-FNAME"),
+            notSupported("log-rtlimit", "0", "0/second"),
+            notSupported("limits-ttl", "120"),
+            notSupported("new-rtlimit", "0", "0/second"),
+            notSupported("new-rtlimit-burst", "0"),
+            notSupported("new-rtlimit-log-prefix", "KNAME-TYPE-FNAME"),
+            notSupported("rst-rtlimit", "0", "0/second"),
+            notSupported("rst-rtlimit-burst", "0"),
+            notSupported("rst-rtlimit-log-prefix", "KNAME-TYPE-FNAME"),
+            notSupported("est-connlimit", "0"),
+            notSupported("est-connlimit-log-prefix", "KNAME-TYPE-FNAME"),
+            notSupported("tcp-strict", "off"),
+            notSupported("tcp-strict-log-prefix", "KNAME-TYPE-FNAME"),
+            notSupported("verdict"),
+            notSupported("flow-offload", "off"),
+            notSupported("intra-connect", "off"),
+            notSupported("queue", "-1"),
+            notSupported("iface"),
+            notSupported("oface"),
+            notSupported("ether-addr")));
+
+    private FarmFields() {}
+
+    static <T> Map<String, Field<T>> table(List<Field<T>> fields) {
+        Map<String, Field<T>> map = new LinkedHashMap<>();
+        fields.forEach(f -> map.put(f.name(), f));
+        return map;
+    }
+
+    private static Farm ports(Farm farm, String value, JsonNode object, String where) {
+        Farm f = farm.allPorts();
+        for (PortRange r : Values.ports(where, "virtual-ports", value)) {
+            f = f.portRange(r.from(), r.to());
+        }
+        return f;
+    }
+
+    private static Farm protocol(Farm farm, String value, JsonNode object, String where) {
+        return switch (value) {
+            case "tcp" -> farm.protocol(Protocol.TCP);
+            case "udp" -> farm.protocol(Protocol.UDP);
+            case "sctp" -> farm.protocol(Protocol.SCTP);
+            case "all" -> farm.protocol(Protocol.ALL);
+            default -> throw ConfigException.field(where, "protocol", value, "must be tcp, udp, sctp or all");
+        };
+    }
+
+    private static Farm scheduler(Farm farm, String value, JsonNode object, String where) {
+        return switch (value) {
+            case "rr" -> farm.scheduler(Scheduler.roundRobin());
+            case "weight" -> farm.scheduler(Scheduler.weighted());
+            case "symhash" -> farm.scheduler(Scheduler.symmetricHash());
+            case "hash" -> farm.scheduler(new Scheduler.Hash(hashFields(object, where), 0));
+            default -> throw ConfigException.field(where, "scheduler", value, "must be rr, weight, hash or symhash");
+        };
+    }
+
+    /** nftlb hashes the client's address when no sched-param is given. */
+    private static List<HashField> hashFields(JsonNode object, String where) {
+        String value = Values.text(where, "sched-param", object.get("sched-param"));
+        if (value.isEmpty() || value.equals("none")) {
+            return List.of(HashField.SOURCE_ADDRESS);
+        }
+        List<HashField> fields = new ArrayList<>();
+        for (String word : value.split("\\s+")) {
+            fields.add(switch (word) {
+                case "srcip" -> HashField.SOURCE_ADDRESS;
+                case "dstip" -> HashField.DESTINATION_ADDRESS;
+                case "srcport" -> HashField.SOURCE_PORT;
+                case "dstport" -> HashField.DESTINATION_PORT;
+                case "srcmac", "dstmac" -> throw new Field.NotSupported("sched-param", value,
+                        "hashing on " + word + " is not in the library's schedulers");
+                default -> throw ConfigException.field(where, "sched-param", value,
+                        "must be words of srcip, dstip, srcport, dstport, srcmac, dstmac or none");
+            });
+        }
+        return fields;
+    }
+
+    private static Farm persistence(Farm farm, String value, JsonNode object, String where) {
+        Persistence.Key key = switch (value) {
+            case "", "none" -> null;
+            case "srcip" -> Persistence.Key.SOURCE_ADDRESS;
+            case "srcip srcport" -> Persistence.Key.SOURCE_ADDRESS_PORT;
+            case "dstip dstport" -> Persistence.Key.DESTINATION;
+            case "srcmac" -> Persistence.Key.SOURCE_MAC;
+            default -> throw new Field.NotSupported("persistence", value,
+                    "the library keeps clients by srcip, srcip srcport, dstip dstport or srcmac");
+        };
+        if (key == null) {
+            return farm;
+        }
+        String ttlText = Values.text(where, "persist-ttl", object.get("persist-ttl"));
+        int ttl = ttlText.isEmpty() ? DEFAULT_PERSIST_TTL : Values.integer(where, "persist-ttl", ttlText);
+        return farm.persistence(new Persistence(key, Duration.ofSeconds(ttl)));
+    }
+
+    private static Farm sourceAddress(Farm farm, String value, JsonNode object, String where) {
+        if (value.isEmpty()) {
+            return farm;
+        }
+        if (!(farm.forwarding() instanceof io.nftlb.core.Forwarding.Snat)) {
+            throw new Field.NotSupported("source-addr", value, "the library sets a source address in snat mode only");
+        }
+        return farm.sourceAddress(value);
+    }
+
+    private static Farm mark(Farm farm, String value, JsonNode object, String where) {
+        long mark = Values.mark(where, "mark", value);
+        return mark == 0 ? farm : farm.packetMark(mark);
+    }
+
+    /**
+     * nftlb serves the backends of every priority up to the farm's together; the library serves
+     * the lowest tier that has a serving backend. They agree for nftlb's default, 1.
+     */
+    private static Farm priority(Farm farm, String value, JsonNode object, String where) {
+        if (Values.integer(where, "priority", value) != 1) {
+            throw new Field.NotSupported("priority", value,
+                    "the library serves only the lowest priority tier with a serving backend");
+        }
+        return farm;
+    }
+}

@@ -1,0 +1,154 @@
+package io.nftlb.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nftlb.core.Backend;
+import io.nftlb.core.Farm;
+import io.nftlb.core.IpFamily;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.function.Function;
+
+/**
+ * Maps one nftlb farm object onto a {@link Farm}: builds it from its mode and virtual address,
+ * then applies each field through {@link FarmFields} and each backend through {@link BackendFields}.
+ * Unsupported fields go to {@link Problems}; the mapping goes on so that all of them are found.
+ */
+final class FarmMapper {
+
+    private FarmMapper() {}
+
+    /**
+     * The farm to apply, or empty when the farm is not to be in the kernel (its state is not
+     * up, it has no virtual address yet) or has unsupported fields (then in {@code problems}).
+     */
+    static Optional<Farm> map(JsonNode object, Problems problems) {
+        String name = Values.text("farm", "name", object.get("name"));
+        if (name.isEmpty()) {
+            throw new ConfigException("farm: field \"name\" is required");
+        }
+        String where = "farm \"" + name + "\"";
+        int before = problems.size();
+        String state = text(object, "state", where, "up");
+        if (!List.of("up", "down", "off", "config_error").contains(state)) {
+            throw ConfigException.field(where, "state", state, "must be up, down, off or config_error");
+        }
+        String vip = text(object, "virtual-addr", where, "");
+        String mode = text(object, "mode", where, "snat");
+        Function<String, Farm> entry = Modes.entry(where, mode, problems);
+        Farm farm = entry == null || vip.isEmpty() ? null : entry.apply(vip).named(name);
+        if (farm != null) {
+            checkFamily(where, farm, text(object, "family", where, ""));
+        }
+        List<Backend> backends = backends(where, object.get("backends"), problems, farm != null);
+        farm = farm == null ? null : farm.backends(backends);
+        farm = applyFields(farm, object, FarmFields.ALL, where, problems);
+        farm = sessions(farm, object.get("sessions"), where, problems);
+        if (farm == null || problems.size() > before) {
+            return Optional.empty();
+        }
+        return state.equals("up") ? Optional.of(farm) : Optional.empty();
+    }
+
+    private static void checkFamily(String where, Farm farm, String family) {
+        IpFamily expected = switch (family) {
+            case "", "ipv4" -> family.isEmpty() ? farm.family() : IpFamily.IPV4;
+            case "ipv6" -> IpFamily.IPV6;
+            case "dual" -> farm.family();
+            default -> throw ConfigException.field(where, "family", family, "must be ipv4, ipv6 or dual");
+        };
+        if (expected != farm.family()) {
+            throw ConfigException.field(where, "family", family, "does not match virtual-addr (" + farm.family() + ")");
+        }
+    }
+
+    /** The backends; with {@code build} false (the farm cannot be built) only their fields are checked. */
+    private static List<Backend> backends(String where, JsonNode list, Problems problems, boolean build) {
+        List<Backend> backends = new ArrayList<>();
+        if (list == null || list.isNull()) {
+            return backends;
+        }
+        if (!list.isArray()) {
+            throw ConfigException.field(where, "backends", list.toString(), "must be a list");
+        }
+        for (JsonNode object : list) {
+            String name = Values.text(where, "name", object.get("name"));
+            String bw = where + ": backend \"" + name + "\"";
+            String address = Values.text(bw, "ip-addr", object.get("ip-addr"));
+            if (name.isEmpty() || address.isEmpty()) {
+                throw new ConfigException(bw + ": fields \"name\" and \"ip-addr\" are required");
+            }
+            Backend b = applyFields(build ? Backend.of(name, address) : null, object, BackendFields.ALL, bw, problems);
+            if (b != null) {
+                backends.add(b);
+            }
+        }
+        return backends;
+    }
+
+    /** Static sessions (those without an expiration); dynamic ones are the kernel's state. */
+    private static Farm sessions(Farm farm, JsonNode list, String where, Problems problems) {
+        if (list == null || list.isNull()) {
+            return farm;
+        }
+        Farm f = farm;  // null: only the sessions' fields are checked
+        for (JsonNode s : list) {
+            if (s.hasNonNull("expiration")) {
+                continue;
+            }
+            String client = Values.text(where, "client", s.get("client"));
+            String backend = Values.text(where, "backend", s.get("backend"));
+            if (client.contains(".") && client.contains(" ")) {
+                problems.unsupported(where, "sessions", client,
+                        "static sessions are kept by client address only, not with ports");
+                continue;
+            }
+            f = f == null ? null : f.staticSession(client, backend);
+        }
+        return f;
+    }
+
+    /**
+     * Applies each field of {@code object} with its entry in {@code fields}. A null target
+     * (a farm that cannot be built) still has its fields checked, so every problem is found.
+     */
+    static <T> T applyFields(T target, JsonNode object, Map<String, Field<T>> fields, String where,
+                             Problems problems) {
+        T result = target;
+        for (Map.Entry<String, JsonNode> e : object.properties()) {
+            String value = valueText(where, e.getKey(), e.getValue());
+            Field<T> field = fields.get(e.getKey());
+            if (field == null) {
+                problems.unsupported(where, e.getKey(), value, "unknown field");
+            } else if (field.step().isEmpty()) {
+                if (!field.inert(value)) {
+                    problems.unsupported(where, e.getKey(), value);
+                }
+            } else if (result != null) {
+                try {
+                    result = field.step().get().apply(result, value, object, where);
+                } catch (Field.NotSupported n) {
+                    problems.unsupported(where, n.field, n.value, n.getMessage());
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Scalars as they are; lists (policies, addresses) as their objects' names. */
+    private static String valueText(String where, String field, JsonNode node) {
+        if (node == null || !node.isContainerNode()) {
+            return Values.text(where, field, node);
+        }
+        StringJoiner names = new StringJoiner(",");
+        node.forEach(n -> names.add(n.has("name") ? n.get("name").asText() : n.toString()));
+        return names.toString();
+    }
+
+    private static String text(JsonNode object, String field, String where, String dflt) {
+        String v = Values.text(where, field, object.get(field));
+        return v.isEmpty() ? dflt : v;
+    }
+}

@@ -1,0 +1,88 @@
+package io.nftlb.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nftlb.core.transport.Transport;
+import io.nftlb.netlink.NetlinkTransport;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The nftlb-compatible daemon: loads an nftlb JSON configuration, applies it through netlink,
+ * and (without {@code -e}) serves nftlb's HTTP API. See {@link Options#USAGE}.
+ *
+ * <p>Exit codes: 0 done, 1 configuration refused (unsupported fields, printed one a line, or
+ * malformed) and nothing applied, 2 bad command line, 3 the kernel refused.
+ */
+public final class Main {
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.print(Options.USAGE);
+            return;
+        }
+        // slf4j-simple reads its level once, when the first logger is made: set it first.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", options.slf4jLevel());
+        System.exit(run(options));
+    }
+
+    static int run(Options options) throws Exception {
+        JsonNode config;
+        try {
+            config = options.config().map(ConfigMapper::read).orElse(ConfigEdits.empty());
+            ConfigMapper.map(config);
+        } catch (UnsupportedFieldsException e) {
+            System.err.println("nothing applied: the configuration uses fields this version does not support:");
+            e.problems().forEach(p -> System.err.println("  " + p));
+            return 1;
+        } catch (ConfigException | java.io.UncheckedIOException e) {
+            System.err.println("nothing applied: " + e.getMessage());
+            return 1;
+        }
+        Transport transport = options.netns().map(NetlinkTransport::openInNamespace).orElseGet(NetlinkTransport::open);
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(transport, config);
+        } catch (RuntimeException e) {
+            transport.close();
+            System.err.println("the kernel refused the configuration: " + e.getMessage());
+            return 3;
+        }
+        if (options.exit()) {
+            daemon.close();
+            return 0;
+        }
+        String key = options.key().or(() -> java.util.Optional.ofNullable(System.getenv("NFTLB_SERVER_KEY"))
+                .filter(k -> !k.isEmpty())).orElseGet(Main::generatedKey);
+        if (options.key().isEmpty() && System.getenv("NFTLB_SERVER_KEY") == null) {
+            System.out.println("Key: " + key);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (Api api = Api.start(daemon, options.host(), options.port(), key)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                api.close();
+                daemon.close();
+                stopped.countDown();
+            }, "nftlb-shutdown"));
+            System.out.println("nftlb-daemon: serving http://" + options.host() + ":" + api.port());
+            stopped.await();
+        }
+        return 0;
+    }
+
+    private static String generatedKey() {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

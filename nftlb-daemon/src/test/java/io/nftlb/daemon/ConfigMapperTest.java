@@ -1,0 +1,128 @@
+package io.nftlb.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nftlb.core.Backend;
+import io.nftlb.core.BackendState;
+import io.nftlb.core.Farm;
+import io.nftlb.core.Persistence;
+import io.nftlb.core.PortRange;
+import io.nftlb.core.Protocol;
+import io.nftlb.core.Scheduler;
+import io.nftlb.core.Scheduler.HashField;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class ConfigMapperTest {
+
+    @Test
+    void theProjectsExampleMapsFieldByField() throws IOException {
+        List<Farm> farms = ConfigMapper.map(ConfigMapper.parse(resource("examples/web.json")));
+        assertEquals(2, farms.size(), farms.toString());
+        Farm web = farms.get(0);
+        assertEquals("web", web.name());
+        assertEquals(List.of(PortRange.of(80), new PortRange(8080, 8081)), web.ports());
+        assertEquals("dnat", web.forwarding().keyword());
+        assertEquals(new Scheduler.Weighted(), web.scheduler());
+        assertEquals(new Persistence(Persistence.Key.SOURCE_ADDRESS, Duration.ofSeconds(120)), web.persistence().orElseThrow());
+        assertEquals(0x100, web.packetMark().orElseThrow());
+        Backend b1 = web.backend("b1").orElseThrow();
+        assertEquals(1, b1.weight());
+        assertEquals(7, b1.packetMark().orElseThrow());
+        Backend spare = web.backend("spare").orElseThrow();
+        assertEquals(List.of(8080, 2, BackendState.OFF), List.of(spare.port().getAsInt(), spare.priority(), spare.state()));
+        assertEquals(Map.of(InetAddress.getByName("10.0.0.100"), "b1"), web.staticSessions());
+        Farm dns = farms.get(1);
+        assertEquals(Protocol.UDP, dns.protocol());
+        assertEquals(new Scheduler.Hash(List.of(HashField.SOURCE_ADDRESS, HashField.SOURCE_PORT), 0), dns.scheduler());
+        assertEquals("snat (masquerade)", dns.forwarding().keyword());
+    }
+
+    @Test
+    void everyUnsupportedFieldIsReportedWithItsFarmAndValue() {
+        UnsupportedFieldsException e = assertThrows(UnsupportedFieldsException.class, () -> ConfigMapper.map(
+                ConfigMapper.parse("""
+                        {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "snat", "helper": "ftp",
+                          "tcp-strict": "on", "log": "none", "flow-offload": "off", "colour": "blue",
+                          "backends": [{"name": "b0", "ip-addr": "10.1.0.10", "est-connlimit": "5"}]}]}""")));
+        assertEquals(List.of(
+                "farm \"lb01\": backend \"b0\": field \"est-connlimit\" = \"5\" is not supported",
+                "farm \"lb01\": field \"helper\" = \"ftp\" is not supported",
+                "farm \"lb01\": field \"tcp-strict\" = \"on\" is not supported",
+                "farm \"lb01\": field \"colour\" = \"blue\" is not supported (unknown field)"), e.problems());
+    }
+
+    @Test
+    void aFarmThatIsNotUpIsKeptOutOfTheKernel() {
+        assertEquals(List.of(), ConfigMapper.map(ConfigMapper.parse("""
+                {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "dnat", "state": "down"}]}""")));
+    }
+
+    @Test
+    void aMalformedValueNamesItsFieldAndValue() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigMapper.map(ConfigMapper.parse("""
+                {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "dnat",
+                  "backends": [{"name": "b0", "ip-addr": "10.1.0.10", "weight": "heavy"}]}]}""")));
+        assertEquals("farm \"lb01\": backend \"b0\": field \"weight\" = \"heavy\" is not a number", e.getMessage());
+        ConfigException ports = assertThrows(ConfigException.class, () -> ConfigMapper.map(ConfigMapper.parse("""
+                {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "dnat", "virtual-ports": "90-80"}]}""")));
+        assertTrue(ports.getMessage().startsWith("farm \"lb01\": field \"virtual-ports\" = \"90-80\" is not a port list"),
+                ports.getMessage());
+    }
+
+    /** Each nftlb case maps, or reports exactly the fields listed for it in conformance-unsupported.txt. */
+    @Test
+    void everyConformanceCaseMapsOrReportsExactlyItsUnsupportedFields() throws IOException {
+        Map<String, Set<String>> expected = expectedUnsupported();
+        List<Path> cases = ConformanceCases.all();
+        assertEquals(expected.keySet(), new TreeSet<>(cases.stream().map(p -> p.getFileName().toString()).toList()),
+                "the table and the conformance directory list different cases");
+        Pattern field = Pattern.compile("^(.*?): field \"([^\"]+)\"");
+        for (Path c : cases) {
+            Set<String> reported = new TreeSet<>();
+            try {
+                ConfigMapper.map(ConfigMapper.read(c.resolve("input.json")));
+            } catch (UnsupportedFieldsException e) {
+                for (String line : e.problems()) {
+                    Matcher m = field.matcher(line);
+                    assertTrue(m.find(), line);
+                    reported.add(m.group(1).replace(" ", "").replace("\"", "") + "/" + m.group(2));
+                }
+            }
+            assertEquals(expected.get(c.getFileName().toString()), reported, "case " + c.getFileName());
+        }
+    }
+
+    private static Map<String, Set<String>> expectedUnsupported() throws IOException {
+        Map<String, Set<String>> table = new LinkedHashMap<>();
+        for (String line : resource("conformance-unsupported.txt").split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            String rest = line.substring(colon + 1).trim();
+            table.put(line.substring(0, colon), rest.isEmpty() ? Set.of() : new TreeSet<>(List.of(rest.split("\\s+"))));
+        }
+        return table;
+    }
+
+    static String resource(String name) throws IOException {
+        try (InputStream in = ConfigMapperTest.class.getClassLoader().getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
