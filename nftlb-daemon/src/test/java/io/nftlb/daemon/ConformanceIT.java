@@ -1,0 +1,243 @@
+package io.nftlb.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.common.net.InetAddresses;
+import io.nftlb.core.Backend;
+import io.nftlb.core.Farm;
+import io.nftlb.core.Persistence;
+import io.nftlb.core.PortRange;
+import io.nftlb.core.Protocol;
+import io.nftlb.core.Scheduler;
+import io.nftlb.netlink.NetlinkTransport;
+import io.nftlb.testkit.NetworkNamespace;
+import io.nftlb.testkit.RequiresNetns;
+import io.nftlb.testkit.ReturnPath;
+import io.nftlb.testkit.Tally;
+import io.nftlb.testkit.Topology;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * nftlb's own configuration cases against the kernel. Every case either applies in a namespace
+ * or names its unsupported fields; for a few cases that together cover the supported features
+ * (snat and dnat, weights, rr, symhash, priority, multiport, persistence, static sessions,
+ * backend ports, IPv4 and IPv6) traffic shows the daemon's ruleset behaves as nftlb's expected
+ * ruleset ({@code output.nft}, loaded with {@code nft -f} in a second topology): the same
+ * backends answer with the same shares (each within {@value #SHARE_TOLERANCE} of its weight's
+ * share, over {@value #CONNECTIONS} connections), they see the same source address (sNAT or
+ * dNAT transparency), and a persistent or pinned client stays on one backend.
+ *
+ * <p>The cases use addresses such as 192.168.0.100 with backends 192.168.0.10, .11, ...: both
+ * the JSON and the expected ruleset are moved onto the topology's addresses the same way
+ * ({@link AddressRemap}).
+ */
+@RequiresNetns
+class ConformanceIT {
+
+    static final int CONNECTIONS = 100;
+    /** With 100 connections a share's standard deviation is at most 0.05: 0.2 is four of them. */
+    static final double SHARE_TOLERANCE = 0.2;
+    /** Few cases with traffic (the machine is small); together they cover the supported features. */
+    static final List<String> TRAFFIC_CASES = List.of("003_snat_ipv4_tcp_weight_multi",
+            "009_snat_ipv4_multiport_symhash", "013_dnat_ipv4_tcp_weighted_rr",
+            "047_snat_ipv4_tcp_weight_static_sessions_srcip", "049_snat_ipv4_ipv6_tcp_weight");
+
+    @Test
+    void everyCaseAppliesOrNamesItsUnsupportedFields(NetworkNamespace ns) {
+        List<String> applied = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (Path c : ConformanceCases.all()) {
+            JsonNode config = ConfigMapper.read(c.resolve("input.json"));
+            List<Farm> farms;
+            try {
+                farms = ConfigMapper.map(config);
+            } catch (UnsupportedFieldsException e) {
+                assertFalse(e.problems().isEmpty(), c.toString());
+                e.problems().forEach(p -> assertTrue(p.matches("^(farm|policy) \"[^\"]+\": .*field \"[^\"]+\" = .*"
+                        + "is not supported.*"), "case " + c.getFileName() + ": " + p));
+                refused.add(c.getFileName().toString());
+                continue;
+            }
+            try (Daemon daemon = Daemon.start(NetlinkTransport.openInNamespace(ns.name()), config)) {
+                assertEquals(farms, daemon.farms(), "case " + c.getFileName());
+            }
+            String ruleset = ns.listRuleset();
+            for (Farm f : farms) {
+                for (InetAddress vip : f.addresses()) {
+                    assertTrue(ruleset.contains(InetAddresses.toAddrString(vip)),
+                            "case " + c.getFileName() + ": no " + vip + " in\n" + ruleset);
+                }
+                for (Backend b : f.backends()) {
+                    assertTrue(ruleset.contains(InetAddresses.toAddrString(b.address())),
+                            "case " + c.getFileName() + ": no backend " + b.address() + " in\n" + ruleset);
+                }
+            }
+            applied.add(c.getFileName().toString());
+        }
+        assertTrue(applied.containsAll(TRAFFIC_CASES), "applied " + applied + ", refused " + refused);
+    }
+
+    @Test
+    void trafficSeesTheSameBehaviourAsNftlbsRuleset() {
+        Path dir = ConformanceCases.all().get(0).getParent();
+        for (String name : TRAFFIC_CASES) {
+            Path c = dir.resolve(name);
+            String json = ConformanceCases.read(c.resolve("input.json"));
+            String nft = ConformanceCases.read(c.resolve("output.nft"));
+            int[] needs = AddressRemap.needs(ConfigMapper.parse(json));
+            Map<String, Observation> ours = observe(json, needs);
+            Map<String, Observation> nftlbs;
+            List<Farm> farms;
+            try (Topology t = topology(needs, json)) {
+                AddressRemap remap = AddressRemap.onto(ConfigMapper.parse(json), t);
+                farms = ConfigMapper.map(ConfigMapper.parse(remap.apply(json)));
+                remap.virtualAddresses().forEach(t.balancer()::addAddress);
+                t.balancer().namespace().nft(remap.apply(nft));
+                nftlbs = probe(t, farms);
+            }
+            for (Farm f : farms) {
+                compare(name, f, ours, nftlbs);
+            }
+        }
+    }
+
+    /** Applies the case through the daemon in a fresh topology and sends traffic. */
+    private static Map<String, Observation> observe(String json, int[] needs) {
+        try (Topology t = topology(needs, json)) {
+            AddressRemap remap = AddressRemap.onto(ConfigMapper.parse(json), t);
+            JsonNode config = ConfigMapper.parse(remap.apply(json));
+            remap.virtualAddresses().forEach(t.balancer()::addAddress);
+            try (Daemon daemon = Daemon.start(NetlinkTransport.openInNamespace(t.balancer().namespace().name()),
+                    config)) {
+                return probe(t, daemon.farms());
+            }
+        }
+    }
+
+    private static Topology topology(int[] needs, String json) {
+        Set<Integer> ports = new TreeSet<>();
+        for (Farm f : ConfigMapper.map(ConfigMapper.parse(json))) {
+            probedPorts(f).forEach(ports::add);
+            f.backends().forEach(b -> b.port().ifPresent(ports::add));
+        }
+        return Topology.builder().backends(needs[0]).clientAddresses(needs[1] + 1)
+                .returnPath(ReturnPath.VIA_BALANCER)
+                .ports(ports.stream().mapToInt(Integer::intValue).toArray()).start();
+    }
+
+    /** The first port of each of the farm's first two ranges. */
+    private static List<Integer> probedPorts(Farm f) {
+        return f.ports().stream().limit(2).map(PortRange::from).toList();
+    }
+
+    /** Per farm, port and source: who answered and who they saw. */
+    private static Map<String, Observation> probe(Topology t, List<Farm> farms) {
+        Map<String, Observation> seen = new LinkedHashMap<>();
+        for (Farm f : farms) {
+            if (f.protocol() != Protocol.TCP) {
+                continue;
+            }
+            String vip = InetAddresses.toAddrString(f.addresses().get(0));
+            boolean v6 = f.addresses().get(0).getAddress().length == 16;
+            List<Integer> ports = probedPorts(f);
+            for (int i = 0; i < ports.size(); i++) {
+                String source = v6 ? t.client().address6() : t.client().address();
+                int count = i == 0 ? CONNECTIONS : 10;
+                seen.put(key(f, ports.get(i), source), new Observation(t.client().tcp(vip, ports.get(i))
+                        .from(source).count(count).concurrency(4).run(), count));
+            }
+            for (InetAddress client : f.staticSessions().keySet()) {
+                String source = InetAddresses.toAddrString(client);
+                seen.put(key(f, ports.get(0), source), new Observation(t.client().tcp(vip, ports.get(0))
+                        .from(source).count(6).run(), 6));
+            }
+        }
+        return seen;
+    }
+
+    private static String key(Farm f, int port, String source) {
+        return f.name() + ":" + port + " from " + source;
+    }
+
+    private static void compare(String name, Farm farm, Map<String, Observation> ours, Map<String, Observation> theirs) {
+        for (String key : ours.keySet()) {
+            if (!key.startsWith(farm.name() + ":")) {
+                continue;
+            }
+            Observation o = ours.get(key);
+            Observation n = theirs.get(key);
+            String where = name + " " + key + "\n  ours:  " + o.tally + "\n  nftlb: " + n.tally;
+            assertEquals(o.requests, o.tally.answered(), "every connection should be answered: " + where);
+            assertEquals(n.requests, n.tally.answered(), "every connection should be answered: " + where);
+            assertEquals(n.peers(), o.peers(), "backends should see the same source address: " + where);
+            String source = key.substring(key.indexOf(" from ") + 6);
+            String pinned = pinnedBackend(farm, source);
+            if (pinned != null) {
+                assertEquals(Set.of(pinned), o.tally.backends(), "a pinned client stays on its backend: " + where);
+                assertEquals(Set.of(pinned), n.tally.backends(), "a pinned client stays on its backend: " + where);
+            } else if (farm.persistence().map(p -> p.key() == Persistence.Key.SOURCE_ADDRESS).orElse(false)) {
+                assertEquals(1, o.tally.backends().size(), "one client, persistence by srcip: " + where);
+                assertEquals(1, n.tally.backends().size(), "one client, persistence by srcip: " + where);
+            } else if (o.requests == CONNECTIONS) {
+                Map<String, Double> expected = expectedShares(farm);
+                assertEquals(expected.keySet(), o.tally.backends(), "backends reached: " + where);
+                assertEquals(expected.keySet(), n.tally.backends(), "backends reached: " + where);
+                for (var e : expected.entrySet()) {
+                    double ourShare = o.tally.count(e.getKey()) / (double) o.requests;
+                    double theirShare = n.tally.count(e.getKey()) / (double) n.requests;
+                    assertTrue(Math.abs(ourShare - e.getValue()) <= SHARE_TOLERANCE
+                                    && Math.abs(theirShare - e.getValue()) <= SHARE_TOLERANCE,
+                            e.getKey() + " should get " + e.getValue() + " of new connections (+-" + SHARE_TOLERANCE
+                                    + "): ours " + ourShare + ", nftlb's " + theirShare + ": " + where);
+                }
+            }
+        }
+    }
+
+    /** The topology backend's name ("b<i>") of the backend a source is pinned to, or null. */
+    private static String pinnedBackend(Farm farm, String source) {
+        for (var s : farm.staticSessions().entrySet()) {
+            if (InetAddresses.toAddrString(s.getKey()).equals(source)) {
+                return topologyName(farm, farm.backend(s.getValue()).orElseThrow());
+            }
+        }
+        return null;
+    }
+
+    /** Shares of new connections by topology backend name: the lowest serving tier, by weight (rr: equal). */
+    private static Map<String, Double> expectedShares(Farm farm) {
+        int tier = farm.backends().stream().filter(Backend::serving).mapToInt(Backend::priority).min().orElse(1);
+        List<Backend> serving = farm.backends().stream().filter(b -> b.serving() && b.priority() == tier).toList();
+        boolean equal = farm.scheduler() instanceof Scheduler.RoundRobin || farm.scheduler() instanceof Scheduler.SymmetricHash
+                && serving.stream().mapToInt(Backend::weight).distinct().count() == 1;
+        double total = equal ? serving.size() : serving.stream().mapToInt(Backend::weight).sum();
+        Map<String, Double> shares = new LinkedHashMap<>();
+        serving.forEach(b -> shares.put(topologyName(farm, b), (equal ? 1 : b.weight()) / total));
+        return shares;
+    }
+
+    /** Topology backends are named b0, b1, ... after the last octet (group) of their address: 10 + i. */
+    private static String topologyName(Farm farm, Backend b) {
+        byte[] a = b.address().getAddress();
+        return "b" + ((a[a.length - 1] & 0xff) - (a.length == 4 ? 10 : 0x10));
+    }
+
+    private record Observation(Tally tally, int requests) {
+        Set<String> peers() {
+            Set<String> peers = new TreeSet<>();
+            tally.peersByBackend().values().forEach(peers::addAll);
+            return peers;
+        }
+    }
+}
