@@ -72,7 +72,9 @@ public final class Daemon implements AutoCloseable {
                 commits.add(lb.remove(name));
             }
         }
-        // Made back to back, the calls fall into one coalesced transaction of the load balancer.
+        // Made back to back, the calls fall into one coalesced transaction of the load balancer
+        // (its window is 2 ms). That is the usual case, not a guarantee: a request that changes
+        // several farms is atomic for certain only once LoadBalancer takes several farms at once.
         CompletableFuture.allOf(commits.toArray(CompletableFuture[]::new)).join();
         config = next;
         applied = wanted;
