@@ -74,7 +74,8 @@ public final class Api implements AutoCloseable {
                 reply = route(exchange.getRequestMethod(), segments(exchange.getRequestURI().getRawPath()),
                         exchange.getRequestBody().readAllBytes());
             }
-        } catch (UnsupportedFieldsException | ConfigException e) {
+        } catch (UnsupportedFieldsException | IllegalArgumentException e) {
+            // ConfigException, and the DSL's InvalidFarmException: the request, not the daemon, is wrong.
             reply = Reply.error(400, e.getMessage());
         } catch (CompletionException e) {
             log.warn("the kernel refused a change", e.getCause());

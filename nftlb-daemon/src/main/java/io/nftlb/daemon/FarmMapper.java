@@ -3,6 +3,7 @@ package io.nftlb.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
+import io.nftlb.core.InvalidFarmException;
 import io.nftlb.core.IpFamily;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +81,13 @@ final class FarmMapper {
             if (name.isEmpty() || address.isEmpty()) {
                 throw new ConfigException(bw + ": fields \"name\" and \"ip-addr\" are required");
             }
-            Backend b = applyFields(build ? Backend.of(name, address) : null, object, BackendFields.ALL, bw, problems);
+            Backend b;
+            try {
+                b = applyFields(build ? Backend.of(name, address) : null, object, BackendFields.ALL, bw, problems);
+            } catch (InvalidFarmException e) {
+                // The DSL names the backend; the farm is named here.
+                throw new ConfigException(where + ": " + e.getMessage());
+            }
             if (b != null) {
                 backends.add(b);
             }

@@ -45,7 +45,7 @@ public final class Main {
             System.err.println("nothing applied: the configuration uses fields this version does not support:");
             e.problems().forEach(p -> System.err.println("  " + p));
             return 1;
-        } catch (ConfigException | java.io.UncheckedIOException e) {
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             System.err.println("nothing applied: " + e.getMessage());
             return 1;
         }
