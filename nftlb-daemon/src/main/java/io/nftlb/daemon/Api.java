@@ -114,32 +114,27 @@ public final class Api implements AutoCloseable {
     private Reply get(List<String> path) {
         ObjectNode config = daemon.config();
         String section = path.get(0);
-        ObjectNode out = ConfigMapper.JSON.createObjectNode();
         if (path.size() == 1) {
-            out.set(section, config.get(section));
-            return new Reply(200, out);
+            return listOf(section, config.get(section));
         }
         var object = ConfigEdits.find(config, section, "name", path.get(1));
         if (object.isEmpty()) {
             return Reply.error(404, singular(section) + " \"" + path.get(1) + "\" does not exist");
         }
         if (path.size() == 2) {
-            out.putArray(section).add(object.get());
-            return new Reply(200, out);
+            return listOf(section, ConfigMapper.JSON.createArrayNode().add(object.get()));
         }
-        JsonNode inner = object.get().get(path.get(2));
-        if (!section.equals("farms") || path.size() > 3 || inner == null) {
-            return path.size() == 3 && section.equals("farms") && List.of("backends", "sessions", "addresses",
-                    "policies").contains(path.get(2))
-                    ? listOf(path.get(2), ConfigMapper.JSON.createArrayNode())
-                    : Reply.error(404, "no such resource: /" + String.join("/", path));
+        if (path.size() == 3 && section.equals("farms") && ConfigEdits.FARM_LISTS.containsKey(path.get(2))) {
+            // Sessions are the static ones: dynamic sessions live in the kernel's persistence sets.
+            return listOf(path.get(2), object.get().path(path.get(2)));
         }
-        return listOf(path.get(2), inner);
+        return Reply.error(404, "no such resource: /" + String.join("/", path));
     }
 
+    /** {@code {"name": [...]}}; a missing list is empty. */
     private static Reply listOf(String name, JsonNode list) {
         ObjectNode out = ConfigMapper.JSON.createObjectNode();
-        out.set(name, list.isArray() ? list : ConfigMapper.JSON.createArrayNode());
+        out.set(name, list != null && list.isArray() ? list : ConfigMapper.JSON.createArrayNode());
         return new Reply(200, out);
     }
 
@@ -155,14 +150,13 @@ public final class Api implements AutoCloseable {
             daemon.change(c -> found[0] = ConfigEdits.remove(c, section, "name", path.get(1)));
         } else {
             String list = path.get(2);
-            String innerKey = list.equals("sessions") ? "client" : "name";
             what = "farm \"" + path.get(1) + "\": " + singular(list) + " \"" + path.get(3) + "\"";
-            if (!section.equals("farms") || !List.of("backends", "sessions", "addresses", "policies").contains(list)) {
+            if (!section.equals("farms") || !ConfigEdits.FARM_LISTS.containsKey(list)) {
                 return Reply.error(404, "no such resource: /" + String.join("/", path));
             }
             daemon.change(c -> ConfigEdits.find(c, "farms", "name", path.get(1))
                     .ifPresent(farm -> {
-                        found[0] = ConfigEdits.remove(farm, list, innerKey, path.get(3));
+                        found[0] = ConfigEdits.remove(farm, list, ConfigEdits.FARM_LISTS.get(list), path.get(3));
                         if (list.equals("backends")) {
                             // A static session of a removed backend goes with it, as in nftlb.
                             removeSessionsOf(farm, path.get(3));

@@ -16,8 +16,8 @@ final class ConfigEdits {
 
     /** The sections of a configuration and the key that names their objects. */
     static final Map<String, String> SECTIONS = Map.of("farms", "name", "addresses", "name", "policies", "name");
-    /** The lists inside a farm, merged by their key rather than replaced. */
-    private static final Map<String, String> FARM_LISTS = Map.of(
+    /** The lists inside a farm (each has its own API path), merged by their key rather than replaced. */
+    static final Map<String, String> FARM_LISTS = Map.of(
             "backends", "name", "sessions", "client", "addresses", "name", "policies", "name");
 
     private ConfigEdits() {}
