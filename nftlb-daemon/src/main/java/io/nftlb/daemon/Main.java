@@ -68,15 +68,15 @@ public final class Main {
             System.out.println("Key: " + key);
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        try (Api api = Api.start(daemon, options.host(), options.port(), key)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                api.close();
-                daemon.close();
-                stopped.countDown();
-            }, "nftlb-shutdown"));
-            System.out.println("nftlb-daemon: serving http://" + options.host() + ":" + api.port());
-            stopped.await();
-        }
+        Api api = Api.start(daemon, options.host(), options.port(), key);
+        // Runs until the process is told to stop; the rules stay in the kernel.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            api.close();
+            daemon.close();
+            stopped.countDown();
+        }, "nftlb-shutdown"));
+        System.out.println("nftlb-daemon: serving http://" + options.host() + ":" + api.port());
+        stopped.await();
         return 0;
     }
 
