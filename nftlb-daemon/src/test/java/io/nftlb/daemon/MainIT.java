@@ -20,7 +20,7 @@ class MainIT {
         Path config = Files.writeString(dir.resolve("web.json"), ConfigMapperTest.resource("examples/web.json"));
         assertEquals(0, Main.run(Options.parse("-c", config.toString(), "-e", "-n", ns.name())));
         String ruleset = ns.listRuleset();
-        assertTrue(ruleset.contains("10.0.0.40 . 80") && ruleset.contains("10.1.0.11")
+        assertTrue(ruleset.contains("10.0.0.40") && ruleset.contains("10.1.0.11")
                 && ruleset.contains("fd00:1::10"), ruleset);
     }
 
