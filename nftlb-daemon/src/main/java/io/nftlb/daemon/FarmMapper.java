@@ -39,7 +39,7 @@ final class FarmMapper {
         String vip = text(object, "virtual-addr", where, "");
         String mode = text(object, "mode", where, "snat");
         Function<String, Farm> entry = Modes.entry(where, mode, problems);
-        Farm farm = entry == null || vip.isEmpty() ? null : entry.apply(vip).named(name);
+        Farm farm = entry == null || vip.isEmpty() ? null : create(entry, vip, where).named(name);
         if (farm != null) {
             checkFamily(where, farm, text(object, "family", where, ""));
         }
@@ -53,11 +53,19 @@ final class FarmMapper {
         return state.equals("up") ? Optional.of(farm) : Optional.empty();
     }
 
+    private static Farm create(Function<String, Farm> entry, String vip, String where) {
+        try {
+            return entry.apply(vip);
+        } catch (InvalidFarmException e) {
+            throw ConfigException.field(where, "virtual-addr", vip, "is not an IP address");
+        }
+    }
+
     private static void checkFamily(String where, Farm farm, String family) {
         IpFamily expected = switch (family) {
-            case "", "ipv4" -> family.isEmpty() ? farm.family() : IpFamily.IPV4;
+            case "ipv4" -> IpFamily.IPV4;
             case "ipv6" -> IpFamily.IPV6;
-            case "dual" -> farm.family();
+            case "", "dual" -> farm.family();
             default -> throw ConfigException.field(where, "family", family, "must be ipv4, ipv6 or dual");
         };
         if (expected != farm.family()) {

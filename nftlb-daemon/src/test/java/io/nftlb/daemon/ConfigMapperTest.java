@@ -82,6 +82,9 @@ class ConfigMapperTest {
                 {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "dnat",
                   "backends": [{"name": "b0", "ip-addr": "10.1.0.10", "weight": "-1"}]}]}""")));
         assertEquals("farm \"lb01\": backend \"b0\": weight -1 must be >= 0", weight.getMessage());
+        ConfigException vip = assertThrows(ConfigException.class, () -> ConfigMapper.map(ConfigMapper.parse("""
+                {"farms": [{"name": "lb01", "virtual-addr": "lb.example", "mode": "dnat"}]}""")));
+        assertEquals("farm \"lb01\": field \"virtual-addr\" = \"lb.example\" is not an IP address", vip.getMessage());
         ConfigException ports = assertThrows(ConfigException.class, () -> ConfigMapper.map(ConfigMapper.parse("""
                 {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "dnat", "virtual-ports": "90-80"}]}""")));
         assertTrue(ports.getMessage().startsWith("farm \"lb01\": field \"virtual-ports\" = \"90-80\" is not a port list"),
