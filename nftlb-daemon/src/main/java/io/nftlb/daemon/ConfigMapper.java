@@ -62,6 +62,7 @@ public final class ConfigMapper {
         Problems problems = new Problems();
         List<Farm> farms = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        NamedAddresses addresses = new NamedAddresses(config.get("addresses"));
         for (var e : config.properties()) {
             switch (e.getKey()) {
                 case "farms" -> {
@@ -70,10 +71,10 @@ public final class ConfigMapper {
                         if (!names.add(name)) {
                             throw new ConfigException("farm \"" + name + "\" is defined twice");
                         }
-                        FarmMapper.map(farm, problems).ifPresent(farms::add);
+                        FarmMapper.map(farm, addresses, problems).ifPresent(farms::add);
                     }
                 }
-                // Addresses change nothing until a farm names them, which is reported there.
+                // Addresses change nothing until a farm names them (read there).
                 case "addresses" -> list(e.getValue(), "addresses");
                 case "policies" -> {
                     for (JsonNode policy : list(e.getValue(), "policies")) {

@@ -45,7 +45,7 @@ final class FarmFields {
             mapped("mark", FarmFields::mark),
             mapped("priority", FarmFields::priority),
             // Not supported yet: "off" values are accepted since they ask for nothing.
-            notSupported("addresses"),
+            readElsewhere("addresses"),
             notSupported("policies"),
             notSupported("helper", "none"),
             notSupported("log", "none"),
@@ -86,7 +86,7 @@ final class FarmFields {
         return f;
     }
 
-    private static Farm protocol(Farm farm, String value, JsonNode object, String where) {
+    static Farm protocol(Farm farm, String value, JsonNode object, String where) {
         return switch (value) {
             case "tcp" -> farm.protocol(Protocol.TCP);
             case "udp" -> farm.protocol(Protocol.UDP);

@@ -5,6 +5,7 @@ import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
 import io.nftlb.core.InvalidFarmException;
 import io.nftlb.core.IpFamily;
+import io.nftlb.core.PortRange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ final class FarmMapper {
      * The farm to apply, or empty when the farm is not to be in the kernel (its state is not
      * up, it has no virtual address yet) or has unsupported fields (then in {@code problems}).
      */
-    static Optional<Farm> map(JsonNode object, Problems problems) {
+    static Optional<Farm> map(JsonNode object, NamedAddresses addresses, Problems problems) {
         String name = Values.text("farm", "name", object.get("name"));
         if (name.isEmpty()) {
             throw new ConfigException("farm: field \"name\" is required");
@@ -36,10 +37,10 @@ final class FarmMapper {
         if (!List.of("up", "down", "off", "config_error").contains(state)) {
             throw ConfigException.field(where, "state", state, "must be up, down, off or config_error");
         }
-        String vip = text(object, "virtual-addr", where, "");
         String mode = text(object, "mode", where, "snat");
-        Function<String, Farm> entry = Modes.entry(where, mode, problems);
-        Farm farm = entry == null || vip.isEmpty() ? null : create(entry, vip, where).named(name);
+        Function<String[], Farm> entry = Modes.entry(where, mode, problems);
+        List<NamedAddresses.Service> services = services(object, addresses, where, problems);
+        Farm farm = entry == null || services.isEmpty() ? null : create(entry, services, where).named(name);
         if (farm != null) {
             checkFamily(where, farm, text(object, "family", where, ""));
         }
@@ -53,12 +54,32 @@ final class FarmMapper {
         return state.equals("up") ? Optional.of(farm) : Optional.empty();
     }
 
-    private static Farm create(Function<String, Farm> entry, String vip, String where) {
+    /** The farm's addresses; none (reported) when they cannot be one farm of the library's. */
+    private static List<NamedAddresses.Service> services(JsonNode object, NamedAddresses addresses, String where,
+                                                        Problems problems) {
         try {
-            return entry.apply(vip);
-        } catch (InvalidFarmException e) {
-            throw ConfigException.field(where, "virtual-addr", vip, "is not an IP address");
+            return addresses.of(object, where);
+        } catch (Field.NotSupported n) {
+            problems.unsupported(where, n.field, n.value, n.getMessage());
+            return List.of();
         }
+    }
+
+    /** The farm on its addresses, with their ports and protocol (its own fields may set them again, alike). */
+    private static Farm create(Function<String[], Farm> entry, List<NamedAddresses.Service> services, String where) {
+        String[] vips = services.stream().map(NamedAddresses.Service::address).toArray(String[]::new);
+        Farm farm;
+        try {
+            farm = entry.apply(vips);
+        } catch (InvalidFarmException e) {
+            throw ConfigException.field(where, "virtual-addr", String.join(",", vips), "is not an IP address");
+        }
+        NamedAddresses.Service first = services.get(0);
+        farm = FarmFields.protocol(farm, first.protocol(), null, where);
+        for (PortRange r : first.ports()) {
+            farm = farm.portRange(r.from(), r.to());
+        }
+        return farm;
     }
 
     private static void checkFamily(String where, Farm farm, String family) {

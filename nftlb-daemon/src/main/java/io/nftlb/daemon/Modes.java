@@ -16,7 +16,7 @@ import java.util.function.Function;
  */
 final class Modes {
 
-    private static final Map<String, Function<String, Farm>> ENTRIES = Map.of(
+    private static final Map<String, Function<String[], Farm>> ENTRIES = Map.of(
             "snat", Farm::snat,
             "dnat", Farm::dnat,
             "dsr", Farm::dsr,
@@ -35,12 +35,12 @@ final class Modes {
     private Modes() {}
 
     /** The entry point of a mode, or null (reported in {@code problems}) when it is not supported. */
-    static Function<String, Farm> entry(String where, String mode, Problems problems) {
+    static Function<String[], Farm> entry(String where, String mode, Problems problems) {
         if (DIFFERENT.containsKey(mode)) {
             problems.unsupported(where, "mode", mode, DIFFERENT.get(mode));
             return null;
         }
-        Function<String, Farm> entry = ENTRIES.get(mode);
+        Function<String[], Farm> entry = ENTRIES.get(mode);
         if (entry == null) {
             throw ConfigException.field(where, "mode", mode, "must be snat, dnat, dsr, stlsdnat or local");
         }
@@ -52,9 +52,9 @@ final class Modes {
         return entry;
     }
 
-    private static Optional<String> trialCompile(Function<String, Farm> entry) {
+    private static Optional<String> trialCompile(Function<String[], Farm> entry) {
         try {
-            RulesetCompiler.compile(List.of(entry.apply("192.0.2.1").named("trial").port(80)));
+            RulesetCompiler.compile(List.of(entry.apply(new String[] {"192.0.2.1"}).named("trial").port(80)));
             return Optional.empty();
         } catch (UnsupportedFeatureException e) {
             return Optional.of(e.getMessage().replace("farm \"trial\": ", ""));

@@ -67,6 +67,28 @@ class ConfigMapperTest {
     }
 
     @Test
+    void aFarmServesTheAddressesItNamesWhenTheyShareItsPortsAndProtocol() throws Exception {
+        String addresses = """
+                "addresses": [{"name": "a1", "ip-addr": "10.0.0.41", "ports": "80,443", "protocol": "tcp"},
+                              {"name": "a2", "ip-addr": "10.0.0.42", "ports": "80,443"},
+                              {"name": "dns", "ip-addr": "10.0.0.53", "ports": "53", "protocol": "udp"}]""";
+        Farm farm = ConfigMapper.map(ConfigMapper.parse("{" + addresses + """
+                , "farms": [{"name": "web", "mode": "dnat", "addresses": [{"name": "a1"}, {"name": "a2"}]}]}""")).get(0);
+        assertEquals(List.of(InetAddress.getByName("10.0.0.41"), InetAddress.getByName("10.0.0.42")), farm.addresses());
+        assertEquals(List.of(PortRange.of(80), PortRange.of(443)), farm.ports());
+        UnsupportedFieldsException mixed = assertThrows(UnsupportedFieldsException.class, () -> ConfigMapper.map(
+                ConfigMapper.parse("{" + addresses + """
+                        , "farms": [{"name": "web", "mode": "dnat", "addresses": [{"name": "a1"}, {"name": "dns"}]}]}""")));
+        assertEquals(1, mixed.problems().size(), mixed.getMessage());
+        assertTrue(mixed.problems().get(0).startsWith(
+                "farm \"web\": field \"addresses\" = \"a1,dns\" is not supported (a farm's addresses must share"),
+                mixed.getMessage());
+        ConfigException unknown = assertThrows(ConfigException.class, () -> ConfigMapper.map(ConfigMapper.parse("""
+                {"farms": [{"name": "web", "mode": "dnat", "addresses": [{"name": "nowhere"}]}]}""")));
+        assertEquals("farm \"web\": address \"nowhere\" does not exist", unknown.getMessage());
+    }
+
+    @Test
     void aFarmThatIsNotUpIsKeptOutOfTheKernel() {
         assertEquals(List.of(), ConfigMapper.map(ConfigMapper.parse("""
                 {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "dnat", "state": "down"}]}""")));

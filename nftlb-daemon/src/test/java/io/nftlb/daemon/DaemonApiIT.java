@@ -82,6 +82,15 @@ class DaemonApiIT {
             assertTrue(helper.body().contains("farm \\\"web\\\": field \\\"helper\\\" = \\\"ftp\\\" is not supported"),
                     helper.body());
 
+            assertOk(send("POST", base + "/addresses", KEY, """
+                    {"addresses": [{"name": "a2", "family": "ipv4", "ip-addr": "10.0.0.42", "ports": "80", "protocol": "tcp"}]}"""));
+            assertFalse(ruleset(t).contains("10.0.0.42"), "an address no farm names is not in the kernel: " + ruleset(t));
+            assertOk(send("POST", base + "/farms", KEY, """
+                    {"farms": [{"name": "web", "addresses": [{"name": "a2"}]}]}"""));
+            assertTrue(ruleset(t).contains("10.0.0.42"), ruleset(t));
+            assertOk(send("DELETE", base + "/farms/web/addresses/a2", KEY, null));
+            assertFalse(ruleset(t).contains("10.0.0.42"), ruleset(t));
+
             assertOk(send("DELETE", base + "/farms/web", KEY, null));
             assertFalse(ruleset(t).contains("10.0.0.40"), ruleset(t));
             assertEquals("{\"farms\":[]}", send("GET", base + "/farms", KEY, null).body());
