@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,7 @@ public final class Api implements AutoCloseable {
     private final HttpServer server;
     private final Daemon daemon;
     private final byte[] key;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "nftlb-api"));
 
     private Api(HttpServer server, Daemon daemon, String key) {
         this.server = server;
@@ -48,7 +50,7 @@ public final class Api implements AutoCloseable {
         Api api = new Api(server, daemon, key);
         server.createContext("/", api::handle);
         // One thread: requests are applied one after another anyway (the daemon is serial).
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> new Thread(r, "nftlb-api")));
+        server.setExecutor(api.executor);
         server.start();
         return api;
     }
@@ -61,7 +63,7 @@ public final class Api implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdown();
+        executor.shutdown();
     }
 
     private void handle(HttpExchange exchange) throws IOException {

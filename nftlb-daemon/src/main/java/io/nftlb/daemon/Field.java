@@ -1,6 +1,7 @@
 package io.nftlb.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -31,7 +32,7 @@ record Field<T>(String name, Optional<Step<T>> step, Set<String> inertValues) {
 
     /** A field not supported yet; these values (nftlb's "off" values, or "") are accepted as they change nothing. */
     static <T> Field<T> notSupported(String name, String... inertValues) {
-        Set<String> inert = new java.util.HashSet<>(Set.of(inertValues));
+        Set<String> inert = new HashSet<>(Set.of(inertValues));
         inert.add("");
         return new Field<>(name, Optional.empty(), Set.copyOf(inert));
     }

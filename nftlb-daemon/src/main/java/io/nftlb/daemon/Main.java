@@ -3,8 +3,10 @@ package io.nftlb.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nftlb.core.transport.Transport;
 import io.nftlb.netlink.NetlinkTransport;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -45,7 +47,7 @@ public final class Main {
             System.err.println("nothing applied: the configuration uses fields this version does not support:");
             e.problems().forEach(p -> System.err.println("  " + p));
             return 1;
-        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+        } catch (IllegalArgumentException | UncheckedIOException e) {
             System.err.println("nothing applied: " + e.getMessage());
             return 1;
         }
@@ -62,7 +64,7 @@ public final class Main {
             daemon.close();
             return 0;
         }
-        String key = options.key().or(() -> java.util.Optional.ofNullable(System.getenv("NFTLB_SERVER_KEY"))
+        String key = options.key().or(() -> Optional.ofNullable(System.getenv("NFTLB_SERVER_KEY"))
                 .filter(k -> !k.isEmpty())).orElseGet(Main::generatedKey);
         if (options.key().isEmpty() && System.getenv("NFTLB_SERVER_KEY") == null) {
             System.out.println("Key: " + key);

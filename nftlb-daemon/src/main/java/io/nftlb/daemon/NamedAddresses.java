@@ -2,6 +2,7 @@ package io.nftlb.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nftlb.core.PortRange;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ final class NamedAddresses {
     List<Service> of(JsonNode farm, String where) {
         String ownPorts = Values.text(where, "virtual-ports", farm.get("virtual-ports"));
         String ownProtocol = orTcp(Values.text(where, "protocol", farm.get("protocol")));
-        List<Service> services = new java.util.ArrayList<>();
+        List<Service> services = new ArrayList<>();
         String vip = Values.text(where, "virtual-addr", farm.get("virtual-addr"));
         if (!vip.isEmpty()) {
             services.add(new Service(vip, Values.ports(where, "virtual-ports", ownPorts), ownProtocol));
