@@ -65,6 +65,8 @@ public final class NetlinkTransport implements Transport {
 
     /** The namespace handle the socket was opened in (empty: the opener's own). */
     private final Optional<Path> netns;
+    /** Opened on first use; has its own socket, so it may be used while this transport commits. */
+    private ConntrackTable connections; // guarded by this
 
     private NetlinkTransport(NetlinkSocket socket, Optional<Path> netns) {
         this.socket = socket;
@@ -286,6 +288,61 @@ public final class NetlinkTransport implements Transport {
         throw new TransportException("no generation in the kernel's reply", "EPROTO", Optional.empty());
     }
 
+    // ---- read form
+
+    /**
+     * Each rule linearized and decoded again, in memory, the way {@link #read} decodes the
+     * kernel's: implied protocol matches dropped, values typed as the sets they come from.
+     */
+    @Override
+    public Table readForm(Table table) {
+        Map<String, NamedSet> sets = new HashMap<>();
+        table.sets().forEach(s -> sets.put(s.name(), s));
+        int[] ids = {0};
+        List<Chain> chains = new ArrayList<>(table.chains().size());
+        for (Chain c : table.chains()) {
+            List<io.nftlb.core.ast.Rule> rules = new ArrayList<>(c.rules().size());
+            for (io.nftlb.core.ast.Rule r : c.rules()) {
+                io.nftlb.netlink.internal.lin.Linearizer.Result lin = io.nftlb.netlink.internal.lin.Linearizer.linearize(
+                        table.family(), table.name(), c.name(), r, sets::get, () -> ids[0]++, this::ifindex);
+                // Anonymous sets all have the name pattern "__set%d": tell them apart by their id.
+                Map<String, NamedSet> anonymous = new HashMap<>();
+                for (io.nftlb.netlink.internal.lin.AnonSets a : lin.anonSets()) {
+                    NamedSet shape = Sets.fromKernel(a.set());
+                    anonymous.put(anonName(a.set().name(), a.set().id()),
+                            shape.withElements(Sets.fromKernel(shape, a.elements())));
+                }
+                List<io.nftlb.netlink.internal.expr.KExpr> exprs = new ArrayList<>();
+                for (io.nftlb.netlink.internal.expr.KExpr e : lin.rule().exprs()) {
+                    if (e instanceof io.nftlb.netlink.internal.expr.Lookup l && l.set().startsWith("__")) {
+                        e = new io.nftlb.netlink.internal.expr.Lookup(anonName(l.set(), l.setId()), l.setId(),
+                                l.sreg(), l.dreg(), l.flags());
+                    }
+                    exprs.add(e);
+                }
+                KRule k = new KRule(table.name(), c.name(), OptionalLong.empty(), exprs, lin.rule().userdata());
+                rules.add(io.nftlb.netlink.internal.lin.Delinearizer.rule(table.family(), k,
+                        n -> anonymous.containsKey(n) ? anonymous.get(n) : sets.get(n)));
+            }
+            chains.add(new Chain(c.name(), c.hook(), rules));
+        }
+        return new Table(table.family(), table.name(), table.sets(), table.objects(), table.flowtables(), chains);
+    }
+
+    private static String anonName(String pattern, java.util.OptionalInt id) {
+        return pattern.replace("%d", "") + id.orElse(-1);
+    }
+
+    // ---- connections
+
+    @Override
+    public synchronized Optional<io.nftlb.core.transport.ConnectionTable> connections() {
+        if (connections == null) {
+            connections = new ConntrackTable(netns);
+        }
+        return Optional.of(connections);
+    }
+
     // ---- readback
 
     @Override
@@ -452,6 +509,11 @@ public final class NetlinkTransport implements Transport {
     @Override
     public void close() {
         socket.close();
+        synchronized (this) {
+            if (connections != null) {
+                connections.close();
+            }
+        }
     }
 
     static int unusedPid() {
