@@ -6,6 +6,7 @@ import io.nftlb.core.plan.TableComparison;
 import io.nftlb.core.transport.Transaction;
 import io.nftlb.core.transport.Transport;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Compares the library's table in the kernel with what the runtime committed, and commits
@@ -68,8 +69,16 @@ final class Reconciler {
      */
     List<String> differences(Table expected) {
         long generation = tracking ? transport.generation() : UNKNOWN;
-        List<String> found = transport.read(Layout.TABLE)
-                .map(t -> TableComparison.differences(transport.readForm(expected), t))
+        Optional<Table> actual;
+        try {
+            actual = transport.read(Layout.TABLE);
+        } catch (UnsupportedOperationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Something this library would not have made (e.g. a set declared by hand): not ours.
+            return List.of("table " + Layout.TABLE + " cannot be read back: " + e.getMessage());
+        }
+        List<String> found = actual.map(t -> TableComparison.differences(transport.readForm(expected), t))
                 .orElse(List.of("table " + Layout.TABLE + " is missing"));
         if (found.isEmpty()) {
             verified = generation;
