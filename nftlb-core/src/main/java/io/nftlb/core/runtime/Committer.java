@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * one lock (so that invalid ones fail in the caller's thread), and one thread takes whatever
  * has queued up, waits a short window for more, plans one transaction and commits it. Changes
  * that arrive while a commit is under way go into the next one, so bursts coalesce even with
- * no window.
+ * no window. The same thread runs the drift checks between commits (so commits and readbacks
+ * never overlap), and deletes the connections of backends a commit took out of service.
  */
 final class Committer implements Runnable {
 
@@ -32,9 +33,10 @@ final class Committer implements Runnable {
 
     private final Transport transport;
     private final Duration window;
-    private final List<CommitListener> listeners;
+    private final Listeners listeners;
     private final Reconciler reconciler;
-    private final Optional<Duration> driftCheck;
+    private final Optional<Duration> driftInterval;
+    private final DriftCheck driftCheck;
     private final Optional<ConnectionTable> connections;
     private long nextDriftCheck; // System.nanoTime(); guarded by lock
     private final ReentrantLock lock = new ReentrantLock();
@@ -51,9 +53,10 @@ final class Committer implements Runnable {
         this.transport = transport;
         this.state = state;
         this.window = settings.window();
-        this.listeners = settings.listeners();
-        this.driftCheck = settings.driftCheck();
-        this.reconciler = new Reconciler(transport, driftCheck.isPresent());
+        this.listeners = new Listeners(settings.listeners());
+        this.driftInterval = settings.driftCheck();
+        this.reconciler = new Reconciler(transport, driftInterval.isPresent());
+        this.driftCheck = new DriftCheck(reconciler, listeners);
         this.connections = settings.flushConnections() ? transport.connections() : Optional.empty();
         if (settings.flushConnections() && connections.isEmpty()) {
             throw new IllegalArgumentException("flushConnectionsOnRemoval: transport " + transport
@@ -84,7 +87,7 @@ final class Committer implements Runnable {
         try {
             differences = reconciler.differences(desired);
         } catch (UnsupportedOperationException e) {
-            if (driftCheck.isPresent()) {
+            if (driftInterval.isPresent()) {
                 throw new IllegalArgumentException("driftCheck: transport " + transport
                         + " cannot read tables back (" + e.getMessage() + ")", e);
             }
@@ -97,10 +100,10 @@ final class Committer implements Runnable {
             log.debug("replacing table {}: {}", Layout.TABLE, differences);
             Transaction startUp = Planner.create(desired);
             reconciler.commit(startUp, true);
-            notifyListeners(startUp, null);
+            listeners.transaction(startUp, null);
         }
         state.finish(batch);
-        nextDriftCheck = System.nanoTime() + driftCheck.map(Duration::toNanos).orElse(0L);
+        nextDriftCheck = System.nanoTime() + driftInterval.map(Duration::toNanos).orElse(0L);
         thread.start();
     }
 
@@ -145,7 +148,7 @@ final class Committer implements Runnable {
         try {
             for (Work work = awaitWork(); work != Work.STOP; work = awaitWork()) {
                 if (work == Work.CHECK) {
-                    checkDrift();
+                    driftCheck.run(() -> read(State::committedTable));
                     continue;
                 }
                 coalesce();
@@ -177,9 +180,9 @@ final class Committer implements Runnable {
         lock.lock();
         try {
             while (true) {
-                long left = driftCheck.isPresent() ? nextDriftCheck - System.nanoTime() : Long.MAX_VALUE;
+                long left = driftInterval.isPresent() ? nextDriftCheck - System.nanoTime() : Long.MAX_VALUE;
                 if (open && left <= 0) {
-                    nextDriftCheck = System.nanoTime() + driftCheck.get().toNanos();
+                    nextDriftCheck = System.nanoTime() + driftInterval.get().toNanos();
                     return Work.CHECK;
                 }
                 if (state.hasQueued()) {
@@ -188,7 +191,7 @@ final class Committer implements Runnable {
                 if (!open) {
                     return Work.STOP;
                 }
-                if (driftCheck.isPresent()) {
+                if (driftInterval.isPresent()) {
                     queued.awaitNanos(left);
                 } else {
                     queued.awaitUninterruptibly();
@@ -199,45 +202,6 @@ final class Committer implements Runnable {
             return state.hasQueued() ? Work.COMMIT : open ? Work.CHECK : Work.STOP;
         } finally {
             lock.unlock();
-        }
-    }
-
-    /**
-     * Reads the table back unless nothing changed in the namespace since it was last known to
-     * be ours; if someone else changed or deleted it, puts it back in one transaction.
-     */
-    private void checkDrift() {
-        try {
-            if (reconciler.unchanged()) {
-                return;
-            }
-            Table ours = read(State::committedTable);
-            List<String> differences = reconciler.differences(ours);
-            if (differences.isEmpty()) {
-                return;
-            }
-            Transaction repair = Planner.create(ours);
-            log.warn("table {} was changed by someone else ({}); putting it back in one transaction", Layout.TABLE,
-                    String.join("; ", differences));
-            for (CommitListener l : listeners) {
-                try {
-                    l.drifted(differences, repair);
-                } catch (RuntimeException e) {
-                    log.warn("commit listener {} threw", l, e);
-                }
-            }
-            try {
-                reconciler.commit(repair, true);
-            } catch (RuntimeException e) {
-                log.warn("repairing table {} failed (tried again at the next check): {}", Layout.TABLE,
-                        e.getMessage());
-                notifyListeners(repair, e);
-                return;
-            }
-            notifyListeners(repair, null);
-        } catch (RuntimeException e) {
-            log.warn("drift check of table {} failed (tried again at the next check): {}", Layout.TABLE,
-                    e.toString());
         }
     }
 
@@ -295,13 +259,13 @@ final class Committer implements Runnable {
             lock.unlock();
         }
         if (failure == null) {
-            notifyListeners(tx, null);
+            listeners.transaction(tx, null);
             flush(leaving);
             done.addAll(batch.changes());
         } else {
             log.warn("commit of {} change(s) to farm(s) {} failed and was rolled back: {}", batch.changes().size(),
                     batch.farms().keySet(), failure.getMessage());
-            notifyListeners(tx, failure);
+            listeners.transaction(tx, failure);
         }
         complete(done, batch.changes(), failure, dropped);
     }
@@ -317,20 +281,6 @@ final class Committer implements Runnable {
                 log.debug("deleted {} connection(s) of mark 0x{}", n, Long.toHexString(mark));
             } catch (RuntimeException e) {
                 log.warn("deleting the connections of mark 0x{} failed: {}", Long.toHexString(mark), e.toString());
-            }
-        }
-    }
-
-    private void notifyListeners(Transaction tx, RuntimeException failure) {
-        for (CommitListener l : listeners) {
-            try {
-                if (failure == null) {
-                    l.committed(tx);
-                } else {
-                    l.failed(tx, failure);
-                }
-            } catch (RuntimeException e) {
-                log.warn("commit listener {} threw", l, e);
             }
         }
     }
