@@ -6,6 +6,7 @@ import io.nftlb.core.ast.Flowtable;
 import io.nftlb.core.ast.NamedObject;
 import io.nftlb.core.ast.NamedSet;
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.transport.ConnectionTable;
 import io.nftlb.core.transport.Op;
 import io.nftlb.core.transport.TableRef;
 import io.nftlb.core.transport.Transaction;
@@ -19,6 +20,7 @@ import io.nftlb.netlink.internal.codec.MsgWriter;
 import io.nftlb.netlink.internal.codec.Nl;
 import io.nftlb.netlink.internal.codec.NlMsg;
 import io.nftlb.netlink.internal.lin.Objects;
+import io.nftlb.netlink.internal.lin.ReadForm;
 import io.nftlb.netlink.internal.lin.Sets;
 import io.nftlb.netlink.internal.msg.KChain;
 import io.nftlb.netlink.internal.msg.KElem;
@@ -296,47 +298,13 @@ public final class NetlinkTransport implements Transport {
      */
     @Override
     public Table readForm(Table table) {
-        Map<String, NamedSet> sets = new HashMap<>();
-        table.sets().forEach(s -> sets.put(s.name(), s));
-        int[] ids = {0};
-        List<Chain> chains = new ArrayList<>(table.chains().size());
-        for (Chain c : table.chains()) {
-            List<io.nftlb.core.ast.Rule> rules = new ArrayList<>(c.rules().size());
-            for (io.nftlb.core.ast.Rule r : c.rules()) {
-                io.nftlb.netlink.internal.lin.Linearizer.Result lin = io.nftlb.netlink.internal.lin.Linearizer.linearize(
-                        table.family(), table.name(), c.name(), r, sets::get, () -> ids[0]++, this::ifindex);
-                // Anonymous sets all have the name pattern "__set%d": tell them apart by their id.
-                Map<String, NamedSet> anonymous = new HashMap<>();
-                for (io.nftlb.netlink.internal.lin.AnonSets a : lin.anonSets()) {
-                    NamedSet shape = Sets.fromKernel(a.set());
-                    anonymous.put(anonName(a.set().name(), a.set().id()),
-                            shape.withElements(Sets.fromKernel(shape, a.elements())));
-                }
-                List<io.nftlb.netlink.internal.expr.KExpr> exprs = new ArrayList<>();
-                for (io.nftlb.netlink.internal.expr.KExpr e : lin.rule().exprs()) {
-                    if (e instanceof io.nftlb.netlink.internal.expr.Lookup l && l.set().startsWith("__")) {
-                        e = new io.nftlb.netlink.internal.expr.Lookup(anonName(l.set(), l.setId()), l.setId(),
-                                l.sreg(), l.dreg(), l.flags());
-                    }
-                    exprs.add(e);
-                }
-                KRule k = new KRule(table.name(), c.name(), OptionalLong.empty(), exprs, lin.rule().userdata());
-                rules.add(io.nftlb.netlink.internal.lin.Delinearizer.rule(table.family(), k,
-                        n -> anonymous.containsKey(n) ? anonymous.get(n) : sets.get(n)));
-            }
-            chains.add(new Chain(c.name(), c.hook(), rules));
-        }
-        return new Table(table.family(), table.name(), table.sets(), table.objects(), table.flowtables(), chains);
-    }
-
-    private static String anonName(String pattern, java.util.OptionalInt id) {
-        return pattern.replace("%d", "") + id.orElse(-1);
+        return ReadForm.of(table, this::ifindex);
     }
 
     // ---- connections
 
     @Override
-    public synchronized Optional<io.nftlb.core.transport.ConnectionTable> connections() {
+    public synchronized Optional<ConnectionTable> connections() {
         if (connections == null) {
             connections = new ConntrackTable(netns);
         }
