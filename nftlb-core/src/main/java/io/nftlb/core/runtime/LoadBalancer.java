@@ -56,15 +56,19 @@ import java.util.function.UnaryOperator;
  * backend set to {@link BackendState#DRAIN DRAIN} always keeps them. {@link #counters} reads what
  * each backend's live connections carry.
  *
- * <p><b>Transaction size.</b> A transaction is never split: each commit is one atomic kernel
- * transaction, whatever its size ({@code NetlinkTransport} sizes its socket buffers to the
- * batch; a million element operations take a few seconds in one transaction). Splitting would
- * let the data path see half a change. Sizes follow from the changes: a weight or state change
- * is a few element operations, adding or removing a farm is its elements (a Maglev farm's
- * table is its largest part), and start-up or a drift repair is the whole table. Coalescing
- * joins only the changes made within one window, so a burst of large changes is one large
- * transaction: make very large changes (hundreds of thousands of elements) in separate calls,
- * waiting for each future, if the kernel's time per transaction matters.
+ * <p><b>Transaction size.</b> A transaction is never split, and never refused for its size:
+ * each commit is one atomic kernel transaction, since a split one would let the data path see
+ * half a change. {@code NetlinkTransport} sizes its socket buffers to the batch; a million
+ * element operations take a few seconds in one transaction, and nftlb-netlink's
+ * {@code LargeTransactionIT} shows 150,000 applied, or rejected, as one. Only the kernel limits
+ * a size (its refusal is a {@link io.nftlb.core.transport.TransportException} naming the errno,
+ * e.g. ENOMEM, and nothing is applied). Sizes follow from the changes: a weight or state change
+ * is a few element operations, adding or removing a farm is its elements (a Maglev farm's table
+ * is its largest part), and start-up or a drift repair is the whole table. Coalescing joins only
+ * the changes made within one window, so a burst of large changes is one large transaction:
+ * make very large changes (hundreds of thousands of elements) in separate calls, waiting for
+ * each future, if the kernel's time per transaction matters (with an nftables event listener
+ * anywhere on the host, it grows several times).
  *
  * <p><b>Changes</b> are safe to make from any thread. Each is checked in the caller's thread
  * (an invalid one throws and changes nothing), then queued; the returned future completes
