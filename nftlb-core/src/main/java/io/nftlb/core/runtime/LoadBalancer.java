@@ -311,7 +311,9 @@ public final class LoadBalancer implements AutoCloseable {
          * A check costs one small netlink round trip while no one else commits to nftables in
          * the namespace; otherwise it reads the whole table back, set elements included (the
          * kernel's element dump is quadratic: about 0.5 s for 100k elements), so pick an
-         * interval well above that for large tables.
+         * interval well above that for large tables. Every commit then also reads the
+         * generation before and after (two round trips of about 5 µs), which is how the check
+         * knows the last change was its own.
          */
         public Builder driftCheck(Duration interval) {
             requireNonNull(interval, "interval");
