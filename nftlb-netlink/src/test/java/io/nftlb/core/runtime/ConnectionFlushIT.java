@@ -13,6 +13,10 @@ import io.nftlb.testkit.RequiresNetns;
 import io.nftlb.testkit.ReturnPath;
 import io.nftlb.testkit.Topology;
 import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A long TCP connection to b0 through a dNAT farm, while the farm changes around it. It survives
  * every change that leaves b0 in service (and draining); once b0 is taken out of service, its
  * next packets fail if the load balancer flushes connections on removal (they are scheduled
- * again, and the backend they land on resets them), and still reach b0 if it does not.
+ * again, and the backend they land on resets them), and still reach b0 if it does not. A UDP
+ * flow likewise fails over to another backend at once only with flushing.
  */
 @RequiresNetns
 class ConnectionFlushIT {
@@ -79,8 +84,47 @@ class ConnectionFlushIT {
         }
     }
 
+    /**
+     * A UDP flow (one client socket, so one source port) keeps its backend while conntrack
+     * remembers it. Once its backend is removed, it moves to another backend at once with
+     * flushing; without, it keeps going to the removed backend until its entry times out.
+     */
+    @ParameterizedTest(name = "flush {0}")
+    @ValueSource(booleans = {true, false})
+    void aUdpFlowFailsOverAtOnceOnlyWithFlushing(boolean flush) throws Exception {
+        try (Topology t = topology(2, true);
+             LoadBalancer lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(t.balancer().namespace().name()))
+                     .farms(List.of(Farm.dnat(VIP).port(80).udp().named("dns").weighted(
+                             Backend.of("b0", "10.1.0.10").weight(1), Backend.of("b1", "10.1.0.11").weight(0))))
+                     .flushConnectionsOnRemoval(flush).open();
+             DatagramSocket flow = t.client().namespace().runInside(() -> new DatagramSocket(0))) {
+            flow.connect(new InetSocketAddress(VIP, 80));
+            flow.setSoTimeout(2000);
+            assertEquals("b0", ask(flow));
+            lb.setWeight("dns", "b1", 1).join();
+            assertEquals("b0", ask(flow), "the flow keeps its backend when weights change");
+            lb.apply(lb.farm("dns").orElseThrow().withoutBackend("b0")).join();
+            assertEquals(flush ? "b1" : "b0", ask(flow), flush ? "flushed: the flow fails over"
+                    : "not flushed: conntrack still sends the flow to the removed backend");
+        }
+    }
+
+    /** Sends one datagram on the flow; the backend that answered. */
+    private static String ask(DatagramSocket flow) throws Exception {
+        byte[] request = "hello\n".getBytes(StandardCharsets.UTF_8);
+        flow.send(new DatagramPacket(request, request.length));
+        byte[] buffer = new byte[512];
+        DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
+        flow.receive(reply);
+        return new String(buffer, 0, reply.getLength(), StandardCharsets.UTF_8).split(" ")[0];
+    }
+
     private static Topology topology(int backends) {
-        Topology t = Topology.builder().backends(backends).returnPath(ReturnPath.VIA_BALANCER).start();
+        return topology(backends, false);
+    }
+
+    private static Topology topology(int backends, boolean udp) {
+        Topology t = Topology.builder().backends(backends).udp(udp).returnPath(ReturnPath.VIA_BALANCER).start();
         t.balancer().addAddress(VIP);
         return t;
     }
