@@ -76,11 +76,10 @@ final class Committer implements Runnable {
      * @throws io.nftlb.core.transport.TransportException if the kernel refused the replacement
      */
     void start(List<Farm> farms) {
-        Batch batch;
         for (Farm farm : farms) {
             state.submit(new Change(farm.name(), current -> Optional.of(farm), new CompletableFuture<>()));
         }
-        batch = state.startBatch();
+        Batch batch = state.startBatch();
         Table desired = batch.after().table(batch.farms().values().stream()
                 .map(e -> e.orElseThrow().part()).toList());
         List<String> differences;

@@ -301,7 +301,14 @@ public final class LoadBalancer implements AutoCloseable {
          * already exactly what they compile to, {@link #open} adopts it without a commit.
          */
         public Builder farms(Collection<Farm> value) {
-            farms = List.copyOf(value);
+            List<Farm> copy = List.copyOf(value);
+            Set<String> names = new HashSet<>();
+            for (Farm f : copy) {
+                if (!names.add(f.name())) {
+                    throw new IllegalArgumentException("farms: farm \"" + f.name() + "\" is given twice");
+                }
+            }
+            farms = copy;
             return this;
         }
 

@@ -80,6 +80,8 @@ class LoadBalancerKernelStateTest {
     void invalidStartUpFarmsThrowAndNothingReachesTheKernel() {
         Farm twin = Farm.dnat("10.0.0.40").port(80).named("twin").roundRobin(Backend.of("x", "10.1.0.20"));
         assertThrows(IllegalArgumentException.class, () -> builder(web(), twin).open());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> builder(web(), web()));
+        assertEquals("farms: farm \"web\" is given twice", e.getMessage());
         assertEquals(List.of(), kernel.attempted());
     }
 
