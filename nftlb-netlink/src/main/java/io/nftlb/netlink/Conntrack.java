@@ -40,6 +40,8 @@ public final class Conntrack implements AutoCloseable {
 
     static final int IPCTNL_MSG_CT_GET = 1, IPCTNL_MSG_CT_DELETE = 2;
     static final int CTA_TUPLE_ORIG = 1, CTA_TUPLE_REPLY = 2, CTA_MARK = 8, CTA_MARK_MASK = 21;
+    static final int CTA_COUNTERS_ORIG = 9, CTA_COUNTERS_REPLY = 10;
+    static final int CTA_COUNTERS_PACKETS = 1, CTA_COUNTERS_BYTES = 2;
     static final int CTA_TUPLE_IP = 1, CTA_TUPLE_PROTO = 2;
     static final int CTA_IP_V4_SRC = 1, CTA_IP_V4_DST = 2, CTA_IP_V6_SRC = 3, CTA_IP_V6_DST = 4;
     static final int CTA_PROTO_NUM = 1, CTA_PROTO_SRC_PORT = 2, CTA_PROTO_DST_PORT = 3;
@@ -91,6 +93,44 @@ public final class Conntrack implements AutoCloseable {
         Map<Long, Long> out = new HashMap<>();
         dump(OptionalLong.empty(), a -> out.merge(a.find(CTA_MARK).map(Attr::be32).orElse(0L), 1L, Long::sum));
         return out;
+    }
+
+    /**
+     * Entries per ct mark with the packets and bytes they carried in both directions, summed
+     * in one dump. Packets and bytes are only counted for entries made while conntrack
+     * accounting was on ({@code net.netfilter.nf_conntrack_acct=1} in the namespace); the
+     * others add 0. Ended connections are gone from the table, and from these sums.
+     */
+    public Map<Long, MarkCounters> countersByMark() {
+        Map<Long, MarkCounters> out = new HashMap<>();
+        dump(OptionalLong.empty(), a -> {
+            long packets = 0;
+            long bytes = 0;
+            for (int dir : new int[] {CTA_COUNTERS_ORIG, CTA_COUNTERS_REPLY}) {
+                Optional<Attr> c = a.find(dir);
+                if (c.isPresent()) {
+                    Attrs n = c.get().nest();
+                    packets += n.find(CTA_COUNTERS_PACKETS).map(Attr::be64).orElse(0L);
+                    bytes += n.find(CTA_COUNTERS_BYTES).map(Attr::be64).orElse(0L);
+                }
+            }
+            out.merge(a.find(CTA_MARK).map(Attr::be32).orElse(0L), new MarkCounters(1, packets, bytes),
+                    MarkCounters::plus);
+        });
+        return out;
+    }
+
+    /**
+     * What the entries of one mark carry.
+     *
+     * @param connections how many entries
+     * @param packets packets in both directions
+     * @param bytes bytes in both directions, from the network header on
+     */
+    public record MarkCounters(long connections, long packets, long bytes) {
+        MarkCounters plus(MarkCounters o) {
+            return new MarkCounters(connections + o.connections, packets + o.packets, bytes + o.bytes);
+        }
     }
 
     /** Entries per original destination address (the VIP of a dNAT'ed flow). */

@@ -6,6 +6,7 @@ import io.nftlb.core.ast.Flowtable;
 import io.nftlb.core.ast.NamedObject;
 import io.nftlb.core.ast.NamedSet;
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.transport.ConnectionTable;
 import io.nftlb.core.transport.Op;
 import io.nftlb.core.transport.TableRef;
 import io.nftlb.core.transport.Transaction;
@@ -19,6 +20,7 @@ import io.nftlb.netlink.internal.codec.MsgWriter;
 import io.nftlb.netlink.internal.codec.Nl;
 import io.nftlb.netlink.internal.codec.NlMsg;
 import io.nftlb.netlink.internal.lin.Objects;
+import io.nftlb.netlink.internal.lin.ReadForm;
 import io.nftlb.netlink.internal.lin.Sets;
 import io.nftlb.netlink.internal.msg.KChain;
 import io.nftlb.netlink.internal.msg.KElem;
@@ -65,6 +67,8 @@ public final class NetlinkTransport implements Transport {
 
     /** The namespace handle the socket was opened in (empty: the opener's own). */
     private final Optional<Path> netns;
+    /** Opened on first use; has its own socket, so it may be used while this transport commits. */
+    private ConntrackTable connections; // guarded by this
 
     private NetlinkTransport(NetlinkSocket socket, Optional<Path> netns) {
         this.socket = socket;
@@ -286,6 +290,27 @@ public final class NetlinkTransport implements Transport {
         throw new TransportException("no generation in the kernel's reply", "EPROTO", Optional.empty());
     }
 
+    // ---- read form
+
+    /**
+     * Each rule linearized and decoded again, in memory, the way {@link #read} decodes the
+     * kernel's: implied protocol matches dropped, values typed as the sets they come from.
+     */
+    @Override
+    public Table readForm(Table table) {
+        return ReadForm.of(table, this::ifindex);
+    }
+
+    // ---- connections
+
+    @Override
+    public synchronized Optional<ConnectionTable> connections() {
+        if (connections == null) {
+            connections = new ConntrackTable(netns);
+        }
+        return Optional.of(connections);
+    }
+
     // ---- readback
 
     @Override
@@ -452,6 +477,11 @@ public final class NetlinkTransport implements Transport {
     @Override
     public void close() {
         socket.close();
+        synchronized (this) {
+            if (connections != null) {
+                connections.close();
+            }
+        }
     }
 
     static int unusedPid() {

@@ -1,7 +1,10 @@
 package io.nftlb.core.runtime;
 
 import io.nftlb.core.Farm;
+import io.nftlb.core.ast.Table;
+import io.nftlb.core.compile.Layout;
 import io.nftlb.core.plan.Planner;
+import io.nftlb.core.transport.ConnectionTable;
 import io.nftlb.core.transport.Transaction;
 import io.nftlb.core.transport.Transport;
 import java.time.Duration;
@@ -21,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * one lock (so that invalid ones fail in the caller's thread), and one thread takes whatever
  * has queued up, waits a short window for more, plans one transaction and commits it. Changes
  * that arrive while a commit is under way go into the next one, so bursts coalesce even with
- * no window.
+ * no window. The same thread runs the drift checks between commits (so commits and readbacks
+ * never overlap), and deletes the connections of backends a commit took out of service.
  */
 final class Committer implements Runnable {
 
@@ -29,7 +33,12 @@ final class Committer implements Runnable {
 
     private final Transport transport;
     private final Duration window;
-    private final List<CommitListener> listeners;
+    private final Listeners listeners;
+    private final Reconciler reconciler;
+    private final Optional<Duration> driftInterval;
+    private final DriftCheck driftCheck;
+    private final Optional<ConnectionTable> connections;
+    private long nextDriftCheck; // System.nanoTime(); guarded by lock
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition queued = lock.newCondition();
     private final Condition closing = lock.newCondition();
@@ -37,18 +46,63 @@ final class Committer implements Runnable {
     private boolean open = true; // guarded by lock
     private final Thread thread;
 
-    Committer(Transport transport, State state, Duration window, List<CommitListener> listeners) {
+    /**
+     * @throws IllegalArgumentException if the settings ask for what the transport cannot do
+     */
+    Committer(Transport transport, State state, Settings settings) {
         this.transport = transport;
         this.state = state;
-        this.window = window;
-        this.listeners = List.copyOf(listeners);
+        this.window = settings.window();
+        this.listeners = new Listeners(settings.listeners());
+        this.driftInterval = settings.driftCheck();
+        this.reconciler = new Reconciler(transport, driftInterval.isPresent());
+        this.driftCheck = new DriftCheck(reconciler, listeners);
+        this.connections = settings.flushConnections() ? transport.connections() : Optional.empty();
+        if (settings.flushConnections() && connections.isEmpty()) {
+            throw new IllegalArgumentException("flushConnectionsOnRemoval: transport " + transport
+                    + " has no connection table (the netlink transport has one)");
+        }
         this.thread = Thread.ofPlatform().daemon().name("nftlb-commit").unstarted(this);
     }
 
-    /** Commits the start-up transaction in the caller's thread (it throws if refused), then starts the thread. */
-    void start(Transaction startUp) {
-        transport.commit(startUp);
-        notifyListeners(startUp, null);
+    /**
+     * Brings the kernel to {@code farms} in the caller's thread, then starts the thread: if the
+     * library's table is already exactly what they compile to, it is adopted as it is (nothing
+     * is committed, live connections and round-robin positions carry on); else it is replaced
+     * in one transaction. Nothing outside the table is touched.
+     *
+     * @throws IllegalArgumentException if a farm is invalid, or drift checks were asked of a
+     *     transport that cannot read tables back; nothing reached the kernel then
+     * @throws io.nftlb.core.transport.TransportException if the kernel refused the replacement
+     */
+    void start(List<Farm> farms) {
+        for (Farm farm : farms) {
+            state.submit(new Change(farm.name(), current -> Optional.of(farm), new CompletableFuture<>()));
+        }
+        Batch batch = state.startBatch();
+        Table desired = batch.after().table(batch.farms().values().stream()
+                .map(e -> e.orElseThrow().part()).toList());
+        List<String> differences;
+        try {
+            differences = reconciler.differences(desired);
+        } catch (UnsupportedOperationException e) {
+            if (driftInterval.isPresent()) {
+                throw new IllegalArgumentException("driftCheck: transport " + transport
+                        + " cannot read tables back (" + e.getMessage() + ")", e);
+            }
+            differences = List.of("the transport cannot read the table back");
+        }
+        if (differences.isEmpty()) {
+            log.info("adopted table {} as the kernel has it: it already holds the {} farm(s) asked for",
+                    Layout.TABLE, farms.size());
+        } else {
+            log.debug("replacing table {}: {}", Layout.TABLE, differences);
+            Transaction startUp = Planner.create(desired);
+            reconciler.commit(startUp, true);
+            listeners.transaction(startUp, null);
+        }
+        state.finish(batch);
+        nextDriftCheck = System.nanoTime() + driftInterval.map(Duration::toNanos).orElse(0L);
         thread.start();
     }
 
@@ -91,7 +145,11 @@ final class Committer implements Runnable {
     @Override
     public void run() {
         try {
-            while (awaitWork()) {
+            for (Work work = awaitWork(); work != Work.STOP; work = awaitWork()) {
+                if (work == Work.CHECK) {
+                    driftCheck.run(() -> read(State::committedTable));
+                    continue;
+                }
                 coalesce();
                 Batch batch;
                 lock.lock();
@@ -111,14 +169,36 @@ final class Committer implements Runnable {
         }
     }
 
-    /** Waits for a change; false once closed with nothing left to commit. */
-    private boolean awaitWork() {
+    private enum Work { COMMIT, CHECK, STOP }
+
+    /**
+     * Waits for a change to commit or a drift check to be due (a due check goes first, so a
+     * steady stream of changes cannot starve it); STOP once closed with nothing left to commit.
+     */
+    private Work awaitWork() {
         lock.lock();
         try {
-            while (open && !state.hasQueued()) {
-                queued.awaitUninterruptibly();
+            while (true) {
+                long left = driftInterval.isPresent() ? nextDriftCheck - System.nanoTime() : Long.MAX_VALUE;
+                if (open && left <= 0) {
+                    nextDriftCheck = System.nanoTime() + driftInterval.get().toNanos();
+                    return Work.CHECK;
+                }
+                if (state.hasQueued()) {
+                    return Work.COMMIT;
+                }
+                if (!open) {
+                    return Work.STOP;
+                }
+                if (driftInterval.isPresent()) {
+                    queued.awaitNanos(left);
+                } else {
+                    queued.awaitUninterruptibly();
+                }
             }
-            return state.hasQueued();
+        } catch (InterruptedException e) {
+            // Nothing interrupts this thread on purpose; keep serving (close() ends the loop).
+            return state.hasQueued() ? Work.COMMIT : open ? Work.CHECK : Work.STOP;
         } finally {
             lock.unlock();
         }
@@ -148,7 +228,7 @@ final class Committer implements Runnable {
         try {
             tx = Planner.diff(batch.before(), batch.after(), batch.farmChanges());
             if (!tx.isEmpty()) {
-                transport.commit(tx);
+                reconciler.commit(tx, false);
             }
         } catch (RuntimeException e) {
             failure = e;
@@ -158,9 +238,13 @@ final class Committer implements Runnable {
         }
         List<Change> done = new ArrayList<>();
         List<State.Dropped> dropped = List.of();
+        List<Long> leaving = List.of();
         lock.lock();
         try {
             if (failure == null) {
+                if (connections.isPresent()) {
+                    leaving = state.marksLeaving(batch);
+                }
                 state.finish(batch);
             } else {
                 dropped = state.abort(done);
@@ -174,26 +258,28 @@ final class Committer implements Runnable {
             lock.unlock();
         }
         if (failure == null) {
-            notifyListeners(tx, null);
+            listeners.transaction(tx, null);
+            flush(leaving);
             done.addAll(batch.changes());
         } else {
             log.warn("commit of {} change(s) to farm(s) {} failed and was rolled back: {}", batch.changes().size(),
                     batch.farms().keySet(), failure.getMessage());
-            notifyListeners(tx, failure);
+            listeners.transaction(tx, failure);
         }
         complete(done, batch.changes(), failure, dropped);
     }
 
-    private void notifyListeners(Transaction tx, RuntimeException failure) {
-        for (CommitListener l : listeners) {
+    /**
+     * Deletes the connections of backends the commit took out of service, before their callers
+     * learn it is done. A failure here does not undo the commit: it is logged.
+     */
+    private void flush(List<Long> marks) {
+        for (long mark : marks) {
             try {
-                if (failure == null) {
-                    l.committed(tx);
-                } else {
-                    l.failed(tx, failure);
-                }
+                long n = connections.orElseThrow().deleteByMark(mark);
+                log.debug("deleted {} connection(s) of mark 0x{}", n, Long.toHexString(mark));
             } catch (RuntimeException e) {
-                log.warn("commit listener {} threw", l, e);
+                log.warn("deleting the connections of mark 0x{} failed: {}", Long.toHexString(mark), e.toString());
             }
         }
     }

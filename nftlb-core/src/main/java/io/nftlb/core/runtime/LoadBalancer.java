@@ -7,10 +7,13 @@ import io.nftlb.core.BackendState;
 import io.nftlb.core.Farm;
 import io.nftlb.core.InvalidFarmException;
 import io.nftlb.core.compile.Ids;
-import io.nftlb.core.plan.Planner;
+import io.nftlb.core.transport.ConnectionTable;
+import io.nftlb.core.transport.ConnectionTable.Counters;
 import io.nftlb.core.transport.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +35,40 @@ import java.util.function.UnaryOperator;
  * }
  * }</pre>
  *
- * <p><b>Start-up.</b> {@link #open} replaces the library's table ({@code inet nftlb}) with an
- * empty data path, atomically, so nothing stale from an earlier run survives.
+ * <p><b>Start-up.</b> {@link Builder#open} brings the library's table ({@code inet nftlb}) to the
+ * farms given to {@link Builder#farms} (none by default). If the kernel already has exactly
+ * that table (read back and compared, e.g. left by an earlier run of the same program), it is
+ * adopted as it is: nothing is committed, so live connections and round-robin positions carry
+ * on. Otherwise the table is replaced atomically, so nothing stale survives. Nothing outside the
+ * table is ever touched.
+ *
+ * <p><b>Drift.</b> With {@link Builder#driftCheck}, the load balancer checks periodically that
+ * the kernel's table is still the one it committed, and puts it back in one transaction if
+ * someone else changed or deleted it (it logs a warning and tells
+ * {@link CommitListener#drifted}). A check reads the ruleset generation first and reads the
+ * table back only if some transaction other than its own happened since the last check.
+ *
+ * <p><b>Connections.</b> A backend that is removed, or set {@link BackendState#DOWN DOWN} or
+ * {@link BackendState#OFF OFF}, keeps its live connections (conntrack keeps their address
+ * translation) until they end, unless {@link Builder#flushConnectionsOnRemoval} is on: then
+ * they are deleted right after the commit, before its future completes, and their next packets
+ * are scheduled again as new connections (TCP ones are reset by the backend they land on). A
+ * backend set to {@link BackendState#DRAIN DRAIN} always keeps them. {@link #counters} reads what
+ * each backend's live connections carry.
+ *
+ * <p><b>Transaction size.</b> A transaction is never split, and never refused for its size:
+ * each commit is one atomic kernel transaction, since a split one would let the data path see
+ * half a change. {@code NetlinkTransport} sizes its socket buffers to the batch; a million
+ * element operations take a few seconds in one transaction, and nftlb-netlink's
+ * {@code LargeTransactionIT} shows 150,000 applied, or rejected, as one. Only the kernel limits
+ * a size (its refusal is a {@link io.nftlb.core.transport.TransportException} naming the errno,
+ * e.g. ENOMEM, and nothing is applied). Sizes follow from the changes: a weight or state change
+ * is a few element operations, adding or removing a farm is its elements (a Maglev farm's table
+ * is its largest part), and start-up or a drift repair is the whole table. Coalescing joins only
+ * the changes made within one window, so a burst of large changes is one large transaction:
+ * make very large changes (hundreds of thousands of elements) in separate calls, waiting for
+ * each future, if the kernel's time per transaction matters (with an nftables event listener
+ * anywhere on the host, it grows several times).
  *
  * <p><b>Changes</b> are safe to make from any thread. Each is checked in the caller's thread
  * (an invalid one throws and changes nothing), then queued; the returned future completes
@@ -68,14 +103,17 @@ public final class LoadBalancer implements AutoCloseable {
     public static final Duration DEFAULT_WINDOW = Duration.ZERO;
 
     private final Committer committer;
+    private final Transport transport;
 
-    private LoadBalancer(Committer committer) {
+    private LoadBalancer(Committer committer, Transport transport) {
         this.committer = committer;
+        this.transport = transport;
     }
 
     /**
-     * Replaces the library's table with an empty data path and starts, with the default
-     * options. The load balancer owns the transport from then on, and closes it.
+     * Starts with no farms and the default options: adopts the library's table if it is an
+     * empty data path already, else replaces it with one. The load balancer owns the transport
+     * from then on, and closes it.
      *
      * @throws io.nftlb.core.transport.TransportException if the kernel refused the start-up
      *     transaction; the transport is then still the caller's
@@ -163,6 +201,36 @@ public final class LoadBalancer implements AutoCloseable {
         return ids(farm).map(Ids::marks).orElse(Map.of());
     }
 
+    /**
+     * What the live connections of a committed farm carry now, per backend, read from the
+     * kernel's connection tracking table (by the backends' conntrack marks). Only connections
+     * that conntrack still tracks count: the numbers go down as connections end. Packets and
+     * bytes count both directions, and only for connections that started while conntrack
+     * accounting was on in the namespace ({@code sysctl net.netfilter.nf_conntrack_acct=1});
+     * otherwise they are 0. A dump costs about 4 µs per tracked connection.
+     *
+     * @throws IllegalArgumentException if there is no such farm
+     * @throws UnsupportedOperationException if the transport cannot reach the connection
+     *     tracking table (the netlink transport can)
+     */
+    public FarmCounters counters(String farm) {
+        Map<String, Long> marks = marks(requireNonNull(farm, "farm"));
+        if (marks.isEmpty() && farm(farm).isEmpty()) {
+            throw new IllegalArgumentException("farm \"" + farm + "\" does not exist");
+        }
+        ConnectionTable table = transport.connections().orElseThrow(() -> new UnsupportedOperationException(
+                "transport " + transport + " has no connection table (the netlink transport has one)"));
+        Map<Long, Counters> byMark = table.countersByMark();
+        Map<String, Counters> backends = new HashMap<>();
+        Counters total = Counters.NONE;
+        for (Map.Entry<String, Long> e : marks.entrySet()) {
+            Counters c = byMark.getOrDefault(e.getValue(), Counters.NONE);
+            backends.put(e.getKey(), c);
+            total = total.plus(c);
+        }
+        return new FarmCounters(farm, total, backends);
+    }
+
     /** For people: what the data path does for a committed farm (chain, maps, marks, shares). */
     public Optional<String> explain(String farm) {
         return committer.read(s -> s.explain(farm));
@@ -205,6 +273,9 @@ public final class LoadBalancer implements AutoCloseable {
         private final Transport transport;
         private Duration window = DEFAULT_WINDOW;
         private final List<CommitListener> listeners = new ArrayList<>();
+        private List<Farm> farms = List.of();
+        private Optional<Duration> driftCheck = Optional.empty();
+        private boolean flushConnections;
 
         private Builder(Transport transport) {
             this.transport = transport;
@@ -231,16 +302,64 @@ public final class LoadBalancer implements AutoCloseable {
         }
 
         /**
-         * Replaces the library's table with an empty data path and starts.
+         * The farms to start with (in this order, which numbers them). If the kernel's table is
+         * already exactly what they compile to, {@link #open} adopts it without a commit.
+         */
+        public Builder farms(Collection<Farm> value) {
+            List<Farm> copy = List.copyOf(value);
+            Set<String> names = new HashSet<>();
+            for (Farm f : copy) {
+                if (!names.add(f.name())) {
+                    throw new IllegalArgumentException("farms: farm \"" + f.name() + "\" is given twice");
+                }
+            }
+            farms = copy;
+            return this;
+        }
+
+        /**
+         * Checks every {@code interval} that the kernel's table is still the one committed, and
+         * repairs it if not (see the class comment). Needs a transport that reads tables back.
+         * A check costs one small netlink round trip while no one else commits to nftables in
+         * the namespace; otherwise it reads the whole table back, set elements included (the
+         * kernel's element dump is quadratic: about 0.5 s for 100k elements), so pick an
+         * interval well above that for large tables. Every commit then also reads the
+         * generation before and after (two round trips of about 5 µs), which is how the check
+         * knows the last change was its own.
+         */
+        public Builder driftCheck(Duration interval) {
+            requireNonNull(interval, "interval");
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("drift check interval must be positive: " + interval);
+            }
+            driftCheck = Optional.of(interval);
+            return this;
+        }
+
+        /**
+         * Whether to delete the live connections of backends that are removed or set DOWN or OFF,
+         * right after the commit (off by default; see the class comment). Needs a transport with a
+         * connection table.
+         */
+        public Builder flushConnectionsOnRemoval(boolean value) {
+            flushConnections = value;
+            return this;
+        }
+
+        /**
+         * Adopts or replaces the library's table (see the class comment) and starts.
          *
+         * @throws IllegalArgumentException if a farm given to {@link #farms} is invalid, or an
+         *     option needs what the transport cannot do; nothing reached the kernel then
          * @throws io.nftlb.core.transport.TransportException if the kernel refused; the
          *     transport is then still the caller's
          */
         public LoadBalancer open() {
             State state = new State();
-            Committer committer = new Committer(transport, state, window, listeners);
-            committer.start(Planner.create(state.skeleton().table(List.of())));
-            return new LoadBalancer(committer);
+            Committer committer = new Committer(transport, state,
+                    new Settings(window, listeners, driftCheck, flushConnections));
+            committer.start(farms);
+            return new LoadBalancer(committer, transport);
         }
     }
 }

@@ -1,12 +1,16 @@
 package io.nftlb.core.runtime;
 
+import io.nftlb.core.Backend;
+import io.nftlb.core.BackendState;
 import io.nftlb.core.Farm;
+import io.nftlb.core.ast.Table;
 import io.nftlb.core.compile.FarmPart;
 import io.nftlb.core.compile.FarmParts;
 import io.nftlb.core.compile.Ids;
 import io.nftlb.core.plan.FarmChange;
 import io.nftlb.core.plan.Skeleton;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -135,6 +139,42 @@ final class State {
             }
         });
         return new Batch(changes, inflight, farmChanges, skeleton, features.after(inflight, committed));
+    }
+
+    /** The whole table the kernel has (what a drift check compares with, and a repair puts back). */
+    Table committedTable() {
+        return skeleton.table(committed.values().stream().map(FarmEntry::part).toList());
+    }
+
+    /**
+     * The conntrack marks of the backends that {@code batch} takes out of service: removed
+     * (with their farm or alone), or set {@link BackendState#DOWN DOWN} or
+     * {@link BackendState#OFF OFF} from a state that was neither. Call before
+     * {@link #finish}. A backend that drains keeps its connections, so it is not here.
+     */
+    List<Long> marksLeaving(Batch batch) {
+        List<Long> marks = new ArrayList<>();
+        batch.farms().forEach((name, after) -> {
+            FarmEntry before = committed.get(name);
+            if (before == null) {
+                return;
+            }
+            Map<String, Backend> now = new HashMap<>();
+            after.ifPresent(e -> e.farm().backends().forEach(b -> now.put(b.name(), b)));
+            for (Backend b : before.farm().backends()) {
+                long mark = before.ids().mark(b.name());
+                Backend next = now.get(b.name());
+                boolean removed = next == null || after.get().ids().mark(b.name()) != mark;
+                if (removed || (!stopped(b.state()) && stopped(next.state()))) {
+                    marks.add(mark);
+                }
+            }
+        });
+        return marks;
+    }
+
+    private static boolean stopped(BackendState s) {
+        return s == BackendState.DOWN || s == BackendState.OFF;
     }
 
     /** The batch is in the kernel. */

@@ -28,6 +28,26 @@ public interface Transport extends AutoCloseable {
     /** The kernel's current ruleset generation (changes with every committed transaction). */
     long generation();
 
+    /**
+     * The table as {@link #read} returns it once committed. A readback is decoded from what the
+     * kernel holds, which drops details that do not change what the data path does (as nft
+     * does, e.g. a protocol match a payload match implies), so compare a readback with this
+     * form of the table that was committed, not with the table itself. The default returns the
+     * table unchanged.
+     */
+    default Table readForm(Table table) {
+        return table;
+    }
+
+    /**
+     * The connection tracking table of this transport's namespace, if the transport can reach
+     * it (for counters per backend, and to drop a removed backend's connections). Safe to call
+     * from any thread, like the table it returns.
+     */
+    default Optional<ConnectionTable> connections() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

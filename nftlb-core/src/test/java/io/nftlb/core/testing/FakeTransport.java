@@ -1,6 +1,7 @@
 package io.nftlb.core.testing;
 
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.transport.ConnectionTable;
 import io.nftlb.core.transport.TableRef;
 import io.nftlb.core.transport.Transaction;
 import io.nftlb.core.transport.Transport;
@@ -27,6 +28,7 @@ public final class FakeTransport implements Transport {
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private volatile boolean closed;
     private long generation;
+    private ConnectionTable connections;
 
     @Override
     public void commit(Transaction tx) {
@@ -49,6 +51,23 @@ public final class FakeTransport implements Transport {
             committed.add(tx);
             generation++;
         }
+    }
+
+    /** Someone else changes the ruleset: applied to the model in a new generation, not recorded as a commit. */
+    public synchronized void tamper(Transaction tx) {
+        model.apply(tx);
+        generation++;
+    }
+
+    /** Gives this transport a connection table. */
+    public synchronized FakeTransport withConnections(ConnectionTable table) {
+        connections = table;
+        return this;
+    }
+
+    @Override
+    public synchronized Optional<ConnectionTable> connections() {
+        return Optional.ofNullable(connections);
     }
 
     /** The next commit fails with this (and applies nothing). */

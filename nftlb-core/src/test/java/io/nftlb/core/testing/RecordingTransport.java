@@ -1,6 +1,7 @@
 package io.nftlb.core.testing;
 
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.transport.ConnectionTable;
 import io.nftlb.core.transport.TableRef;
 import io.nftlb.core.transport.Transaction;
 import io.nftlb.core.transport.Transport;
@@ -38,6 +39,16 @@ public final class RecordingTransport implements Transport {
     @Override
     public long generation() {
         return delegate.generation();
+    }
+
+    @Override
+    public Table readForm(Table table) {
+        return delegate.readForm(table);
+    }
+
+    @Override
+    public Optional<ConnectionTable> connections() {
+        return delegate.connections();
     }
 
     @Override

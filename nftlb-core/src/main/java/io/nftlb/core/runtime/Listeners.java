@@ -1,0 +1,44 @@
+package io.nftlb.core.runtime;
+
+import io.nftlb.core.transport.Transaction;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The load balancer's listeners, each called in turn; one that throws is logged and skipped. */
+final class Listeners {
+
+    private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
+
+    private final List<CommitListener> listeners;
+
+    Listeners(List<CommitListener> listeners) {
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /** {@code tx} was committed ({@code failure} null) or refused. */
+    void transaction(Transaction tx, RuntimeException failure) {
+        each(l -> {
+            if (failure == null) {
+                l.committed(tx);
+            } else {
+                l.failed(tx, failure);
+            }
+        });
+    }
+
+    void drifted(List<String> differences, Transaction repair) {
+        each(l -> l.drifted(differences, repair));
+    }
+
+    private void each(Consumer<CommitListener> call) {
+        for (CommitListener l : listeners) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                log.warn("commit listener {} threw", l, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package io.nftlb.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nftlb.core.Backend;
+import io.nftlb.core.BackendState;
+import io.nftlb.core.Farm;
+import io.nftlb.core.ast.DataType;
+import io.nftlb.core.ast.Expr;
+import io.nftlb.core.ast.Table;
+import io.nftlb.core.compile.Layout;
+import io.nftlb.core.testing.FakeTransport;
+import io.nftlb.core.testing.RulesetModel;
+import io.nftlb.core.transport.ConnectionTable;
+import io.nftlb.core.transport.ConnectionTable.Counters;
+import io.nftlb.core.transport.NftCliTransport;
+import io.nftlb.core.transport.Op;
+import io.nftlb.core.transport.TableRef;
+import io.nftlb.core.transport.Transaction;
+import io.nftlb.core.transport.Transport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The runtime and the kernel's own state, against the in-memory kernel: adopting a table at
+ * start-up, repairing one someone else changed, deleting the connections of backends taken out
+ * of service, reading counters. The same is proven against the real kernel in nftlb-netlink.
+ */
+class LoadBalancerKernelStateTest {
+
+    final FakeTransport kernel = new FakeTransport();
+
+    static Farm web() {
+        return Farm.dnat("10.0.0.40").port(80).named("web").weighted(Backend.of("b1", "10.1.0.10").weight(100),
+                Backend.of("b2", "10.1.0.11").weight(50), Backend.of("b3", "10.1.0.12").weight(10));
+    }
+
+    LoadBalancer.Builder builder(Farm... farms) {
+        return LoadBalancer.builder(kernel).coalesce(Duration.ZERO).farms(List.of(farms));
+    }
+
+    Table kernelTable() {
+        return kernel.model().table(Layout.TABLE).orElseThrow();
+    }
+
+    // ---- start-up
+
+    @Test
+    void aTableThatIsAlreadyTheFarmsIsAdoptedWithoutACommit() {
+        builder(web()).open().close();
+        int commits = kernel.committed().size();
+        try (LoadBalancer lb = builder(web()).open()) {
+            assertEquals(commits, kernel.committed().size(), "adopted, not committed again");
+            lb.setWeight("web", "b2", 7).join();
+            assertEquals(RulesetModel.text(Expected.table(lb, lb.farms())), RulesetModel.text(kernelTable()));
+        }
+    }
+
+    @Test
+    void anyOtherTableIsReplacedInOneTransaction() {
+        builder(web()).open().close();
+        int commits = kernel.committed().size();
+        try (LoadBalancer lb = builder(web().withoutBackend("b3")).open()) {
+            assertEquals(commits + 1, kernel.committed().size());
+            assertEquals(List.of(new Op.AddTable(Layout.TABLE), new Op.DeleteTable(Layout.TABLE)),
+                    kernel.lastCommitted().ops().subList(0, 2));
+            assertEquals(RulesetModel.text(Expected.table(lb, lb.farms())), RulesetModel.text(kernelTable()));
+        }
+    }
+
+    @Test
+    void invalidStartUpFarmsThrowAndNothingReachesTheKernel() {
+        Farm twin = Farm.dnat("10.0.0.40").port(80).named("twin").roundRobin(Backend.of("x", "10.1.0.20"));
+        assertThrows(IllegalArgumentException.class, () -> builder(web(), twin).open());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> builder(web(), web()));
+        assertEquals("farms: farm \"web\" is given twice", e.getMessage());
+        assertEquals(List.of(), kernel.attempted());
+    }
+
+    @Test
+    void optionsTheTransportCannotServeAreRefusedAtOpen() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> builder(web()).flushConnectionsOnRemoval(true).open());
+        assertTrue(e.getMessage().contains("flushConnectionsOnRemoval"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> LoadBalancer.builder(NftCliTransport.inNamespace("none"))
+                .driftCheck(Duration.ofSeconds(1)).open());
+        assertTrue(e.getMessage().contains("driftCheck"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> builder().driftCheck(Duration.ZERO));
+        assertEquals(List.of(), kernel.attempted());
+    }
+
+    // ---- drift
+
+    @Test
+    void aTableChangedBySomeoneElseIsPutBackAndReported() throws Exception {
+        List<List<String>> drifts = new CopyOnWriteArrayList<>();
+        try (LoadBalancer lb = builder(web()).driftCheck(Duration.ofMillis(5)).listener(new CommitListener() {
+            @Override
+            public void drifted(List<String> differences, Transaction repair) {
+                drifts.add(differences);
+            }
+        }).open()) {
+            String ours = RulesetModel.text(kernelTable());
+            kernel.tamper(Transaction.of(List.of(new Op.DeleteTable(Layout.TABLE))));
+            await(() -> !drifts.isEmpty() && kernel.model().table(Layout.TABLE).isPresent(), () -> "drifts " + drifts);
+            assertEquals(List.of(List.of("table inet nftlb is missing")), drifts);
+            assertEquals(ours, RulesetModel.text(kernelTable()));
+
+            long mark = lb.marks("web").get("b1");
+            kernel.tamper(Transaction.of(List.of(new Op.DeleteElements(Layout.TABLE, Layout.DNAT4,
+                    List.of(kernelTable().set(Layout.DNAT4).elements().stream()
+                            .filter(el -> el.key().equals(new Expr.Int(mark, DataType.MARK))).findFirst()
+                            .orElseThrow())))));
+            await(() -> drifts.size() == 2 && ours.equals(RulesetModel.text(kernelTable())), () -> "drifts " + drifts);
+            assertEquals(List.of("set dnat4: 1 element(s) missing, 0 not ours"), drifts.get(1));
+        }
+    }
+
+    @Test
+    void nothingIsReadBackWhileTheGenerationStaysOurs() throws Exception {
+        Counting counting = new Counting(kernel);
+        try (LoadBalancer lb = LoadBalancer.builder(counting).farms(List.of(web())).coalesce(Duration.ZERO)
+                .driftCheck(Duration.ofMillis(1)).open()) {
+            assertEquals(1, counting.reads.get(), "the start-up readback");
+            lb.setWeight("web", "b1", 3).join();
+            int seen = counting.generations.get();
+            await(() -> counting.generations.get() > seen + 20, () -> counting.generations + " generation reads");
+            assertEquals(1, counting.reads.get(), "checks while only we committed read nothing back");
+            kernel.tamper(Transaction.of(List.of(new Op.AddTable(new TableRef(Layout.TABLE.family(), "other")))));
+            await(() -> counting.reads.get() == 2, () -> counting.reads + " reads");
+            int after = counting.generations.get();
+            await(() -> counting.generations.get() > after + 20, () -> counting.generations + " generation reads");
+            assertEquals(2, counting.reads.get(), "someone else's table: read once, ours still, not read again");
+        }
+    }
+
+    // ---- connections
+
+    /** Records deletions; answers counters from a fixed map. */
+    static final class Connections implements ConnectionTable {
+        final List<Long> deleted = new CopyOnWriteArrayList<>();
+        volatile Map<Long, Counters> counters = Map.of();
+
+        @Override
+        public long deleteByMark(long mark) {
+            deleted.add(mark);
+            return 1;
+        }
+
+        @Override
+        public Map<Long, Counters> countersByMark() {
+            return counters;
+        }
+    }
+
+    @Test
+    void backendsTakenOutOfServiceLoseTheirConnectionsButDrainingOnesKeepThem() {
+        Connections conns = new Connections();
+        kernel.withConnections(conns);
+        try (LoadBalancer lb = builder(web()).flushConnectionsOnRemoval(true).open()) {
+            Map<String, Long> marks = lb.marks("web");
+            lb.setState("web", "b1", BackendState.DRAIN).join();
+            lb.setWeight("web", "b2", 0).join();
+            assertEquals(List.of(), conns.deleted, "draining and weight 0 keep connections");
+            lb.setState("web", "b1", BackendState.DOWN).join();
+            assertEquals(List.of(marks.get("b1")), conns.deleted);
+            lb.setState("web", "b1", BackendState.OFF).join();
+            assertEquals(List.of(marks.get("b1")), conns.deleted, "already out of service");
+            lb.setState("web", "b2", BackendState.OFF).join();
+            lb.apply(lb.farm("web").orElseThrow().withoutBackend("b3")).join();
+            assertEquals(List.of(marks.get("b1"), marks.get("b2"), marks.get("b3")), conns.deleted);
+            lb.remove("web").join();
+            assertEquals(List.of(marks.get("b1"), marks.get("b2"), marks.get("b3"), marks.get("b1"), marks.get("b2")),
+                    conns.deleted, "a removed farm's backends, whatever their state");
+        }
+    }
+
+    @Test
+    void withoutTheOptionConnectionsAreLeftAlone() {
+        Connections conns = new Connections();
+        kernel.withConnections(conns);
+        try (LoadBalancer lb = builder(web()).open()) {
+            lb.setState("web", "b1", BackendState.DOWN).join();
+            lb.remove("web").join();
+            assertEquals(List.of(), conns.deleted);
+        }
+    }
+
+    @Test
+    void countersAreTheConnectionTablesByBackendMark() {
+        Connections conns = new Connections();
+        kernel.withConnections(conns);
+        try (LoadBalancer lb = builder(web()).open()) {
+            Map<String, Long> marks = lb.marks("web");
+            conns.counters = Map.of(marks.get("b1"), new Counters(2, 20, 2000), marks.get("b3"),
+                    new Counters(1, 4, 300), 0L, new Counters(9, 9, 9));
+            FarmCounters c = lb.counters("web");
+            assertEquals(Map.of("b1", new Counters(2, 20, 2000), "b2", Counters.NONE, "b3", new Counters(1, 4, 300)),
+                    c.backends());
+            assertEquals(new Counters(3, 24, 2300), c.total());
+            assertThrows(IllegalArgumentException.class, () -> lb.counters("nope"));
+        }
+        try (LoadBalancer lb = LoadBalancer.builder(new FakeTransport()).farms(List.of(web())).open()) {
+            assertThrows(UnsupportedOperationException.class, () -> lb.counters("web"));
+        }
+    }
+
+    // ---- helpers
+
+    /** Counts reads and generation queries of the transport it wraps. */
+    static final class Counting implements Transport {
+        final Transport inner;
+        final AtomicInteger reads = new AtomicInteger();
+        final AtomicInteger generations = new AtomicInteger();
+
+        Counting(Transport inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void commit(Transaction transaction) {
+            inner.commit(transaction);
+        }
+
+        @Override
+        public Optional<Table> read(TableRef table) {
+            reads.incrementAndGet();
+            return inner.read(table);
+        }
+
+        @Override
+        public long generation() {
+            generations.incrementAndGet();
+            return inner.generation();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    static void await(BooleanSupplier done, java.util.function.Supplier<String> state) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("not within 10 s: " + state.get());
+            }
+            Thread.sleep(2);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.nftlb.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.nftlb.core.Backend;
+import io.nftlb.core.Farm;
+import io.nftlb.core.transport.Transaction;
+import io.nftlb.netlink.NetlinkTransport;
+import io.nftlb.testkit.NetworkNamespace;
+import io.nftlb.testkit.RequiresNetns;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Someone else changes the library's table with nft; the load balancer's periodic check finds
+ * it and puts the table back before a deadline, and its listener hears of it. The deadline is
+ * generous (the check runs every 100 ms): the test asserts that a repair happens, not how fast.
+ */
+@RequiresNetns
+class DriftRepairIT {
+
+    static final Duration CHECK = Duration.ofMillis(100);
+    static final Duration DEADLINE = Duration.ofSeconds(20);
+
+    static List<Farm> farms() {
+        return List.of(
+                Farm.dnat("10.0.0.40").port(80).named("web").weighted(Backend.of("b0", "10.1.0.10").weight(3),
+                        Backend.of("b1", "10.1.0.11").weight(1)),
+                Farm.snat("10.0.0.41").ports(80, 443).named("shop").roundRobin(Backend.of("s0", "10.1.0.12"))
+                        .persistent(Duration.ofMinutes(5)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"flush ruleset", "delete table inet nftlb", "delete element", "add rule",
+            "flush chain inet nftlb farm-web"})
+    void aChangeBySomeoneElseIsRepaired(String tampering, NetworkNamespace ns) throws InterruptedException {
+        List<List<String>> drifts = new CopyOnWriteArrayList<>();
+        List<Transaction> repairs = new CopyOnWriteArrayList<>();
+        try (LoadBalancer lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name())).farms(farms())
+                .driftCheck(CHECK).listener(new CommitListener() {
+                    @Override
+                    public void drifted(List<String> differences, Transaction repair) {
+                        drifts.add(differences);
+                        repairs.add(repair);
+                    }
+                }).open();
+             NetlinkTransport probe = NetlinkTransport.openInNamespace(ns.name())) {
+            assertEquals(List.of(), Kernel.differences(probe, lb));
+            long mark = lb.marks("web").get("b0");
+            ns.nft(switch (tampering) {
+                case "delete element" -> "delete element inet nftlb dnat4 { " + mark + " }";
+                case "add rule" -> "add rule inet nftlb farm-web counter";
+                default -> tampering;
+            });
+            assertFalse(Kernel.differences(probe, lb).isEmpty(), "the tampering changed nothing");
+            Kernel.await(DEADLINE, () -> !drifts.isEmpty() && Kernel.differences(probe, lb).isEmpty(),
+                    () -> "drifts seen " + drifts + ", kernel differs by " + Kernel.differences(probe, lb));
+            assertEquals(1, drifts.size(), "one drift, one repair: " + drifts);
+            // and it stays repaired: the load balancer still commits on top of it
+            lb.setWeight("web", "b1", 7).join();
+            assertEquals(List.of(), Kernel.differences(probe, lb));
+            System.out.println("[DriftRepairIT] " + tampering + " -> " + drifts.get(0) + "; repair of "
+                    + repairs.get(0).ops().size() + " ops");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.nftlb.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.nftlb.core.Backend;
+import io.nftlb.core.Farm;
+import io.nftlb.core.compile.Layout;
+import io.nftlb.core.transport.Op;
+import io.nftlb.core.transport.Transaction;
+import io.nftlb.netlink.Conntrack;
+import io.nftlb.netlink.NetlinkTransport;
+import io.nftlb.testkit.LongConnection;
+import io.nftlb.testkit.NetworkNamespace;
+import io.nftlb.testkit.RequiresNetns;
+import io.nftlb.testkit.ReturnPath;
+import io.nftlb.testkit.Topology;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Start-up over netlink: a table that already is what the farms compile to is adopted without a
+ * commit (the kernel's generation does not move, live connections carry on); any other table of
+ * ours is replaced; tables that are not ours are never touched.
+ */
+@RequiresNetns
+class LoadBalancerStartUpIT {
+
+    static final String VIP = "10.0.0.40";
+    static final String FOREIGN = """
+            table ip foreign {
+              set blocked { type ipv4_addr; elements = { 192.0.2.1 } }
+              chain input { type filter hook input priority 0; policy accept; ip saddr @blocked drop; }
+            }
+            """;
+
+    static Farm web() {
+        return Farm.dnat(VIP).port(80).named("web").roundRobin(Backend.of("b0", "10.1.0.10"),
+                Backend.of("b1", "10.1.0.11"));
+    }
+
+    @Test
+    void aMatchingTableIsAdoptedWithoutACommitAndItsConnectionsCarryOn() throws Exception {
+        try (Topology t = Topology.builder().backends(2).returnPath(ReturnPath.VIA_BALANCER).start()) {
+            NetworkNamespace ns = t.balancer().namespace();
+            t.balancer().addAddress(VIP);
+            ns.nft(FOREIGN);
+            String foreign = ns.execOrThrow("nft", "list", "table", "ip", "foreign").stdout();
+            // An earlier run of the program: it leaves its table in the kernel when it ends.
+            try (LoadBalancer earlier = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name()))
+                    .farms(List.of(web())).open();
+                 NetlinkTransport probe = probe(ns)) {
+                assertEquals(List.of(), Kernel.differences(probe, earlier));
+            }
+            try (LongConnection live = t.client().openLongConnection(VIP, 80);
+                 NetlinkTransport probe = probe(ns);
+                 Conntrack conntrack = Conntrack.openInNamespace(ns.name())) {
+                long generation = probe.generation();
+                List<Transaction> committed = new ArrayList<>();
+                try (LoadBalancer lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name()))
+                        .farms(List.of(web())).listener(recorder(committed)).open()) {
+                    assertEquals(generation, probe.generation(), "the kernel's generation moved: something was committed");
+                    assertEquals(List.of(), committed);
+                    assertEquals(List.of(), Kernel.differences(probe, lb));
+                    assertEquals(live.backend() + " still", live.exchange("still"));
+                    long mark = lb.marks("web").get(live.backend());
+                    assertEquals(1L, conntrack.countByMark().getOrDefault(mark, 0L),
+                            "the live connection's entry, mark " + mark + ": " + conntrack.countByMark());
+                    // the next connection continues the round robin where the first run left it
+                    try (LongConnection next = t.client().openLongConnection(VIP, 80)) {
+                        assertNotEquals(live.backend(), next.backend(), "round robin restarted at the first backend");
+                    }
+                }
+            }
+            assertEquals(foreign, ns.execOrThrow("nft", "list", "table", "ip", "foreign").stdout());
+        }
+    }
+
+    @Test
+    void aStaleOrDifferentTableIsReplacedInOneTransaction(NetworkNamespace ns) {
+        ns.nft(FOREIGN);
+        ns.nft("table inet nftlb { set stale { type ipv4_addr; }; chain farm-old { counter; }; }");
+        String foreign = ns.execOrThrow("nft", "list", "table", "ip", "foreign").stdout();
+        try (NetlinkTransport probe = probe(ns)) {
+            for (Farm farm : List.of(web(), web().backend("b1", b -> b.weight(5)).withoutBackend("b0"))) {
+                long generation = probe.generation();
+                List<Transaction> committed = new ArrayList<>();
+                try (LoadBalancer lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name()))
+                        .farms(List.of(farm)).listener(recorder(committed)).open()) {
+                    assertEquals(generation + 1, probe.generation(), "one transaction, and only one");
+                    assertEquals(1, committed.size(), committed.toString());
+                    assertEquals(List.of(new Op.AddTable(Layout.TABLE), new Op.DeleteTable(Layout.TABLE)),
+                            committed.get(0).ops().subList(0, 2), "replaced, not patched");
+                    assertEquals(List.of(), Kernel.differences(probe, lb));
+                }
+                assertEquals(foreign, ns.execOrThrow("nft", "list", "table", "ip", "foreign").stdout());
+            }
+            assertFalse(ns.listRuleset().contains("stale"), ns.listRuleset());
+        }
+    }
+
+    static NetlinkTransport probe(NetworkNamespace ns) {
+        return NetlinkTransport.openInNamespace(ns.name());
+    }
+
+    static CommitListener recorder(List<Transaction> committed) {
+        return new CommitListener() {
+            @Override
+            public void committed(Transaction transaction) {
+                committed.add(transaction);
+            }
+        };
+    }
+}
