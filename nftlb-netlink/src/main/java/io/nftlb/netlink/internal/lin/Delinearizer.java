@@ -123,6 +123,7 @@ public final class Delinearizer {
             case Ct c -> out.add(new Stmt.CtSet(Typeof.Keys.ctKey(c.key()),
                     typed(reg(c.sreg()), Layout.part(Typeof.Keys.ctKey(c.key()).type()))));
             case Payload p when p.isLoad() -> put(p.dreg(), payload(p));
+            case Payload p -> payloadSet(p);
             case Numgen n -> put(n.dreg(), new Expr.Numgen(n.type() == Numgen.INCREMENTAL ? Expr.NumgenType.INC
                     : Expr.NumgenType.RANDOM, n.modulus(), n.offset()));
             case Hash h when h.type() == Hash.SYM -> put(h.dreg(), new Expr.Symhash(h.modulus(), h.offset()));
@@ -210,6 +211,14 @@ public final class Delinearizer {
             }
         }
         throw new CodecException("unknown payload field " + proto + " +" + p.offset() + " len " + p.len());
+    }
+
+    /** {@code ip daddr set ...}: a payload write of a whole field (its checksum fix-ups follow from the field). */
+    private void payloadSet(Payload p) {
+        if (!(payload(p) instanceof Expr.Payload field)) {
+            throw new CodecException("payload write of part of a field: +" + p.offset() + " len " + p.len());
+        }
+        out.add(new Stmt.PayloadSet(field.field(), typed(reg(p.sreg()), Layout.part(field.field().type()))));
     }
 
     /** Reads {@code len} bytes of registers from {@code reg} as one expression or a concatenation. */
@@ -364,8 +373,10 @@ public final class Delinearizer {
             case Dynset.OP_UPDATE -> Stmt.SetOp.UPDATE;
             default -> Stmt.SetOp.DELETE;
         };
+        // The kernel dumps a timeout of 0 for a statement that gave none (nft prints none either).
+        boolean timeout = d.timeoutMs().isPresent() && d.timeoutMs().getAsLong() > 0;
         out.add(new Stmt.SetUpdate(op, d.set(), key, data,
-                d.timeoutMs().isPresent() ? Optional.of(Duration.ofMillis(d.timeoutMs().getAsLong())) : Optional.empty()));
+                timeout ? Optional.of(Duration.ofMillis(d.timeoutMs().getAsLong())) : Optional.empty()));
     }
 
     static OptionalInt unused() {
