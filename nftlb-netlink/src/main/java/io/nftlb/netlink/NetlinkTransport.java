@@ -82,6 +82,17 @@ public final class NetlinkTransport implements Transport {
         return index;
     }
 
+    /** The name of a device in this transport's namespace, for reading back fwd and dup. */
+    private String deviceName(int index) {
+        String name = netns.isPresent() ? Netns.call(netns.get(), () -> LibC.if_indextoname(index, new byte[16]))
+                : LibC.if_indextoname(index, new byte[16]);
+        if (name == null) {
+            throw new CodecException("a rule names network device " + index + ", which is not in "
+                    + netns.map(Path::toString).orElse("the current namespace"));
+        }
+        return name;
+    }
+
     /** Opens a transport in the caller's network namespace. */
     public static NetlinkTransport open() {
         return new NetlinkTransport(NetlinkSocket.open(Optional.empty()), Optional.empty());
@@ -331,6 +342,8 @@ public final class NetlinkTransport implements Transport {
                 rules.computeIfAbsent(r.chain(), k -> new ArrayList<>()).add(r);
             }
         }
+        Map<Integer, String> names = new HashMap<>();
+        java.util.function.IntFunction<String> devices = i -> names.computeIfAbsent(i, this::deviceName);
         List<Chain> chains = new ArrayList<>();
         for (NlMsg m : dump(Nl.NFT_MSG_GETCHAIN, fam, w -> w.str(1, ref.name()))) {
             KChain c = KChain.decode(m.attrs());
@@ -340,7 +353,7 @@ public final class NetlinkTransport implements Transport {
             List<io.nftlb.core.ast.Rule> decoded = new ArrayList<>();
             for (KRule r : rules.getOrDefault(c.name(), List.of())) {
                 decoded.add(io.nftlb.netlink.internal.lin.Delinearizer.rule(ref.family(), r,
-                        all::get));
+                        all::get, devices));
             }
             chains.add(new Chain(c.name(), c.hook().map(h -> new Chain.Hook(chainType(h.type()),
                     hookPoint(ref.family(), h.hooknum()), h.priority(),
