@@ -69,6 +69,7 @@ public final class Delinearizer {
     private final Family family;
     private final Function<String, NamedSet> sets;
     private final IntFunction<String> devices;
+    private final Function<String, Untyped> untyped;
     private final Map<Integer, Object> regs = new HashMap<>();
     private final List<Stmt> out = new ArrayList<>();
     private final Set<Integer> implied = new HashSet<>();
@@ -78,25 +79,29 @@ public final class Delinearizer {
     private long l4 = -1;
     private Bitwise lastBitwise;
 
-    private Delinearizer(Family family, Function<String, NamedSet> sets, IntFunction<String> devices) {
+    private Delinearizer(Family family, Function<String, NamedSet> sets, Function<String, Untyped> untyped,
+                         IntFunction<String> devices) {
         this.family = family;
         this.sets = sets;
+        this.untyped = untyped;
         this.devices = devices;
     }
 
     /** @param sets named and anonymous sets of the table by kernel name, with their elements */
     public static Rule rule(Family family, KRule rule, Function<String, NamedSet> sets) {
-        return rule(family, rule, sets, i -> {
+        return rule(family, rule, sets, name -> null, i -> {
             throw new CodecException("device " + i + ": its name in the namespace is needed and no resolver was given");
         });
     }
 
     /**
      * @param sets named and anonymous sets of the table by kernel name, with their elements
+     * @param untyped anonymous maps without key type, by kernel name (null if none)
      * @param devices a device index to its name in the rule's namespace (for fwd and dup)
      */
-    public static Rule rule(Family family, KRule rule, Function<String, NamedSet> sets, IntFunction<String> devices) {
-        Delinearizer d = new Delinearizer(family, sets, devices);
+    public static Rule rule(Family family, KRule rule, Function<String, NamedSet> sets,
+                            Function<String, Untyped> untyped, IntFunction<String> devices) {
+        Delinearizer d = new Delinearizer(family, sets, untyped, devices);
         for (KExpr e : rule.exprs()) {
             d.expr(e);
         }
@@ -340,24 +345,21 @@ public final class Delinearizer {
         };
     }
 
-    private Expr setExpr(String name) {
-        NamedSet s = sets.apply(name);
-        if (s == null) {
-            throw new CodecException("rule refers to unknown set " + name);
-        }
-        if (name.startsWith("__")) {
-            return new Expr.AnonSet(s.elements());
-        }
-        return new Expr.SetRef(name);
+    private static Expr setExpr(NamedSet s) {
+        return s.name().startsWith("__") ? new Expr.AnonSet(s.elements()) : new Expr.SetRef(s.name());
     }
 
     private void lookup(Lookup l) {
         NamedSet s = sets.apply(l.set());
         if (s == null) {
-            throw new CodecException("rule refers to unknown set " + l.set());
+            Untyped u = untyped.apply(l.set());
+            if (u == null) {
+                throw new CodecException("rule refers to unknown set " + l.set());
+            }
+            s = Sets.anonymous(u.set(), collect(l.sreg(), u.set().keyLen()), u.elements());
         }
         Expr key = collect(l.sreg(), Layout.of(s.key()).length());
-        Expr set = setExpr(l.set());
+        Expr set = setExpr(s);
         if (l.dreg().isEmpty()) {
             out.add(new Stmt.Match(key, (l.flags() & Lookup.F_INV) != 0 ? Stmt.Op.NE : Stmt.Op.EQ, set));
         } else if (l.dreg().getAsInt() == 0) {
