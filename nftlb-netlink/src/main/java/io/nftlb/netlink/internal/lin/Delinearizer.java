@@ -421,8 +421,8 @@ public final class Delinearizer {
             case Dynset.OP_UPDATE -> Stmt.SetOp.UPDATE;
             default -> Stmt.SetOp.DELETE;
         };
-        // The kernel dumps a timeout of 0 for a statement that gave none (nft prints none either).
-        boolean timeout = d.timeoutMs().isPresent() && d.timeoutMs().getAsLong() > 0;
+        // The kernel dumps a timeout of 0 ("the set's default") for a dynset that was given none.
+        boolean timeout = d.timeoutMs().isPresent() && d.timeoutMs().getAsLong() != 0;
         out.add(new Stmt.SetUpdate(op, d.set(), key, data,
                 timeout ? Optional.of(Duration.ofMillis(d.timeoutMs().getAsLong())) : Optional.empty()));
     }
