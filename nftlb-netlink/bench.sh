@@ -1,11 +1,18 @@
 #!/bin/sh
 # Runs io.nftlb.netlink.bench.NetlinkBench (needs root). Arguments: repetitions, then farm counts.
 #   nftlb-netlink/bench.sh 5 1 100 1000 10000
+# With "apply" first, runs ColdApplyBench instead (LoadBalancer.apply of N farms, cold):
+#   nftlb-netlink/bench.sh apply 5 10000
 set -e
+MAIN=NetlinkBench
+if [ "${1:-}" = apply ]; then
+    MAIN=ColdApplyBench
+    shift
+fi
 cd "$(dirname "$0")/.."
 mvn -q -o -pl nftlb-testkit,nftlb-core,nftlb-netlink test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
 . ~/.mavenrc 2>/dev/null || true
 exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" --enable-native-access=ALL-UNNAMED -Xmx2g \
     -cp "nftlb-netlink/target/test-classes:nftlb-netlink/target/classes:$(cat nftlb-netlink/target/bench.cp)" \
-    io.nftlb.netlink.bench.NetlinkBench "$@"
+    io.nftlb.netlink.bench.$MAIN "$@"

@@ -16,6 +16,7 @@ import io.nftlb.netlink.internal.batch.Batch;
 import io.nftlb.netlink.internal.batch.OpEncoder;
 import io.nftlb.netlink.internal.codec.Attrs;
 import io.nftlb.netlink.internal.codec.CodecException;
+import io.nftlb.netlink.internal.lin.Untyped;
 import io.nftlb.netlink.internal.codec.MsgWriter;
 import io.nftlb.netlink.internal.codec.Nl;
 import io.nftlb.netlink.internal.codec.NlMsg;
@@ -84,6 +85,17 @@ public final class NetlinkTransport implements Transport {
                     + netns.map(Path::toString).orElse("the current namespace"));
         }
         return index;
+    }
+
+    /** The name of a device in this transport's namespace, for reading back fwd and dup. */
+    private String deviceName(int index) {
+        String name = netns.isPresent() ? Netns.call(netns.get(), () -> LibC.if_indextoname(index, new byte[16]))
+                : LibC.if_indextoname(index, new byte[16]);
+        if (name == null) {
+            throw new CodecException("a rule names network device " + index + ", which is not in "
+                    + netns.map(Path::toString).orElse("the current namespace"));
+        }
+        return name;
     }
 
     /** Opens a transport in the caller's network namespace. */
@@ -321,15 +333,15 @@ public final class NetlinkTransport implements Transport {
         if (!exists) {
             return Optional.empty();
         }
-        Map<String, NamedSet> sets = readSets(ref, true);
+        Map<String, Untyped> untyped = new HashMap<>();
+        Map<String, NamedSet> sets = readSets(ref, untyped);
+        for (Map.Entry<String, Untyped> u : untyped.entrySet()) {
+            u.setValue(new Untyped(u.getValue().set(), elements(ref, u.getKey())));
+        }
         Map<String, NamedSet> all = new HashMap<>();
         List<NamedSet> withElements = new ArrayList<>();
         for (NamedSet s : sets.values()) {
-            List<KElem> ke = new ArrayList<>();
-            for (NlMsg m : dump(Nl.NFT_MSG_GETSETELEM, fam, w -> w.str(1, ref.name()).str(2, s.name()))) {
-                m.attrs().find(3).ifPresent(list -> list.nest().all().forEach(a -> ke.add(KElem.decode(a.nest()))));
-            }
-            NamedSet full = s.withElements(Sets.fromKernel(s, ke));
+            NamedSet full = s.withElements(Sets.fromKernel(s, elements(ref, s.name())));
             all.put(s.name(), full);
             if (!s.name().startsWith("__")) {
                 withElements.add(full);
@@ -356,6 +368,8 @@ public final class NetlinkTransport implements Transport {
                 rules.computeIfAbsent(r.chain(), k -> new ArrayList<>()).add(r);
             }
         }
+        Map<Integer, String> names = new HashMap<>();
+        java.util.function.IntFunction<String> devices = i -> names.computeIfAbsent(i, this::deviceName);
         List<Chain> chains = new ArrayList<>();
         for (NlMsg m : dump(Nl.NFT_MSG_GETCHAIN, fam, w -> w.str(1, ref.name()))) {
             KChain c = KChain.decode(m.attrs());
@@ -365,7 +379,7 @@ public final class NetlinkTransport implements Transport {
             List<io.nftlb.core.ast.Rule> decoded = new ArrayList<>();
             for (KRule r : rules.getOrDefault(c.name(), List.of())) {
                 decoded.add(io.nftlb.netlink.internal.lin.Delinearizer.rule(ref.family(), r,
-                        all::get));
+                        all::get, untyped::get, devices));
             }
             chains.add(new Chain(c.name(), c.hook().map(h -> new Chain.Hook(chainType(h.type()),
                     hookPoint(ref.family(), h.hooknum()), h.priority(),
@@ -396,11 +410,22 @@ public final class NetlinkTransport implements Transport {
         throw new CodecException("unknown hook " + n);
     }
 
-    private Map<String, NamedSet> readSets(TableRef ref) {
-        return readSets(ref, false);
+    /** The kernel elements of one set. */
+    private List<KElem> elements(TableRef ref, String set) {
+        List<KElem> ke = new ArrayList<>();
+        for (NlMsg m : dump(Nl.NFT_MSG_GETSETELEM, ref.family().nfproto(), w -> w.str(1, ref.name()).str(2, set))) {
+            m.attrs().find(3).ifPresent(list -> list.nest().all().forEach(a -> ke.add(KElem.decode(a.nest()))));
+        }
+        return ke;
     }
 
-    private Map<String, NamedSet> readSets(TableRef ref, boolean anonymous) {
+    private Map<String, NamedSet> readSets(TableRef ref) {
+        return readSets(ref, null);
+    }
+
+    /** The named sets; with {@code untyped}, also the anonymous ones, those without a key type put there. */
+    private Map<String, NamedSet> readSets(TableRef ref, Map<String, Untyped> untyped) {
+        boolean anonymous = untyped != null;
         Map<String, NamedSet> out = new HashMap<>();
         for (NlMsg m : dump(Nl.NFT_MSG_GETSET, ref.family().nfproto(), w -> w.str(1, ref.name()))) {
             KSet k = KSet.decode(m.attrs());
@@ -413,7 +438,7 @@ public final class NetlinkTransport implements Transport {
                 try {
                     out.put(k.name(), Sets.fromKernel(k));
                 } catch (CodecException e) {
-                    // an anonymous map without typeof: rules using it cannot be read back yet
+                    untyped.put(k.name(), new Untyped(k, List.of())); // its key comes from the rule (Sets.anonymous)
                 }
             }
         }

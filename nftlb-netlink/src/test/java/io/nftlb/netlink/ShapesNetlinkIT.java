@@ -156,7 +156,8 @@ class ShapesNetlinkIT {
                 Named.of("counter, quota, limit and ct helper objects", objects()),
                 Named.of("concatenated interval sets", concatIntervals()),
                 Named.of("payload set and dup", payloadSetAndDup()), Named.of("ip6 and th payload set", payloadSet6()),
-                Named.of("fwd and dup to a device (netdev)", fwdAndDupToDevices()));
+                Named.of("fwd and dup to a device (netdev)", fwdAndDupToDevices()),
+                Named.of("anonymous maps", anonymousMaps()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -167,6 +168,59 @@ class ShapesNetlinkIT {
             nl.commit(io.nftlb.core.plan.Planner.create(table));
         }
         assertEquals(viaNft.listRuleset(), viaNetlink.listRuleset());
+    }
+
+    /** Payload writes, dup and fwd read back as written (devices by name, looked up in the namespace). */
+    @Test
+    void payloadWritesDupAndFwdReadBackAsWritten(NetworkNamespace ns) {
+        try (NetlinkTransport nl = NetlinkTransport.openInNamespace(ns.name())) {
+            for (Table t : List.of(payloadSetAndDup(), payloadSet6(), fwdAndDupToDevices())) {
+                nl.commit(io.nftlb.core.plan.Planner.create(t));
+                Table read = nl.read(new TableRef(t.family(), t.name())).orElseThrow();
+                assertEquals(nftText(t), nftText(read));
+            }
+        }
+    }
+
+    /** Anonymous maps, whose user data names no key type: value, mark and verdict data. */
+    static Table anonymousMaps() {
+        Expr.AnonSet backends = new Expr.AnonSet(List.of(
+                Element.of(i(0, DataType.INTEGER), ip("10.1.0.10")), Element.of(i(1, DataType.INTEGER), ip("10.1.0.11"))));
+        Chain nat = Chain.base("pre", hook(Chain.ChainType.NAT, Chain.HookPoint.PREROUTING, Chain.PRIORITY_DSTNAT),
+                List.of(Rule.of(Stmt.Match.eq(p(PayloadField.TCP_DPORT), i(80, INET_SERVICE)), new Stmt.Nat(
+                        Stmt.NatKind.DNAT, Family.IP, Optional.of(new Expr.MapLookup(new Expr.Numgen(
+                                Expr.NumgenType.INC, 2, 0), backends, DataType.IPV4_ADDR)), Optional.empty(), Set.of()))));
+        Chain filter = Chain.base("mangle", hook(Chain.ChainType.FILTER, Chain.HookPoint.PREROUTING,
+                Chain.PRIORITY_MANGLE), List.of(
+                        Rule.of(new Stmt.CtSet(CtKey.MARK, new Expr.MapLookup(p(PayloadField.IP_SADDR),
+                                new Expr.AnonSet(List.of(Element.of(ip("10.0.0.1"), i(1, DataType.MARK)),
+                                        Element.of(ip("10.0.0.2"), i(2, DataType.MARK)))), DataType.MARK))),
+                        Rule.of(new Stmt.VerdictMap(p(PayloadField.IP_DADDR), new Expr.AnonSet(List.of(
+                                Element.of(ip("10.0.0.40"), new Expr.VerdictValue(Verdict.ACCEPT)),
+                                Element.of(ip("10.0.0.41"), new Expr.VerdictValue(Verdict.DROP))))))));
+        return Table.of(Family.IP, "anon", List.of(), List.of(nat, filter));
+    }
+
+    @Test
+    void anonymousMapsReadBackAsWritten(NetworkNamespace ns) {
+        Table t = anonymousMaps();
+        try (NetlinkTransport nl = NetlinkTransport.openInNamespace(ns.name())) {
+            nl.commit(io.nftlb.core.plan.Planner.create(t));
+            Table read = nl.read(new TableRef(t.family(), t.name())).orElseThrow();
+            assertEquals(sortedElements(nftText(t)), sortedElements(nftText(read)));
+        }
+    }
+
+    /** The text with the items of each {@code { ... }} sorted: a hash map dumps its elements in its own order. */
+    static String sortedElements(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{ ([^{}]*) \\}").matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement("{ " + String.join(", ",
+                    java.util.Arrays.stream(m.group(1).split(", ")).sorted().toList()) + " }"));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     static String nftText(Table table) {

@@ -35,12 +35,14 @@ final class Explain {
         if (farm.scheduler() instanceof Scheduler.Maglev m) {
             long base = MaglevSlots.base(ids.farmId());
             b.append("  scheduling: ").append(scheduler(m)).append(", slots ").append(base).append("..")
-                    .append(base + m.tableSize() - 1).append(" of each").append('\n');
+                    .append(base + m.tableSize() - 1).append(" of each, looked up by chain ")
+                    .append(Layout.CHAIN_LOOKUP_MAGLEV).append('\n');
         } else {
             b.append("  scheduling: ").append(scheduler(farm.scheduler())).append(", slots ")
                     .append((long) ids.farmId() * RulesetCompiler.SLOTS_PER_FARM).append("..")
                     .append((long) (ids.farmId() + 1) * RulesetCompiler.SLOTS_PER_FARM - 1)
-                    .append(" of map sched (IPv4 first half, IPv6 second)").append('\n');
+                    .append(" of map sched (IPv4 first half, IPv6 second), looked up by chain ")
+                    .append(Layout.CHAIN_LOOKUP_SCHED).append('\n');
         }
         farm.persistence().ifPresent(p -> b.append("  persistence: by ").append(p.key().name().toLowerCase()
                 .replace('_', ' ')).append(", remembered ").append(p.ttl()).append(" after the last new connection")

@@ -24,11 +24,8 @@ import io.nftlb.core.PortRange;
 import io.nftlb.core.Protocol;
 import io.nftlb.core.Scheduler;
 import io.nftlb.core.ast.Chain;
-import io.nftlb.core.ast.CtKey;
-import io.nftlb.core.ast.DataType;
 import io.nftlb.core.ast.Element;
 import io.nftlb.core.ast.Expr;
-import io.nftlb.core.ast.MetaKey;
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
 import io.nftlb.core.ast.Verdict;
@@ -72,10 +69,8 @@ final class FarmCompiler {
             staticSessions(rules);
         }
         persistent(rules, Phase.RESTORE);
-        if (pinned || persistent) {
-            // A restored mark of a backend that no longer serves must not survive scheduling.
-            rules.add(Rule.of(new Stmt.CtSet(CtKey.MARK, mark(0))));
-        }
+        // A restored mark of a backend that no longer serves does not survive scheduling: the
+        // scheduling rule overwrites it, and a slot without a backend gives mark 0 (Lookups).
         for (boolean v6 : families()) {
             List<Backend> serving = activeTier(v6);
             schedulingSlots(serving, v6);
@@ -153,8 +148,11 @@ final class FarmCompiler {
         }
     }
 
+    /**
+     * {@code ct mark set <slot> jump lookup-sched}: the farm computes its slot, and the one shared
+     * lookup rule turns it into a backend's mark (see {@link Lookups} for why not here).
+     */
     private void scheduling(List<Rule> rules, int servingCount, boolean v6) {
-        Expr sched = set(farm.scheduler() instanceof Scheduler.Maglev ? MaglevSlots.map(v6) : Layout.SCHED);
         long slots = RulesetCompiler.SLOTS;
         Expr selector = switch (farm.scheduler()) {
             case Scheduler.RoundRobin rr -> new Expr.Numgen(Expr.NumgenType.INC, Math.max(1, servingCount), base(v6));
@@ -163,15 +161,9 @@ final class FarmCompiler {
             case Scheduler.Hash h -> new Expr.Jhash(hashInput(h.fields(), v6), slots, h.seed(), base(v6));
             case Scheduler.Maglev m -> MaglevSlots.selector(m, hashInput(m.fields(), v6), ids.farmId());
         };
-        Rule rule = setMark(selector, sched);
-        if (farm.family() == IpFamily.DUAL) {
-            // Each IP version has its own slice: guard with the version, as numgen does not imply it.
-            List<Stmt> guarded = new ArrayList<>();
-            guarded.add(Stmt.Match.eq(new Expr.Meta(MetaKey.NFPROTO), new Expr.Int(v6 ? 10 : 2, DataType.NFPROTO)));
-            guarded.addAll(rule.statements());
-            rule = new Rule(guarded, Optional.empty());
-        }
-        rules.add(rule);
+        // Each IP version of a dual farm has its own slice: guard with the version, as numgen does not imply it.
+        List<Stmt> guard = farm.family() == IpFamily.DUAL ? List.of(Lookups.nfproto(v6 ? 10 : 2)) : List.of();
+        rules.add(Lookups.schedule(guard, selector, farm.scheduler() instanceof Scheduler.Maglev));
     }
 
     private static Expr hashInput(List<Scheduler.HashField> fields, boolean v6) {
@@ -182,10 +174,6 @@ final class FarmCompiler {
             case DESTINATION_PORT -> TH_DPORT;
         }).toList();
         return parts.size() == 1 ? parts.get(0) : new Expr.Concat(parts);
-    }
-
-    private static Rule setMark(Expr selector, Expr map) {
-        return Rule.of(new Stmt.CtSet(CtKey.MARK, new Expr.MapLookup(selector, map, DataType.MARK)));
     }
 
     // ---- backends: where they are, and how their traffic is source-NATed ---------------
@@ -244,10 +232,7 @@ final class FarmCompiler {
                 }
             }
         }
-        for (boolean v6 : families()) {
-            Expr key = concat(saddr(v6), daddr(v6), TH_DPORT);
-            rules.add(setMark(key, set(v6 ? Layout.STATIC6 : Layout.STATIC4)));
-        }
+        rules.add(Lookups.staticSessions());
         rules.add(Rule.of(Stmt.Match.eq(CT_MARK, set(Layout.SERVING)), new Stmt.VerdictStmt(Verdict.ACCEPT)));
     }
 
@@ -258,13 +243,15 @@ final class FarmCompiler {
             return;
         }
         Persistence p = farm.persistence().get();
+        if (phase == Phase.RESTORE) {
+            rules.add(Lookups.persistence(p.key())); // restores the mark, whichever IP version
+        }
         for (boolean v6 : families()) {
             Expr key = persistenceKey(p.key(), v6);
             String map = Layout.persistence(keyName(p.key()), v6);
             Stmt record = new Stmt.SetUpdate(Stmt.SetOp.UPDATE, map, key, Optional.of(CT_MARK), Optional.of(p.ttl()));
             Stmt.Match marked = new Stmt.Match(CT_MARK, Stmt.Op.NE, mark(0));
             if (phase == Phase.RESTORE) {
-                rules.add(setMark(key, set(map)));
                 rules.add(Rule.of(Stmt.Match.eq(CT_MARK, set(Layout.SERVING)), record,
                         new Stmt.VerdictStmt(Verdict.ACCEPT)));
                 // A restored mark that does not serve any more: forget it, so the new choice is kept.
@@ -274,6 +261,11 @@ final class FarmCompiler {
                 rules.add(Rule.of(marked, record));
             }
         }
+    }
+
+    /** The key of the static-session maps: the client, and the farm by its address and port. */
+    static Expr staticKey(boolean v6) {
+        return concat(saddr(v6), daddr(v6), TH_DPORT);
     }
 
     /** The key fields of a persistence map; each is scoped to the farm by its address and port. */

@@ -6,7 +6,8 @@ import io.nftlb.core.transport.TableRef;
 /**
  * Names of everything the compiler creates. The data path is one {@code inet} table; the
  * number of sets is fixed (it does not grow with farms), per-farm state lives in elements of
- * these shared maps, and each farm has one regular chain.
+ * these shared maps, each farm has one regular chain, and farm chains read the shared maps
+ * through a few shared lookup chains (see {@link Lookups} for why).
  */
 public final class Layout {
 
@@ -21,7 +22,10 @@ public final class Layout {
     /** The same with port ranges or all ports (interval lookup). */
     public static final String FARMS4_RANGES = "farms4r";
     public static final String FARMS6_RANGES = "farms6r";
-    /** {@code slot : ct mark}: every farm's scheduling slice, at {@code farmId * SLOTS}. */
+    /**
+     * {@code slot : ct mark} (both typed {@code ct mark}, as the slot passes through {@code ct mark}):
+     * every farm's scheduling slice, at {@code farmId * SLOTS}.
+     */
     public static final String SCHED = "sched";
     /** Marks of backends that take new connections (checked for persistence and static sessions). */
     public static final String SERVING = "serving";
@@ -53,6 +57,16 @@ public final class Layout {
     public static final String CHAIN_DISPATCH = "prerouting";
     public static final String CHAIN_DNAT = "nat-prerouting";
     public static final String CHAIN_SNAT = "nat-postrouting";
+
+    /** Lookup chains, shared by all farms (see {@link Lookups}). */
+    public static final String CHAIN_LOOKUP_SCHED = "lookup-sched";
+    public static final String CHAIN_LOOKUP_MAGLEV = "lookup-maglev";
+    public static final String CHAIN_LOOKUP_STATIC = "lookup-static";
+
+    /** The lookup chain of the persistence maps of one key, e.g. {@code lookup-persist-saddr}. */
+    public static String persistenceLookupChain(String keyName) {
+        return "lookup-persist-" + keyName;
+    }
 
     /** The chain of a farm. */
     public static String farmChain(String farm) {

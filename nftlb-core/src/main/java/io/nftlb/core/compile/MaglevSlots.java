@@ -20,12 +20,13 @@ import java.util.Set;
  * range of {@code sched} would tie the ranges of the two kinds of farm ids together. They use
  * two maps of their own, {@link #MAP4 maglev4} and {@link #MAP6 maglev6}, declared
  * only when some farm uses Maglev (so rulesets without Maglev are unchanged). Keys are 32-bit
- * slot numbers, the same type as {@code sched}'s; a farm's slice starts at
+ * slot numbers typed {@code ct mark}, as {@code sched}'s; a farm's slice starts at
  * {@code farmId * 65,537} (its id from {@link Allocation}), whatever its table size, so farm
  * ids 0..65,534 fit in 32 bits.
  *
  * <p>The farm's rule is {@code ct mark set jhash <fields> mod <size> seed <seed> offset <base>
- * map @maglev4}. The table is realized as one element {@code slot : mark} per slot in a plain
+ * jump lookup-maglev}, whose rules look the slot up in {@code maglev4} or {@code maglev6}
+ * ({@link Lookups}: one rule per map, whatever the number of farms). The table is realized as one element {@code slot : mark} per slot in a plain
  * (hash) map: a change of backends replaces only the slots Maglev moves ({@link #diff}), in
  * one transaction. Not intervals, although merging runs of one backend was the first plan:
  * runs are short (a slot's neighbour has the same backend with probability about 1/N, so

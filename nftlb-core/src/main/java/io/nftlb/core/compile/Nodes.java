@@ -41,8 +41,9 @@ final class Nodes {
         return new Expr.Int(value, DataType.INET_PROTO);
     }
 
+    /** A slot of a scheduling map: its number passes through {@code ct mark}, so it is typed as one. */
     static Expr.Int slot(long value) {
-        return new Expr.Int(value, DataType.INTEGER);
+        return new Expr.Int(value, DataType.MARK);
     }
 
     static Expr.Addr addr(InetAddress a) {

@@ -43,8 +43,11 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code prerouting} (filter, mangle): a new connection finds its farm with one verdict
- *       map lookup on {@code l4proto . daddr . dport} and jumps to the farm's chain, which puts
- *       the chosen backend's mark in {@code ct mark} through the shared {@code sched} map;
+ *       map lookup on {@code l4proto . daddr . dport} and goes to the farm's chain, which puts
+ *       a slot of its slice of the shared {@code sched} map in {@code ct mark} and jumps to
+ *       {@code lookup-sched}, whose one rule replaces the slot with the chosen backend's mark
+ *       ({@link Lookups}: one rule per shared map keeps control-plane changes independent of
+ *       the number of farms);
  *   <li>{@code nat-prerouting} (dstnat): {@code dnat to ct mark map @dnat4};
  *   <li>{@code nat-postrouting} (srcnat): masquerade or sNAT by mark.
  * </ul>
@@ -178,7 +181,7 @@ public final class RulesetCompiler {
                 NamedSet.verdictMap(Layout.FARMS4_RANGES, dispatch4, interval),
                 NamedSet.verdictMap(Layout.FARMS6, dispatch6, Set.of()),
                 NamedSet.verdictMap(Layout.FARMS6_RANGES, dispatch6, interval),
-                NamedSet.map(Layout.SCHED, new Expr.Numgen(Expr.NumgenType.RANDOM, SLOTS, 0), CT_MARK, interval),
+                NamedSet.map(Layout.SCHED, CT_MARK, CT_MARK, interval),
                 NamedSet.map(Layout.DNAT4, CT_MARK, daddr(false), Set.of()),
                 NamedSet.map(Layout.DNAT4_PORT, CT_MARK, concat(daddr(false), TH_DPORT), Set.of()),
                 NamedSet.map(Layout.DNAT6, CT_MARK, daddr(true), Set.of()),
@@ -188,9 +191,8 @@ public final class RulesetCompiler {
                 NamedSet.map(Layout.SNAT6, CT_MARK, saddr(true), Set.of())));
         if (farms.stream().anyMatch(f -> f.scheduler() instanceof io.nftlb.core.Scheduler.Maglev)) {
             // Only with Maglev farms, so that other rulesets stay as they were (see MaglevSlots).
-            Expr slot = new Expr.Numgen(Expr.NumgenType.RANDOM, io.nftlb.core.Scheduler.Maglev.MAX_TABLE_SIZE, 0);
-            sets.add(NamedSet.map(MaglevSlots.MAP4, slot, CT_MARK, Set.of()));
-            sets.add(NamedSet.map(MaglevSlots.MAP6, slot, CT_MARK, Set.of()));
+            sets.add(NamedSet.map(MaglevSlots.MAP4, CT_MARK, CT_MARK, Set.of()));
+            sets.add(NamedSet.map(MaglevSlots.MAP6, CT_MARK, CT_MARK, Set.of()));
         }
         boolean pinned = farms.stream().anyMatch(f -> !f.staticSessions().isEmpty());
         boolean persistent = farms.stream().anyMatch(f -> f.persistence().isPresent());
@@ -252,13 +254,15 @@ public final class RulesetCompiler {
                 Rule.of(Stmt.Match.eq(CT_MARK, set(Layout.MASQUERADE)), new Stmt.Masquerade(Set.of())),
                 Rule.of(nat(Stmt.NatKind.SNAT, Family.IP, Layout.SNAT4, DataType.IPV4_ADDR)),
                 Rule.of(nat(Stmt.NatKind.SNAT, Family.IP6, Layout.SNAT6, DataType.IPV6_ADDR)));
-        return List.of(
+        List<Chain> chains = new ArrayList<>(List.of(
                 Chain.base(Layout.CHAIN_DISPATCH, Chain.Hook.of(Chain.ChainType.FILTER, Chain.HookPoint.PREROUTING,
                         Chain.PRIORITY_MANGLE), dispatch),
                 Chain.base(Layout.CHAIN_DNAT, Chain.Hook.of(Chain.ChainType.NAT, Chain.HookPoint.PREROUTING,
                         Chain.PRIORITY_DSTNAT), dnat),
                 Chain.base(Layout.CHAIN_SNAT, Chain.Hook.of(Chain.ChainType.NAT, Chain.HookPoint.POSTROUTING,
-                        Chain.PRIORITY_SRCNAT), snat));
+                        Chain.PRIORITY_SRCNAT), snat)));
+        chains.addAll(Lookups.chains(declared));
+        return chains;
     }
 
     private static Stmt dnat(Family family, String map, DataType valueType) {

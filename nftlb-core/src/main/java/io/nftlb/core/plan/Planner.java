@@ -135,13 +135,14 @@ public final class Planner {
         // The skeleton rarely changes; the runtime passes the same object then, which costs nothing to compare.
         boolean sameSkeleton = from == to;
         Map<String, NamedSet> fromSets = sameSkeleton ? toSets : byName(from.sets());
+        Set<String> oldBaseChains = Set.of();
         if (!sameSkeleton) {
             for (NamedSet s : to.sets()) {
                 if (!fromSets.containsKey(s.name())) {
                     phases.addSet(s);
                 }
             }
-            baseChains(from, to, phases);
+            oldBaseChains = baseChains(from, to, phases);
         }
         Set<String> seen = new HashSet<>();
         for (FarmChange c : changes) {
@@ -150,6 +151,8 @@ public final class Planner {
             }
             farm(c, toSets, phases);
         }
+        // After the farm chains: a removed farm chain may jump to a lookup chain that goes too.
+        oldBaseChains.forEach(phases::deleteChain);
         if (!sameSkeleton) {
             for (NamedSet s : from.sets()) {
                 if (!toSets.containsKey(s.name())) {
@@ -160,7 +163,8 @@ public final class Planner {
         return phases.build(to.sets());
     }
 
-    private static void baseChains(Skeleton from, Skeleton to, Phases phases) {
+    /** Adds, replaces or refills the base chains of {@code to}; returns those of {@code from} that go. */
+    private static Set<String> baseChains(Skeleton from, Skeleton to, Phases phases) {
         Map<String, Chain> before = new LinkedHashMap<>();
         from.baseChains().forEach(c -> before.put(c.name(), c));
         for (Chain c : to.baseChains()) {
@@ -173,7 +177,7 @@ public final class Planner {
                 phases.refill(c);
             }
         }
-        before.keySet().forEach(phases::deleteChain);
+        return before.keySet();
     }
 
     private static void farm(FarmChange c, Map<String, NamedSet> toSets, Phases phases) {

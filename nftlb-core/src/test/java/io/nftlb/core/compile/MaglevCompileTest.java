@@ -28,7 +28,7 @@ class MaglevCompileTest {
     @Test
     void ruleHashesIntoTheMaglevMapWithAFixedSeed() {
         String text = NftText.render(RulesetCompiler.compile(List.of(farm(2))).ruleset());
-        assertTrue(text.contains("ct mark set jhash ip saddr mod 65537 seed 0x6d61676c map @maglev4"), text);
+        assertTrue(text.contains("ct mark set jhash ip saddr mod 65537 seed 0x6d61676c jump lookup-maglev"), text);
         assertTrue(text.contains("map maglev4 {"), text);
         assertTrue(text.contains("map maglev6 {"), text);
     }

@@ -32,7 +32,9 @@ class MaglevKernelIT {
         String fresh = b.exec("nft", "list", "map", "inet", "nftlb", "maglev4").orThrow().stdout();
         assertEquals(65_537, elements(fresh).size());
         assertEquals(elements(fresh), elements(updated), "updating by elements must give the freshly built table");
-        assertTrue(a.listRuleset().contains("ct mark set jhash ip saddr mod 65537 seed 0x6d61676c map @maglev4"));
+        String listed = a.listRuleset();
+        assertTrue(listed.contains("ct mark set jhash ip saddr mod 65537 seed 0x6d61676c jump lookup-maglev"), listed);
+        assertTrue(listed.contains("ct mark set ct mark map @maglev4 return"), listed);
     }
 
     /**
@@ -49,15 +51,15 @@ class MaglevKernelIT {
         ns.nft(NftText.render(RulesetCompiler.compile(List.of(RulesetCompilerTest.roundRobin(), maglev)).ruleset()));
         String listed = ns.listRuleset();
         assertTrue(listed.contains("ct mark set jhash ip6 saddr . th sport mod 65537 seed 0x6d61676c"
-                + " offset 65537 map @maglev6"), listed.lines().filter(l -> l.contains("jhash")).toList().toString());
+                + " offset 65537 jump lookup-maglev"), listed.lines().filter(l -> l.contains("jhash")).toList().toString());
     }
 
-    /** The {@code slot : mark} pairs of a listing, in slot order (a hash map lists in its own order). */
+    /** The {@code slot : mark} pairs of a listing (both in hex), in slot order (a hash map lists in its own order). */
     static java.util.SortedMap<Long, String> elements(String listing) {
         java.util.SortedMap<Long, String> out = new java.util.TreeMap<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) : (0x[0-9a-f]+)").matcher(listing);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("0x([0-9a-f]+) : (0x[0-9a-f]+)").matcher(listing);
         while (m.find()) {
-            out.put(Long.parseLong(m.group(1)), m.group(2));
+            out.put(Long.parseLong(m.group(1), 16), m.group(2));
         }
         return out;
     }

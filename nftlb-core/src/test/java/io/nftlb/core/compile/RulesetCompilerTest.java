@@ -96,6 +96,33 @@ class RulesetCompilerTest {
         assertEquals(golden("explain-wrr.txt", actual), actual);
     }
 
+    /**
+     * The kernel pays, on every element change of a map, for each rule bound to it: the maps the
+     * control plane changes are looked up by exactly one rule each, however many farms use them.
+     */
+    @Test
+    void eachControlPlaneMapIsLookedUpByOneRule() {
+        List<Farm> farms = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            Farm f = Farm.snat("10.0.1." + i, "fd00::" + Integer.toHexString(i + 1)).port(80).named("f" + i)
+                    .backends(Backend.of("a", "10.1.0.10"), Backend.of("b", "fd00:1::b"))
+                    .scheduler(switch (i % 4) {
+                        case 0 -> Scheduler.roundRobin();
+                        case 1 -> Scheduler.weighted();
+                        case 2 -> Scheduler.hash(Scheduler.HashField.SOURCE_ADDRESS);
+                        default -> Scheduler.maglev(Scheduler.HashField.SOURCE_ADDRESS);
+                    });
+            f = i % 3 == 0 ? f.persistent(Duration.ofSeconds(60)) : f;
+            farms.add(i % 5 == 0 ? f.staticSession("10.0.0." + (100 + i), "a") : f);
+        }
+        String text = NftText.render(RulesetCompiler.compile(farms).ruleset());
+        for (String map : List.of("sched", "maglev4", "maglev6", "static4", "static6", "persist4-saddr",
+                "persist6-saddr")) {
+            long lookups = text.lines().filter(l -> l.matches(".* map @" + map + "( .*)?")).count();
+            assertEquals(1, lookups, "rules looking up @" + map + " among 30 farms:\n" + text);
+        }
+    }
+
     @Test
     void renderingIsDeterministic() {
         assertEquals(render(roundRobin(), weighted(), multiportPersistent()),

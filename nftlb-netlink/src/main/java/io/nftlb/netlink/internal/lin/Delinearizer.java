@@ -18,6 +18,7 @@ import io.nftlb.netlink.internal.expr.Cmp;
 import io.nftlb.netlink.internal.expr.Connlimit;
 import io.nftlb.netlink.internal.expr.Counter;
 import io.nftlb.netlink.internal.expr.Ct;
+import io.nftlb.netlink.internal.expr.Dup;
 import io.nftlb.netlink.internal.expr.Dynset;
 import io.nftlb.netlink.internal.expr.FlowOffload;
 import io.nftlb.netlink.internal.expr.Hash;
@@ -48,6 +49,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * Kernel expressions back to AST statements, for the shapes {@link Linearizer} produces:
@@ -66,6 +68,8 @@ public final class Delinearizer {
 
     private final Family family;
     private final Function<String, NamedSet> sets;
+    private final IntFunction<String> devices;
+    private final Function<String, Untyped> untyped;
     private final Map<Integer, Object> regs = new HashMap<>();
     private final List<Stmt> out = new ArrayList<>();
     private final Set<Integer> implied = new HashSet<>();
@@ -75,14 +79,29 @@ public final class Delinearizer {
     private long l4 = -1;
     private Bitwise lastBitwise;
 
-    private Delinearizer(Family family, Function<String, NamedSet> sets) {
+    private Delinearizer(Family family, Function<String, NamedSet> sets, Function<String, Untyped> untyped,
+                         IntFunction<String> devices) {
         this.family = family;
         this.sets = sets;
+        this.untyped = untyped;
+        this.devices = devices;
     }
 
     /** @param sets named and anonymous sets of the table by kernel name, with their elements */
     public static Rule rule(Family family, KRule rule, Function<String, NamedSet> sets) {
-        Delinearizer d = new Delinearizer(family, sets);
+        return rule(family, rule, sets, name -> null, i -> {
+            throw new CodecException("device " + i + ": its name in the namespace is needed and no resolver was given");
+        });
+    }
+
+    /**
+     * @param sets named and anonymous sets of the table by kernel name, with their elements
+     * @param untyped anonymous maps without key type, by kernel name (null if none)
+     * @param devices a device index to its name in the rule's namespace (for fwd and dup)
+     */
+    public static Rule rule(Family family, KRule rule, Function<String, NamedSet> sets,
+                            Function<String, Untyped> untyped, IntFunction<String> devices) {
+        Delinearizer d = new Delinearizer(family, sets, untyped, devices);
         for (KExpr e : rule.exprs()) {
             d.expr(e);
         }
@@ -123,6 +142,7 @@ public final class Delinearizer {
             case Ct c -> out.add(new Stmt.CtSet(Typeof.Keys.ctKey(c.key()),
                     typed(reg(c.sreg()), Layout.part(Typeof.Keys.ctKey(c.key()).type()))));
             case Payload p when p.isLoad() -> put(p.dreg(), payload(p));
+            case Payload p -> payloadSet(p);
             case Numgen n -> put(n.dreg(), new Expr.Numgen(n.type() == Numgen.INCREMENTAL ? Expr.NumgenType.INC
                     : Expr.NumgenType.RANDOM, n.modulus(), n.offset()));
             case Hash h when h.type() == Hash.SYM -> put(h.dreg(), new Expr.Symhash(h.modulus(), h.offset()));
@@ -165,6 +185,10 @@ public final class Delinearizer {
             case Objref o -> out.add(new Stmt.ObjRef(objKind(o.objType()), o.objName()));
             case FlowOffload f -> out.add(new Stmt.FlowOffload(f.flowtable()));
             case Dynset d -> dynset(d);
+            case Dup d -> out.add(new Stmt.Dup(address(d.sregAddr()),
+                    d.sregDev() == 0 ? Optional.empty() : Optional.of(device(d.sregDev()))));
+            case io.nftlb.netlink.internal.expr.Fwd f -> out.add(new Stmt.Fwd(device(f.sregDev()),
+                    f.sregAddr() == 0 ? Optional.empty() : Optional.of(address(f.sregAddr()))));
             case io.nftlb.netlink.internal.expr.Queue q -> out.add(new Stmt.Queue(q.num(), q.total(),
                     (q.flags() & 1) != 0, (q.flags() & 2) != 0));
             default -> throw new CodecException("cannot read back expression " + e.name());
@@ -200,7 +224,8 @@ public final class Delinearizer {
         };
         for (PayloadField f : PayloadField.values()) {
             if (f.header() == h && f.protocol().equals(proto) && f.offset() == p.offset()) {
-                if (h == PayloadField.Header.NETWORK && family == Family.INET && nfIdx >= 0) {
+                if (h == PayloadField.Header.NETWORK && (family == Family.INET || family == Family.NETDEV)
+                        && nfIdx >= 0) {
                     implied.add(nfIdx);
                 }
                 if (h == PayloadField.Header.TRANSPORT && !proto.equals("th")) {
@@ -210,6 +235,32 @@ public final class Delinearizer {
             }
         }
         throw new CodecException("unknown payload field " + proto + " +" + p.offset() + " len " + p.len());
+    }
+
+    /** The address loaded for dup or fwd: its length tells the IP version. */
+    private Expr address(int reg) {
+        if (!(reg(reg) instanceof Raw raw)) {
+            throw new CodecException("register " + reg + " holds no address constant");
+        }
+        return Values.decode(raw.bytes(), Layout.part(raw.bytes().length() == 16 ? DataType.IPV6_ADDR
+                : DataType.IPV4_ADDR));
+    }
+
+    /** The device loaded for dup or fwd: an ifindex in host order, named in the rule's namespace. */
+    private String device(int reg) {
+        if (!(reg(reg) instanceof Raw raw) || raw.bytes().length() != 4) {
+            throw new CodecException("register " + reg + " holds no device index");
+        }
+        return devices.apply(java.nio.ByteBuffer.wrap(raw.bytes().toArray()).order(java.nio.ByteOrder.nativeOrder())
+                .getInt());
+    }
+
+    /** {@code ip daddr set ...}: a payload write of a whole field (its checksum fix-ups follow from the field). */
+    private void payloadSet(Payload p) {
+        if (!(payload(p) instanceof Expr.Payload field)) {
+            throw new CodecException("payload write of part of a field: +" + p.offset() + " len " + p.len());
+        }
+        out.add(new Stmt.PayloadSet(field.field(), typed(reg(p.sreg()), Layout.part(field.field().type()))));
     }
 
     /** Reads {@code len} bytes of registers from {@code reg} as one expression or a concatenation. */
@@ -262,6 +313,15 @@ public final class Delinearizer {
         }
         Expr v = Values.decode(c.data(), p);
         out.add(new Stmt.Match(left, op, v));
+        if (op == Stmt.Op.EQ && family == Family.NETDEV && left instanceof Expr.Meta m
+                && m.key() == MetaKey.PROTOCOL && c.data().length() == 2) {
+            // netdev's implied "meta protocol ip|ip6" (a big-endian ethertype) before a network header field
+            int ethertype = (c.data().toArray()[0] & 0xff) << 8 | c.data().toArray()[1] & 0xff;
+            if (ethertype == 0x0800 || ethertype == 0x86dd) {
+                nfIdx = out.size() - 1;
+                nf = ethertype == 0x86dd ? 10 : 2;
+            }
+        }
         if (op == Stmt.Op.EQ && left instanceof Expr.Meta m && v instanceof Expr.Int i) {
             if (m.key() == MetaKey.NFPROTO) {
                 nfIdx = out.size() - 1;
@@ -285,24 +345,21 @@ public final class Delinearizer {
         };
     }
 
-    private Expr setExpr(String name) {
-        NamedSet s = sets.apply(name);
-        if (s == null) {
-            throw new CodecException("rule refers to unknown set " + name);
-        }
-        if (name.startsWith("__")) {
-            return new Expr.AnonSet(s.elements());
-        }
-        return new Expr.SetRef(name);
+    private static Expr setExpr(NamedSet s) {
+        return s.name().startsWith("__") ? new Expr.AnonSet(s.elements()) : new Expr.SetRef(s.name());
     }
 
     private void lookup(Lookup l) {
         NamedSet s = sets.apply(l.set());
         if (s == null) {
-            throw new CodecException("rule refers to unknown set " + l.set());
+            Untyped u = untyped.apply(l.set());
+            if (u == null) {
+                throw new CodecException("rule refers to unknown set " + l.set());
+            }
+            s = Sets.anonymous(u.set(), collect(l.sreg(), u.set().keyLen()), u.elements());
         }
         Expr key = collect(l.sreg(), Layout.of(s.key()).length());
-        Expr set = setExpr(l.set());
+        Expr set = setExpr(s);
         if (l.dreg().isEmpty()) {
             out.add(new Stmt.Match(key, (l.flags() & Lookup.F_INV) != 0 ? Stmt.Op.NE : Stmt.Op.EQ, set));
         } else if (l.dreg().getAsInt() == 0) {

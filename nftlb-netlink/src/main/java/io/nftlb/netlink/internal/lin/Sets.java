@@ -127,6 +127,26 @@ public final class Sets {
                         : Optional.empty(), List.of());
     }
 
+    /**
+     * An anonymous map as nft 1.0.6 and the linearizer create it: its user data names no typeof,
+     * so its key is the expression the rule looks it up with, and its data type comes from the
+     * kernel's data type number (a single type; a concatenation of data types is not read).
+     */
+    public static NamedSet anonymous(KSet k, Expr key, List<KElem> kelems) {
+        boolean verdict = k.dataType() == KSet.DATA_VERDICT;
+        Optional<Expr> data = Optional.empty();
+        if (k.isMap() && !verdict) {
+            DataType type = java.util.Arrays.stream(DataType.values()).filter(t -> t.id() == k.dataType()).findFirst()
+                    .orElseThrow(() -> new CodecException("anonymous map " + k.name() + ": data type "
+                            + k.dataType() + " is not one this library reads"));
+            data = Optional.of(new Expr.Int(0, type));
+        }
+        NamedSet shape = new NamedSet(k.name(), key, data, k.isMap() && verdict,
+                (k.flags() & KSet.F_INTERVAL) != 0 ? Set.of(SetFlag.INTERVAL) : Set.of(), Optional.empty(),
+                OptionalInt.empty(), Optional.empty(), List.of());
+        return shape.withElements(fromKernel(shape, kelems));
+    }
+
     /** Kernel elements for AST elements of {@code s}; interval sets get their end elements. */
     public static List<KElem> elements(NamedSet s, List<Element> elements, boolean forDelete) {
         Layout key = keyLayout(s);

@@ -35,6 +35,9 @@ public final class LibC {
 
     public static native int getpid();
 
+    /** The name of device {@code index} in the calling thread's namespace, written to {@code name} (16 bytes); null if none. */
+    public static native String if_indextoname(int index, byte[] name);
+
     /** The index of a network device in the calling thread's namespace; 0 if there is none. */
     public static native int if_nametoindex(String name);
 

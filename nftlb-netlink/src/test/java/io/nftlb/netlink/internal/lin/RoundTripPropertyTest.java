@@ -176,7 +176,11 @@ class RoundTripPropertyTest {
     static final Expr.Ct CT_MARK = new Expr.Ct(CtKey.MARK);
     static final NamedSet SCHED = NamedSet.map("sched", new Expr.Numgen(Expr.NumgenType.RANDOM, 10000, 0), CT_MARK,
             Set.of(NamedSet.SetFlag.INTERVAL));
-    static final Map<String, NamedSet> NAMED = Map.of("sched", SCHED);
+    /** The shape of the compiler's {@code sched} since the slot passes through ct mark (host order, interval). */
+    static final NamedSet SLOTS = NamedSet.map("slots", CT_MARK, CT_MARK, Set.of(NamedSet.SetFlag.INTERVAL));
+    static final NamedSet PERSIST = NamedSet.map("persist", new Expr.Payload(PayloadField.IP_SADDR), CT_MARK,
+            Set.of(NamedSet.SetFlag.DYNAMIC, NamedSet.SetFlag.TIMEOUT));
+    static final Map<String, NamedSet> NAMED = Map.of("sched", SCHED, "slots", SLOTS, "persist", PERSIST);
 
     static Expr.Addr addr(String s) {
         try {
@@ -206,9 +210,22 @@ class RoundTripPropertyTest {
                 Combinators.combine(Arbitraries.of(Expr.NumgenType.values()), Arbitraries.longs().between(1, 10000),
                         Arbitraries.longs().between(0, 3).map(k -> k * 10000)).as((t, mod, off) -> (Stmt)
                                 new Stmt.CtSet(CtKey.MARK, new Expr.MapLookup(new Expr.Numgen(t, mod, off),
-                                        new Expr.SetRef("sched"), DataType.MARK)))));
+                                        new Expr.SetRef("sched"), DataType.MARK))),
+                // the farm chain's slot, then the shared lookup of lookup-sched
+                Combinators.combine(Arbitraries.of(Expr.NumgenType.values()), Arbitraries.longs().between(1, 10000),
+                        Arbitraries.longs().between(0, 3).map(k -> k * 10000)).as((t, mod, off) -> (Stmt)
+                                new Stmt.CtSet(CtKey.MARK, new Expr.Numgen(t, mod, off))),
+                Combinators.combine(Arbitraries.longs().between(1, 10000), Arbitraries.longs().between(0, 1L << 31))
+                        .as((mod, off) -> (Stmt) new Stmt.CtSet(CtKey.MARK, new Expr.Symhash(mod, off))),
+                Arbitraries.just(new Stmt.CtSet(CtKey.MARK, new Expr.MapLookup(CT_MARK, new Expr.SetRef("slots"),
+                        DataType.MARK))),
+                v4.map(a -> new Stmt.PayloadSet(PayloadField.IP_DADDR, addr(a))),
+                // a delete, which names no timeout
+                Arbitraries.just(new Stmt.SetUpdate(Stmt.SetOp.DELETE, "persist", new Expr.Payload(PayloadField.IP_SADDR),
+                        Optional.of(CT_MARK), Optional.empty()))));
         Arbitrary<Stmt> last = Arbitraries.of(new Stmt.VerdictStmt(Verdict.ACCEPT), new Stmt.VerdictStmt(Verdict.DROP),
-                new Stmt.VerdictStmt(Verdict.jump("other")), new Stmt.VerdictStmt(Verdict.goTo("other")));
+                new Stmt.VerdictStmt(Verdict.jump("other")), new Stmt.VerdictStmt(Verdict.goTo("other")),
+                new Stmt.VerdictStmt(Verdict.RETURN));
         return Combinators.combine(match.list().ofMaxSize(3), action.list().ofMaxSize(2), last.optional())
                 .as((m, a, l) -> {
                     List<Stmt> all = new ArrayList<>(m);
