@@ -35,10 +35,12 @@ import java.util.function.UnaryOperator;
  * @param staticSessions client address to backend name: pinned clients
  * @param backends the backends, in order
  * @param packetMark optionally marks the farm's packets (for policy routing or QoS)
+ * @param limits what the farm refuses before scheduling (rates, connection counts, bans)
  */
 public record Farm(String name, List<InetAddress> addresses, List<PortRange> ports, Protocol protocol,
                    Forwarding forwarding, Scheduler scheduler, Optional<Persistence> persistence,
-                   Map<InetAddress, String> staticSessions, List<Backend> backends, OptionalLong packetMark) {
+                   Map<InetAddress, String> staticSessions, List<Backend> backends, OptionalLong packetMark,
+                   Limits limits) {
 
     /** Most backends one farm can have: each needs at least one slot of its scheduling table. */
     public static final int MAX_BACKENDS = 10_000;
@@ -55,6 +57,10 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         staticSessions = Map.copyOf(staticSessions);
         backends = List.copyOf(backends);
         Objects.requireNonNull(packetMark, "packetMark");
+        Objects.requireNonNull(limits, "limits");
+        Check.that(!limits.any() && backends.stream().allMatch(b -> b.maxConnections().isEmpty())
+                        || forwarding.stateful(), where, "limits need conntrack, which %s forwarding does not use",
+                forwarding.keyword());
         validate(where, addresses, ports, forwarding, persistence, staticSessions, backends, packetMark);
         if (scheduler instanceof Scheduler.Maglev m) {
             // Maglev gives every backend at least one slot, so the table must be larger.
@@ -165,14 +171,14 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         }
         String name = Addresses.text(vips.get(0)).replace(':', '.').replace('%', '.');
         return new Farm(name, vips, List.of(), Protocol.TCP, forwarding, new Scheduler.RoundRobin(),
-                Optional.empty(), Map.of(), List.of(), OptionalLong.empty());
+                Optional.empty(), Map.of(), List.of(), OptionalLong.empty(), Limits.none());
     }
 
     // ---- steps --------------------------------------------------------------------------
 
     public Farm named(String value) {
         return new Farm(value, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark);
+                backends, packetMark, limits);
     }
 
     /** Serves this port (replacing any ports given before). */
@@ -206,12 +212,12 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     private Farm withPorts(List<PortRange> value) {
         return new Farm(name, addresses, value, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark);
+                backends, packetMark, limits);
     }
 
     public Farm protocol(Protocol value) {
         return new Farm(name, addresses, ports, value, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark);
+                backends, packetMark, limits);
     }
 
     public Farm tcp() {
@@ -232,12 +238,12 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     public Farm forwarding(Forwarding value) {
         return new Farm(name, addresses, ports, protocol, value, scheduler, persistence, staticSessions,
-                backends, packetMark);
+                backends, packetMark, limits);
     }
 
     public Farm scheduler(Scheduler value) {
         return new Farm(name, addresses, ports, protocol, forwarding, value, persistence, staticSessions,
-                backends, packetMark);
+                backends, packetMark, limits);
     }
 
     /** Round robin over these backends (replacing any given before). */
@@ -263,7 +269,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
     /** Replaces the backends. */
     public Farm backends(List<Backend> list) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                list, packetMark);
+                list, packetMark, limits);
     }
 
     /** Adds a backend, or replaces the one of the same name. */
@@ -301,7 +307,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Map<InetAddress, String> sessions = new LinkedHashMap<>(staticSessions);
         sessions.values().removeIf(backendName::equals);
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, sessions,
-                backends.stream().filter(b -> !b.name().equals(backendName)).toList(), packetMark);
+                backends.stream().filter(b -> !b.name().equals(backendName)).toList(), packetMark, limits);
     }
 
     /** Keeps each client (by source address) on its backend for {@code ttl} after its last new connection. */
@@ -311,7 +317,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     public Farm persistence(Persistence value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, Optional.of(value), staticSessions,
-                backends, packetMark);
+                backends, packetMark, limits);
     }
 
     /** Always sends this client address to this backend. */
@@ -319,12 +325,18 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Map<InetAddress, String> sessions = new LinkedHashMap<>(staticSessions);
         sessions.put(Addresses.parse(where(), "static session client", clientAddress), backendName);
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, sessions,
-                backends, packetMark);
+                backends, packetMark, limits);
     }
 
     public Farm packetMark(long value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, OptionalLong.of(value));
+                backends, OptionalLong.of(value), limits);
+    }
+
+    /** Limits new connections of each client, e.g. {@code farm.limits(Limits.none().connectionsPerClient(20))}. */
+    public Farm limits(Limits value) {
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                backends, packetMark, value);
     }
 
     // ---- queries ------------------------------------------------------------------------

@@ -82,6 +82,7 @@ final class FarmCompiler {
             scheduling(rules, serving.size(), v6);
         }
         persistent(rules, Phase.RECORD);
+        rules = LimitsCompiler.around(farm, ids, rules, families());
         return new FarmPart(farm.name(), Chain.regular(chain, rules), elements);
     }
 

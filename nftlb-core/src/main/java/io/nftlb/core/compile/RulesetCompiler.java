@@ -220,6 +220,7 @@ public final class RulesetCompiler {
         if (marks) {
             sets.add(NamedSet.map(Layout.PACKET_MARKS, CT_MARK, META_MARK, Set.of()));
         }
+        sets.addAll(LimitsCompiler.declarations(farms));
         return sets;
     }
 

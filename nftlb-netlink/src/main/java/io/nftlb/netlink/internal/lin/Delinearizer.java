@@ -365,7 +365,18 @@ public final class Delinearizer {
             default -> Stmt.SetOp.DELETE;
         };
         out.add(new Stmt.SetUpdate(op, d.set(), key, data,
-                d.timeoutMs().isPresent() ? Optional.of(Duration.ofMillis(d.timeoutMs().getAsLong())) : Optional.empty()));
+                d.timeoutMs().isPresent() ? Optional.of(Duration.ofMillis(d.timeoutMs().getAsLong())) : Optional.empty(),
+                d.expr().map(this::statefulStmt)));
+    }
+
+    /** The statement of a dynset's stateful expression: read like a rule's own, then taken back out. */
+    private Stmt statefulStmt(KExpr e) {
+        int before = out.size();
+        expr(e);
+        if (out.size() != before + 1) {
+            throw new CodecException("dynset expression " + e.name() + " is not a stateful statement");
+        }
+        return out.remove(before);
     }
 
     static OptionalInt unused() {

@@ -1,0 +1,233 @@
+package io.nftlb.core.compile;
+
+import static io.nftlb.core.compile.Nodes.CT_MARK;
+import static io.nftlb.core.compile.Nodes.CT_STATE;
+import static io.nftlb.core.compile.Nodes.TH_DPORT;
+import static io.nftlb.core.compile.Nodes.concat;
+import static io.nftlb.core.compile.Nodes.daddr;
+import static io.nftlb.core.compile.Nodes.mark;
+import static io.nftlb.core.compile.Nodes.saddr;
+import static io.nftlb.core.compile.Nodes.set;
+
+import io.nftlb.core.Backend;
+import io.nftlb.core.Farm;
+import io.nftlb.core.Limits;
+import io.nftlb.core.Rate;
+import io.nftlb.core.ast.CtKey;
+import io.nftlb.core.ast.DataType;
+import io.nftlb.core.ast.Expr;
+import io.nftlb.core.ast.NamedSet;
+import io.nftlb.core.ast.NamedSet.SetFlag;
+import io.nftlb.core.ast.Rule;
+import io.nftlb.core.ast.Stmt;
+import io.nftlb.core.ast.Verdict;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Compiles a farm's {@link Limits} and its backends' connection caps into rules of its chain, and
+ * declares the shared dynamic sets they keep their state in.
+ *
+ * <p>Per-client state is one element per client and virtual service ({@code saddr . daddr . dport},
+ * which names the farm as the persistence maps' keys do) in a few sets that all farms share, so
+ * the number of sets does not grow with farms: {@code rate4} keeps each client's token bucket
+ * ({@code limit rate over}), {@code conns4} its connections ({@code ct count over}), {@code ban4}
+ * the clients refused for a while; {@code bconns} counts each backend's connections by its mark.
+ * A farm's numbers (rate, count, ban time) are constants of its own rules.
+ *
+ * <p>A check that fires sets {@link #FLAG} in the new connection's {@code ct mark} (it is 0 until
+ * scheduling, and backend marks stay below this bit), so that one evaluation of the stateful check
+ * drives both the rate-limited log rule and the verdict rule after it: evaluating a token bucket
+ * twice would spend two tokens. With verdict LOG the flag is cleared again and scheduling goes on.
+ */
+final class LimitsCompiler {
+
+    /** The bit of {@code ct mark} that says "over a limit" while a farm's chain runs. */
+    static final long FLAG = Allocation.MARK_LIMIT;
+
+    static final String RATE4 = "rate4", RATE6 = "rate6";
+    static final String CONNS4 = "conns4", CONNS6 = "conns6";
+    static final String BAN4 = "ban4", BAN6 = "ban6";
+    static final String BACKEND_CONNS = "bconns";
+
+    /** Size cap of each limits set (clients tracked at once, all farms); past it a check does not fire. */
+    static final int SIZE = 262_144;
+
+    /** A client's rate element lives this long after its last new connection (or one unit of its rate, if longer). */
+    static final Duration RATE_IDLE = Duration.ofMinutes(1);
+
+    private LimitsCompiler() {}
+
+    /** The shared sets the farms' limits need (none when no farm has limits). */
+    static List<NamedSet> declarations(List<Farm> farms) {
+        List<NamedSet> sets = new ArrayList<>();
+        Set<SetFlag> timed = Set.of(SetFlag.DYNAMIC, SetFlag.TIMEOUT);
+        if (farms.stream().anyMatch(f -> f.limits().newConnections().isPresent())) {
+            sets.add(NamedSet.set(RATE4, clientKey(false), timed).withSize(SIZE));
+            sets.add(NamedSet.set(RATE6, clientKey(true), timed).withSize(SIZE));
+        }
+        if (farms.stream().anyMatch(f -> f.limits().connectionsPerClient().isPresent())) {
+            sets.add(NamedSet.set(CONNS4, clientKey(false), Set.of(SetFlag.DYNAMIC)).withSize(SIZE));
+            sets.add(NamedSet.set(CONNS6, clientKey(true), Set.of(SetFlag.DYNAMIC)).withSize(SIZE));
+        }
+        if (farms.stream().anyMatch(f -> f.limits().ban().isPresent())) {
+            sets.add(NamedSet.set(BAN4, clientKey(false), timed).withSize(SIZE));
+            sets.add(NamedSet.set(BAN6, clientKey(true), timed).withSize(SIZE));
+        }
+        if (farms.stream().anyMatch(LimitsCompiler::capsBackends)) {
+            sets.add(NamedSet.set(BACKEND_CONNS, CT_MARK, Set.of(SetFlag.DYNAMIC)).withSize(SIZE));
+        }
+        return sets;
+    }
+
+    /**
+     * The farm's chain with its limits: the client checks first (before anything is scheduled),
+     * and each backend's cap wherever the chain settles on a backend: before each rule that
+     * accepts a restored mark (persistence, static sessions), and at the end.
+     */
+    static List<Rule> around(Farm farm, Ids ids, List<Rule> scheduling, List<Boolean> families) {
+        Limits limits = farm.limits();
+        List<Rule> rules = new ArrayList<>();
+        for (boolean v6 : families) {
+            clientChecks(rules, limits, v6);
+        }
+        List<List<Rule>> caps = backendCaps(farm, ids);
+        for (Rule r : scheduling) {
+            if (!caps.isEmpty() && accepts(r)) {
+                // Only a restored mark that serves is accepted here; others are rescheduled below.
+                Stmt serving = Stmt.Match.eq(CT_MARK, set(Layout.SERVING));
+                for (List<Rule> cap : caps) {
+                    rules.add(prepend(serving, cap.get(0)));
+                    rules.addAll(cap.subList(1, cap.size()));
+                }
+            }
+            rules.add(r);
+        }
+        caps.forEach(rules::addAll);
+        return rules;
+    }
+
+    private static void clientChecks(List<Rule> rules, Limits limits, boolean v6) {
+        Expr key = clientKey(v6);
+        limits.ban().ifPresent(ttl -> {
+            rules.add(Rule.of(Stmt.Match.eq(key, set(v6 ? BAN6 : BAN4)), flag()));
+            react(rules, limits, 0, "banned");
+        });
+        limits.newConnections().ifPresent(rate -> {
+            List<Stmt> check = new ArrayList<>(List.of(fresh(), new Stmt.SetUpdate(Stmt.SetOp.UPDATE,
+                    v6 ? RATE6 : RATE4, key, Optional.empty(), Optional.of(rateIdle(rate)),
+                    Optional.of(limit(rate, true)))));
+            limits.ban().ifPresent(ttl -> check.add(new Stmt.SetUpdate(Stmt.SetOp.UPDATE, v6 ? BAN6 : BAN4, key,
+                    Optional.empty(), Optional.of(ttl))));
+            check.add(flag());
+            rules.add(new Rule(check, Optional.empty()));
+            react(rules, limits, 0, "rate");
+        });
+        limits.connectionsPerClient().ifPresent(n -> {
+            rules.add(Rule.of(fresh(), new Stmt.SetUpdate(Stmt.SetOp.ADD, v6 ? CONNS6 : CONNS4, key,
+                    Optional.empty(), Optional.empty(), Optional.of(new Stmt.Connlimit(n, true))), flag()));
+            react(rules, limits, 0, "conns");
+        });
+    }
+
+    /**
+     * The log and verdict rules for a connection flagged over a limit; {@code backendMark} is the
+     * mark it had before (0 before scheduling), which verdict LOG gives back.
+     */
+    private static void react(List<Rule> rules, Limits limits, long backendMark, String what) {
+        Stmt flagged = Stmt.Match.eq(CT_MARK, mark(backendMark | FLAG));
+        limits.log().ifPresent(log -> rules.add(Rule.of(flagged, limit(log.rate(), false),
+                new Stmt.Log(Optional.of(log.prefix() + what + " "), Optional.empty(), OptionalInt.empty()))));
+        rules.add(limits.verdict() == Limits.Verdict.DROP ? Rule.of(flagged, new Stmt.VerdictStmt(Verdict.DROP))
+                : Rule.of(flagged, new Stmt.CtSet(CtKey.MARK, mark(backendMark))));
+    }
+
+    /** Three rules per capped backend: count it and flag the connection if over, then log, then the verdict. */
+    private static List<List<Rule>> backendCaps(Farm farm, Ids ids) {
+        List<List<Rule>> caps = new ArrayList<>();
+        for (Backend b : farm.backends()) {
+            if (b.maxConnections().isEmpty()) {
+                continue;
+            }
+            List<Rule> rules = new ArrayList<>();
+            caps.add(rules);
+            long m = ids.mark(b.name());
+            rules.add(Rule.of(Stmt.Match.eq(CT_MARK, mark(m)), new Stmt.SetUpdate(Stmt.SetOp.ADD, BACKEND_CONNS,
+                    CT_MARK, Optional.empty(), Optional.empty(),
+                    Optional.of(new Stmt.Connlimit(b.maxConnections().getAsInt(), true))),
+                    new Stmt.CtSet(CtKey.MARK, mark(m | FLAG))));
+            react(rules, farm.limits(), m, "backend " + b.name());
+        }
+        return caps;
+    }
+
+    private static boolean capsBackends(Farm f) {
+        return f.backends().stream().anyMatch(b -> b.maxConnections().isPresent());
+    }
+
+    private static Rule prepend(Stmt first, Rule r) {
+        List<Stmt> list = new ArrayList<>();
+        list.add(first);
+        list.addAll(r.statements());
+        return new Rule(list, r.comment());
+    }
+
+    private static boolean accepts(Rule r) {
+        return r.statements().stream().anyMatch(s -> s instanceof Stmt.VerdictStmt v
+                && v.verdict().kind() == Verdict.Kind.ACCEPT);
+    }
+
+    static Expr clientKey(boolean v6) {
+        return concat(saddr(v6), daddr(v6), TH_DPORT);
+    }
+
+    private static Stmt fresh() {
+        return Stmt.Match.eq(CT_STATE, new Expr.Int(CtKey.STATE_NEW, DataType.CT_STATE));
+    }
+
+    private static Stmt flag() {
+        return new Stmt.CtSet(CtKey.MARK, mark(FLAG));
+    }
+
+    private static Duration rateIdle(Rate rate) {
+        Duration unit = rate.per().getDuration();
+        return unit.compareTo(RATE_IDLE) > 0 ? unit : RATE_IDLE;
+    }
+
+    static Stmt.Limit limit(Rate rate, boolean over) {
+        Stmt.TimeUnit per = switch (rate.per()) {
+            case SECONDS -> Stmt.TimeUnit.SECOND;
+            case MINUTES -> Stmt.TimeUnit.MINUTE;
+            case HOURS -> Stmt.TimeUnit.HOUR;
+            case DAYS -> Stmt.TimeUnit.DAY;
+            default -> Stmt.TimeUnit.WEEK;
+        };
+        return new Stmt.Limit(rate.count(), per, rate.burst(), false, over);
+    }
+
+    /** For {@code explain}: the farm's limits in words, or empty when it has none. */
+    static Optional<String> explain(Farm farm) {
+        Limits l = farm.limits();
+        List<String> parts = new ArrayList<>();
+        l.newConnections().ifPresent(r -> parts.add("new connections per client over " + r + " (set rate4/rate6)"));
+        l.connectionsPerClient().ifPresent(n -> parts.add("more than " + n
+                + " connections per client (set conns4/conns6)"));
+        l.ban().ifPresent(t -> parts.add("clients over the rate are banned for " + t + " (set ban4/ban6)"));
+        String caps = farm.backends().stream().filter(b -> b.maxConnections().isPresent())
+                .map(b -> b.name() + " " + b.maxConnections().getAsInt()).collect(Collectors.joining(", "));
+        if (!caps.isEmpty()) {
+            parts.add("backend connection caps " + caps + " (set bconns)");
+        }
+        if (parts.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("limits: " + (l.verdict() == Limits.Verdict.DROP ? "drops " : "only logs ")
+                + String.join("; ", parts) + l.log().map(g -> "; logged as \"" + g.prefix() + "<what> \" at most "
+                + g.rate()).orElse(""));
+    }
+}
