@@ -61,6 +61,8 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Check.that(!limits.any() && backends.stream().allMatch(b -> b.maxConnections().isEmpty())
                         || forwarding.stateful(), where, "limits need conntrack, which %s forwarding does not use",
                 forwarding.keyword());
+        Check.that(!limits.tcpStrict() || protocol == Protocol.TCP || protocol == Protocol.ALL, where,
+                "tcp strict needs tcp, not %s", protocol.name().toLowerCase());
         validate(where, addresses, ports, forwarding, persistence, staticSessions, backends, packetMark);
         if (scheduler instanceof Scheduler.Maglev m) {
             // Maglev gives every backend at least one slot, so the table must be larger.

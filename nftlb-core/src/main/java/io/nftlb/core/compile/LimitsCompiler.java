@@ -93,6 +93,9 @@ final class LimitsCompiler {
     static List<Rule> around(Farm farm, Ids ids, List<Rule> scheduling, List<Boolean> families) {
         Limits limits = farm.limits();
         List<Rule> rules = new ArrayList<>();
+        if (limits.tcpStrict()) {
+            tcpStrict(rules, limits);
+        }
         for (boolean v6 : families) {
             clientChecks(rules, limits, v6);
         }
@@ -110,6 +113,26 @@ final class LimitsCompiler {
         }
         caps.forEach(rules::addAll);
         return rules;
+    }
+
+    /**
+     * Flags every new TCP connection, unflags those opened by a SYN, and flags again those whose
+     * first packet also has FIN, RST or ACK: with loose tracking (the default) conntrack takes a
+     * mid-stream packet such as a bare ACK for a new connection. Flag matches ("any of these bits")
+     * keep it to constant rules without an anonymous set per farm.
+     */
+    private static void tcpStrict(List<Rule> rules, Limits limits) {
+        rules.add(Rule.of(Stmt.Match.eq(Nodes.L4PROTO, Nodes.proto(6)), flag()));
+        rules.add(Rule.of(Stmt.Match.eq(TCP_FLAGS, tcpFlags(SYN)), new Stmt.CtSet(CtKey.MARK, mark(0))));
+        rules.add(Rule.of(Stmt.Match.eq(TCP_FLAGS, tcpFlags(FIN | RST | ACK)), flag()));
+        react(rules, limits, 0, "strict");
+    }
+
+    private static final Expr TCP_FLAGS = new Expr.Payload(io.nftlb.core.ast.PayloadField.TCP_FLAGS);
+    private static final long FIN = 0x01, SYN = 0x02, RST = 0x04, ACK = 0x10;
+
+    private static Expr tcpFlags(long bits) {
+        return new Expr.Int(bits, DataType.TCP_FLAG);
     }
 
     private static void clientChecks(List<Rule> rules, Limits limits, boolean v6) {
@@ -143,8 +166,10 @@ final class LimitsCompiler {
         Stmt flagged = Stmt.Match.eq(CT_MARK, mark(backendMark | FLAG));
         limits.log().ifPresent(log -> rules.add(Rule.of(flagged, limit(log.rate(), false),
                 new Stmt.Log(Optional.of(log.prefix() + what + " "), Optional.empty(), OptionalInt.empty()))));
-        rules.add(limits.verdict() == Limits.Verdict.DROP ? Rule.of(flagged, new Stmt.VerdictStmt(Verdict.DROP))
-                : Rule.of(flagged, new Stmt.CtSet(CtKey.MARK, mark(backendMark))));
+        // The counter tells an operator (and the tests) how many connections each check refused.
+        rules.add(limits.verdict() == Limits.Verdict.DROP
+                ? Rule.of(flagged, new Stmt.Counter(), new Stmt.VerdictStmt(Verdict.DROP))
+                : Rule.of(flagged, new Stmt.Counter(), new Stmt.CtSet(CtKey.MARK, mark(backendMark))));
     }
 
     /** Three rules per capped backend: count it and flag the connection if over, then log, then the verdict. */
@@ -218,6 +243,9 @@ final class LimitsCompiler {
         l.connectionsPerClient().ifPresent(n -> parts.add("more than " + n
                 + " connections per client (set conns4/conns6)"));
         l.ban().ifPresent(t -> parts.add("clients over the rate are banned for " + t + " (set ban4/ban6)"));
+        if (l.tcpStrict()) {
+            parts.add("tcp connections not opened by a plain syn");
+        }
         String caps = farm.backends().stream().filter(b -> b.maxConnections().isPresent())
                 .map(b -> b.name() + " " + b.maxConnections().getAsInt()).collect(Collectors.joining(", "));
         if (!caps.isEmpty()) {

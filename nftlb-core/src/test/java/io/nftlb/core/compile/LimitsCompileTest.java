@@ -26,7 +26,7 @@ class LimitsCompileTest {
                 .roundRobin(Backend.of("b1", "10.1.0.10").maxConnections(100), Backend.of("b2", "10.1.0.11"))
                 .persistent(Duration.ofMinutes(5))
                 .limits(Limits.none().newConnections(Rate.perSecond(10).burst(20)).connectionsPerClient(50)
-                        .ban(Duration.ofMinutes(2)).log("web-", Rate.perSecond(5)));
+                        .ban(Duration.ofMinutes(2)).strictTcp().log("web-", Rate.perSecond(5)));
     }
 
     /** Verdict LOG: over-limit connections are logged and scheduled as usual. */
@@ -94,6 +94,8 @@ class LimitsCompileTest {
                 () -> Backend.of("b1", "10.1.0.10").maxConnections(0));
         assertMessage("farm \"web\": backend \"b1\": max connections -3 must be within 1..1000000",
                 () -> guarded().backend("b1", b -> b.maxConnections(-3)));
+        assertMessage("farm \"dns\": tcp strict needs tcp, not udp", () -> Farm.dnat("10.0.0.53").udp().port(53)
+                .named("dns").limits(Limits.none().strictTcp()));
         assertMessage("farm \"10.0.0.40\": limits need conntrack, which stateless dnat forwarding does not use",
                 () -> Farm.statelessDnat("10.0.0.40").port(80).limits(Limits.none().connectionsPerClient(3)));
     }
