@@ -36,11 +36,12 @@ import java.util.function.UnaryOperator;
  * @param backends the backends, in order
  * @param packetMark optionally marks the farm's packets (for policy routing or QoS)
  * @param limits what the farm refuses before scheduling (rates, connection counts, bans)
+ * @param helper optionally a conntrack helper for the farm's connections (FTP, SIP...)
  */
 public record Farm(String name, List<InetAddress> addresses, List<PortRange> ports, Protocol protocol,
                    Forwarding forwarding, Scheduler scheduler, Optional<Persistence> persistence,
                    Map<InetAddress, String> staticSessions, List<Backend> backends, OptionalLong packetMark,
-                   Limits limits) {
+                   Limits limits, Optional<Helper> helper) {
 
     /** Most backends one farm can have: each needs at least one slot of its scheduling table. */
     public static final int MAX_BACKENDS = 10_000;
@@ -61,6 +62,14 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Check.that(!limits.any() && backends.stream().allMatch(b -> b.maxConnections().isEmpty())
                         || forwarding.stateful(), where, "limits need conntrack, which %s forwarding does not use",
                 forwarding.keyword());
+        Objects.requireNonNull(helper, "helper");
+        if (helper.isPresent()) {
+            Helper h = helper.get();
+            Check.that(protocol == Protocol.ALL || h.protocols().contains(protocol), where,
+                    "helper %s reads %s, not %s", h.kernelName(), h.protocols(), protocol.name().toLowerCase());
+            Check.that(h.ipv6() || addresses.stream().allMatch(a -> Addresses.family(a) == IpFamily.IPV4), where,
+                    "helper %s works for IPv4 only, and the farm has IPv6 addresses", h.kernelName());
+        }
         Check.that(!limits.tcpStrict() || protocol == Protocol.TCP || protocol == Protocol.ALL, where,
                 "tcp strict needs tcp, not %s", protocol.name().toLowerCase());
         validate(where, addresses, ports, forwarding, persistence, staticSessions, backends, packetMark);
@@ -173,14 +182,14 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         }
         String name = Addresses.text(vips.get(0)).replace(':', '.').replace('%', '.');
         return new Farm(name, vips, List.of(), Protocol.TCP, forwarding, new Scheduler.RoundRobin(),
-                Optional.empty(), Map.of(), List.of(), OptionalLong.empty(), Limits.none());
+                Optional.empty(), Map.of(), List.of(), OptionalLong.empty(), Limits.none(), Optional.empty());
     }
 
     // ---- steps --------------------------------------------------------------------------
 
     public Farm named(String value) {
         return new Farm(value, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits);
+                backends, packetMark, limits, helper);
     }
 
     /** Serves this port (replacing any ports given before). */
@@ -214,12 +223,12 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     private Farm withPorts(List<PortRange> value) {
         return new Farm(name, addresses, value, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits);
+                backends, packetMark, limits, helper);
     }
 
     public Farm protocol(Protocol value) {
         return new Farm(name, addresses, ports, value, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits);
+                backends, packetMark, limits, helper);
     }
 
     public Farm tcp() {
@@ -240,12 +249,12 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     public Farm forwarding(Forwarding value) {
         return new Farm(name, addresses, ports, protocol, value, scheduler, persistence, staticSessions,
-                backends, packetMark, limits);
+                backends, packetMark, limits, helper);
     }
 
     public Farm scheduler(Scheduler value) {
         return new Farm(name, addresses, ports, protocol, forwarding, value, persistence, staticSessions,
-                backends, packetMark, limits);
+                backends, packetMark, limits, helper);
     }
 
     /** Round robin over these backends (replacing any given before). */
@@ -271,7 +280,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
     /** Replaces the backends. */
     public Farm backends(List<Backend> list) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                list, packetMark, limits);
+                list, packetMark, limits, helper);
     }
 
     /** Adds a backend, or replaces the one of the same name. */
@@ -309,7 +318,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Map<InetAddress, String> sessions = new LinkedHashMap<>(staticSessions);
         sessions.values().removeIf(backendName::equals);
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, sessions,
-                backends.stream().filter(b -> !b.name().equals(backendName)).toList(), packetMark, limits);
+                backends.stream().filter(b -> !b.name().equals(backendName)).toList(), packetMark, limits, helper);
     }
 
     /** Keeps each client (by source address) on its backend for {@code ttl} after its last new connection. */
@@ -319,7 +328,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     public Farm persistence(Persistence value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, Optional.of(value), staticSessions,
-                backends, packetMark, limits);
+                backends, packetMark, limits, helper);
     }
 
     /** Always sends this client address to this backend. */
@@ -327,18 +336,24 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Map<InetAddress, String> sessions = new LinkedHashMap<>(staticSessions);
         sessions.put(Addresses.parse(where(), "static session client", clientAddress), backendName);
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, sessions,
-                backends, packetMark, limits);
+                backends, packetMark, limits, helper);
     }
 
     public Farm packetMark(long value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, OptionalLong.of(value), limits);
+                backends, OptionalLong.of(value), limits, helper);
     }
 
     /** Limits new connections of each client, e.g. {@code farm.limits(Limits.none().connectionsPerClient(20))}. */
     public Farm limits(Limits value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, value);
+                backends, packetMark, value, helper);
+    }
+
+    /** A conntrack helper for the farm's connections, e.g. {@code Helper.FTP} for an FTP farm. */
+    public Farm helper(Helper value) {
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                backends, packetMark, limits, Optional.of(value));
     }
 
     // ---- queries ------------------------------------------------------------------------

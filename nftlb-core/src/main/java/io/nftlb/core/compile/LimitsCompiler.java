@@ -86,13 +86,13 @@ final class LimitsCompiler {
     }
 
     /**
-     * The farm's chain with its limits: the client checks first (before anything is scheduled),
+     * The farm's chain with its prerouting filter: its helper and client checks first (before anything is scheduled),
      * and each backend's cap wherever the chain settles on a backend: before each rule that
      * accepts a restored mark (persistence, static sessions), and at the end.
      */
     static List<Rule> around(Farm farm, Ids ids, List<Rule> scheduling, List<Boolean> families) {
         Limits limits = farm.limits();
-        List<Rule> rules = new ArrayList<>();
+        List<Rule> rules = new ArrayList<>(HelpersCompiler.rules(farm));
         if (limits.tcpStrict()) {
             tcpStrict(rules, limits);
         }

@@ -162,7 +162,7 @@ public final class RulesetCompiler {
         sets.forEach(s -> declared.add(s.name()));
         List<Chain> chains = new ArrayList<>(baseChains(declared));
         parts.values().forEach(p -> chains.add(p.chain()));
-        return Table.of(Family.INET, Layout.TABLE.name(), sets, chains);
+        return new Table(Family.INET, Layout.TABLE.name(), sets, HelpersCompiler.objects(farms), List.of(), chains);
     }
 
     /**

@@ -136,6 +136,10 @@ public final class Planner {
         boolean sameSkeleton = from == to;
         Map<String, NamedSet> fromSets = sameSkeleton ? toSets : byName(from.sets());
         if (!sameSkeleton) {
+            Set<NamedObject> before = new HashSet<>(from.objects());
+            to.objects().stream().filter(o -> !before.contains(o)).forEach(phases::addObject);
+            Set<NamedObject> after = new HashSet<>(to.objects());
+            from.objects().stream().filter(o -> !after.contains(o)).forEach(phases::deleteObject);
             for (NamedSet s : to.sets()) {
                 if (!fromSets.containsKey(s.name())) {
                     phases.addSet(s);
