@@ -233,7 +233,11 @@ public final class NetlinkTransport implements Transport {
         }
         if (op instanceof Op.AddRule r) {
             List<String> needs = new ArrayList<>();
-            for (io.nftlb.core.ast.Stmt s : r.rule().statements()) {
+            List<io.nftlb.core.ast.Stmt> statements = new ArrayList<>(r.rule().statements());
+            // A set element's stateful statement (a per-client limit or ct count) needs its expression too.
+            r.rule().statements().stream().filter(s -> s instanceof io.nftlb.core.ast.Stmt.SetUpdate)
+                    .forEach(s -> ((io.nftlb.core.ast.Stmt.SetUpdate) s).stateful().ifPresent(statements::add));
+            for (io.nftlb.core.ast.Stmt s : statements) {
                 switch (s) {
                     case io.nftlb.core.ast.Stmt.Queue q -> needs.add("queue: CONFIG_NFT_QUEUE and CONFIG_NETFILTER_NETLINK_QUEUE");
                     case io.nftlb.core.ast.Stmt.FlowOffload f -> needs.add("flow offload: CONFIG_NFT_FLOW_OFFLOAD");

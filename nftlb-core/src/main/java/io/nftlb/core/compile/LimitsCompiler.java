@@ -99,9 +99,14 @@ final class LimitsCompiler {
         for (boolean v6 : families) {
             clientChecks(rules, limits, v6);
         }
+        farm.inspection().log().ifPresent(log -> rules.add(Rule.of(limit(log.rate(), false),
+                new Stmt.Log(Optional.of(log.prefix()), Optional.empty(), OptionalInt.empty()))));
+        // What runs once a backend is chosen: its cap, then the queue, which ends the chain as accept would.
         List<List<Rule>> caps = backendCaps(farm, ids);
+        Optional<Stmt> queue = farm.inspection().queue().isEmpty() ? Optional.empty()
+                : Optional.of(new Stmt.Queue(farm.inspection().queue().getAsInt(), 1, farm.inspection().bypass(), false));
         for (Rule r : scheduling) {
-            if (!caps.isEmpty() && accepts(r)) {
+            if (accepts(r)) {
                 // Only a restored mark that serves is accepted here; others are rescheduled below.
                 Stmt serving = Stmt.Match.eq(CT_MARK, set(Layout.SERVING));
                 for (List<Rule> cap : caps) {
@@ -109,9 +114,10 @@ final class LimitsCompiler {
                     rules.addAll(cap.subList(1, cap.size()));
                 }
             }
-            rules.add(r);
+            rules.add(queue.isPresent() && accepts(r) ? queueInsteadOfAccept(r, queue.get()) : r);
         }
         caps.forEach(rules::addAll);
+        queue.ifPresent(q -> rules.add(Rule.of(q)));
         return rules;
     }
 
@@ -202,6 +208,12 @@ final class LimitsCompiler {
         return new Rule(list, r.comment());
     }
 
+    private static Rule queueInsteadOfAccept(Rule r, Stmt queue) {
+        List<Stmt> list = r.statements().stream().map(st -> st instanceof Stmt.VerdictStmt v
+                && v.verdict().kind() == Verdict.Kind.ACCEPT ? queue : st).toList();
+        return new Rule(list, r.comment());
+    }
+
     private static boolean accepts(Rule r) {
         return r.statements().stream().anyMatch(s -> s instanceof Stmt.VerdictStmt v
                 && v.verdict().kind() == Verdict.Kind.ACCEPT);
@@ -251,11 +263,19 @@ final class LimitsCompiler {
         if (!caps.isEmpty()) {
             parts.add("backend connection caps " + caps + " (set bconns)");
         }
-        if (parts.isEmpty()) {
-            return Optional.empty();
+        List<String> lines = new ArrayList<>();
+        if (!parts.isEmpty()) {
+            lines.add("limits: " + (l.verdict() == Limits.Verdict.DROP ? "drops " : "only logs ")
+                    + String.join("; ", parts) + l.log().map(g -> "; logged as \"" + g.prefix() + "<what> \" at most "
+                    + g.rate()).orElse(""));
         }
-        return Optional.of("limits: " + (l.verdict() == Limits.Verdict.DROP ? "drops " : "only logs ")
-                + String.join("; ", parts) + l.log().map(g -> "; logged as \"" + g.prefix() + "<what> \" at most "
-                + g.rate()).orElse(""));
+        List<String> shown = new ArrayList<>();
+        farm.inspection().log().ifPresent(g -> shown.add("logged as \"" + g.prefix() + "\" at most " + g.rate()));
+        farm.inspection().queue().ifPresent(q -> shown.add("handed to nfqueue " + q + " once scheduled"
+                + (farm.inspection().bypass() ? " (accepted while nobody listens)" : " (dropped while nobody listens)")));
+        if (!shown.isEmpty()) {
+            lines.add("new connections: " + String.join("; ", shown));
+        }
+        return lines.isEmpty() ? Optional.empty() : Optional.of(String.join("\n  ", lines));
     }
 }

@@ -43,6 +43,20 @@ class LimitsCompileTest {
         assertEquals(golden("limits.nft", actual), actual);
     }
 
+    /** New connections logged, and handed to a queue once scheduled (also before a persistence accept). */
+    static Farm inspected() {
+        return Farm.dnat("10.0.0.42").port(25).named("mail").roundRobin(Backend.of("m1", "10.1.0.14"))
+                .persistent(Duration.ofMinutes(1))
+                .inspection(io.nftlb.core.Inspection.none().log("mail-new ", Rate.perSecond(20)).queue(7, true));
+    }
+
+    @Test
+    void goldenInspection() throws IOException {
+        RulesetCompiler.Compiled c = RulesetCompiler.compile(List.of(inspected()));
+        String actual = c.explain("mail");
+        assertEquals(golden("inspection.txt", actual), actual);
+    }
+
     @Test
     void goldenExplain() throws IOException {
         String actual = RulesetCompiler.compile(List.of(guarded())).explain("web");
@@ -94,6 +108,8 @@ class LimitsCompileTest {
                 () -> Backend.of("b1", "10.1.0.10").maxConnections(0));
         assertMessage("farm \"web\": backend \"b1\": max connections -3 must be within 1..1000000",
                 () -> guarded().backend("b1", b -> b.maxConnections(-3)));
+        assertMessage("inspection: queue 65536 must be within 0..65535",
+                () -> io.nftlb.core.Inspection.none().queue(65_536, false));
         assertMessage("farm \"dns\": tcp strict needs tcp, not udp", () -> Farm.dnat("10.0.0.53").udp().port(53)
                 .named("dns").limits(Limits.none().strictTcp()));
         assertMessage("farm \"10.0.0.40\": limits need conntrack, which stateless dnat forwarding does not use",

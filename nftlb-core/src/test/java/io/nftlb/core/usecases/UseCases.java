@@ -4,6 +4,7 @@ import io.nftlb.core.Backend;
 import io.nftlb.core.BackendState;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Helper;
+import io.nftlb.core.Inspection;
 import io.nftlb.core.Limits;
 import io.nftlb.core.Persistence;
 import io.nftlb.core.Protocol;
@@ -53,7 +54,8 @@ public final class UseCases {
                         .limits(Limits.none().connectionsPerClient(3).verdict(Limits.Verdict.LOG)
                                 .log("observed-", Rate.perHour(2))),
                 Farm.snat("10.0.0.50").port(21).named("ftp").helper(Helper.FTP)
-                        .weighted(Backend.at("10.1.0.10"), Backend.at("10.1.0.11")),
+                        .weighted(Backend.at("10.1.0.10"), Backend.at("10.1.0.11"))
+                        .inspection(Inspection.none().log("ftp-new ", Rate.perSecond(10))),
                 Farm.dnat("10.0.0.51", "fd00::51").udp().port(5060).named("sip-helper").helper(Helper.SIP)
                         .roundRobin(Backend.at("10.1.0.12"), Backend.at("fd00:1::c")));
     }

@@ -223,7 +223,8 @@ class RoundTripPropertyTest {
                 Combinators.combine(Arbitraries.longs().between(1, 1_000_000), Arbitraries.of(true, false))
                         .as((n, over) -> (Stmt) new Stmt.SetUpdate(Stmt.SetOp.ADD, "bconns", CT_MARK,
                                 Optional.empty(), Optional.empty(), Optional.of(new Stmt.Connlimit(n, over))))));
-        Arbitrary<Stmt> last = Arbitraries.of(new Stmt.VerdictStmt(Verdict.ACCEPT), new Stmt.VerdictStmt(Verdict.DROP),
+        Arbitrary<Stmt> last = Arbitraries.of(new Stmt.Queue(7, 1, true, false), new Stmt.Queue(0, 1, false, false),
+                new Stmt.VerdictStmt(Verdict.ACCEPT), new Stmt.VerdictStmt(Verdict.DROP),
                 new Stmt.VerdictStmt(Verdict.jump("other")), new Stmt.VerdictStmt(Verdict.goTo("other")));
         return Combinators.combine(match.list().ofMaxSize(3), action.list().ofMaxSize(2), last.optional())
                 .as((m, a, l) -> {
