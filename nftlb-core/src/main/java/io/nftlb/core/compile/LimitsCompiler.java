@@ -102,7 +102,14 @@ final class LimitsCompiler {
         farm.inspection().log().ifPresent(log -> rules.add(Rule.of(limit(log.rate(), false),
                 new Stmt.Log(Optional.of(log.prefix()), Optional.empty(), OptionalInt.empty()))));
         // What runs once a backend is chosen: its cap, then the queue, which ends the chain as accept would.
-        List<List<Rule>> caps = backendCaps(farm, ids);
+        List<List<Rule>> caps = new ArrayList<>();
+        if (marksPackets(farm)) {
+            // The base chain marks packets of known connections; a new connection's first packet
+            // leaves it through this chain, so it is marked here once its backend is chosen.
+            caps.add(List.of(Rule.of(new Stmt.MetaSet(io.nftlb.core.ast.MetaKey.MARK,
+                    new Expr.MapLookup(CT_MARK, set(Layout.PACKET_MARKS), DataType.MARK)))));
+        }
+        caps.addAll(backendCaps(farm, ids));
         Optional<Stmt> queue = farm.inspection().queue().isEmpty() ? Optional.empty()
                 : Optional.of(new Stmt.Queue(farm.inspection().queue().getAsInt(), 1, farm.inspection().bypass(), false));
         for (Rule r : scheduling) {
@@ -195,6 +202,10 @@ final class LimitsCompiler {
             react(rules, farm.limits(), m, "backend " + b.name());
         }
         return caps;
+    }
+
+    private static boolean marksPackets(Farm f) {
+        return f.packetMark().isPresent() || f.backends().stream().anyMatch(b -> b.packetMark().isPresent());
     }
 
     private static boolean capsBackends(Farm f) {
