@@ -74,8 +74,10 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
             Check.that(h.ipv6() || addresses.stream().allMatch(a -> Addresses.family(a) == IpFamily.IPV4), where,
                     "helper %s works for IPv4 only, and the farm has IPv6 addresses", h.kernelName());
         }
-        Check.that(!limits.tcpStrict() || protocol == Protocol.TCP || protocol == Protocol.ALL, where,
-                "tcp strict needs tcp, not %s", protocol.name().toLowerCase());
+        boolean tcp = protocol == Protocol.TCP || protocol == Protocol.ALL;
+        Check.that(!limits.tcpStrict() || tcp, where, "tcp strict needs tcp, not %s", protocol.name().toLowerCase());
+        Check.that(limits.resets().isEmpty() || tcp, where, "a reset limit needs tcp, not %s",
+                protocol.name().toLowerCase());
         validate(where, addresses, ports, forwarding, persistence, staticSessions, backends, packetMark);
         if (scheduler instanceof Scheduler.Maglev m) {
             // Maglev gives every backend at least one slot, so the table must be larger.

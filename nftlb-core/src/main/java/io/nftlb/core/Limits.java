@@ -19,13 +19,15 @@ import java.util.OptionalInt;
  * @param newConnections most new connections a client may open (excess is refused)
  * @param connectionsPerClient most connections a client may hold at once (counted by conntrack)
  * @param ban how long a client that exceeded the new-connection rate is refused entirely
+ * @param resets most TCP resets a client may send to the farm (excess is refused: RST floods)
  * @param tcpStrict whether a TCP connection may only be opened by a plain SYN (a bare ACK, or a
- *        SYN with FIN, RST or ACK, that conntrack would pick up as a new connection is refused)
+ *        SYN with FIN, RST or ACK, that conntrack would pick up as a new connection is refused), and
+ *        packets conntrack finds invalid (out of window, for no connection) are dropped
  * @param verdict what happens to a connection over a limit
  * @param log optionally logs each refusal with this prefix, at most at this rate
  */
 public record Limits(Optional<Rate> newConnections, OptionalInt connectionsPerClient, Optional<Duration> ban,
-                     boolean tcpStrict, Verdict verdict, Optional<Log> log) {
+                     Optional<Rate> resets, boolean tcpStrict, Verdict verdict, Optional<Log> log) {
 
     /** What a connection over a limit gets. */
     public enum Verdict {
@@ -63,6 +65,7 @@ public record Limits(Optional<Rate> newConnections, OptionalInt connectionsPerCl
         Objects.requireNonNull(newConnections, "newConnections");
         Objects.requireNonNull(connectionsPerClient, "connectionsPerClient");
         Objects.requireNonNull(ban, "ban");
+        Objects.requireNonNull(resets, "resets");
         Objects.requireNonNull(verdict, "verdict");
         Objects.requireNonNull(log, "log");
         connectionsPerClient.ifPresent(n -> Check.that(n >= 1 && n <= MAX_CONNECTIONS, "limits",
@@ -77,40 +80,45 @@ public record Limits(Optional<Rate> newConnections, OptionalInt connectionsPerCl
 
     /** No limits. */
     public static Limits none() {
-        return new Limits(Optional.empty(), OptionalInt.empty(), Optional.empty(), false, Verdict.DROP,
-                Optional.empty());
+        return new Limits(Optional.empty(), OptionalInt.empty(), Optional.empty(), Optional.empty(), false,
+                Verdict.DROP, Optional.empty());
     }
 
     /** Whether any limit is set. */
     public boolean any() {
-        return newConnections.isPresent() || connectionsPerClient.isPresent() || tcpStrict;
+        return newConnections.isPresent() || connectionsPerClient.isPresent() || resets.isPresent() || tcpStrict;
     }
 
     public Limits newConnections(Rate value) {
-        return new Limits(Optional.of(value), connectionsPerClient, ban, tcpStrict, verdict, log);
+        return new Limits(Optional.of(value), connectionsPerClient, ban, resets, tcpStrict, verdict, log);
     }
 
     public Limits connectionsPerClient(int value) {
-        return new Limits(newConnections, OptionalInt.of(value), ban, tcpStrict, verdict, log);
+        return new Limits(newConnections, OptionalInt.of(value), ban, resets, tcpStrict, verdict, log);
+    }
+
+    /** Refuses a client's TCP resets over {@code rate} (checked on every packet, not only new connections). */
+    public Limits resets(Rate rate) {
+        return new Limits(newConnections, connectionsPerClient, ban, Optional.of(rate), tcpStrict, verdict, log);
     }
 
     /** Only a plain SYN may open a TCP connection (see {@link #tcpStrict()}). */
     public Limits strictTcp() {
-        return new Limits(newConnections, connectionsPerClient, ban, true, verdict, log);
+        return new Limits(newConnections, connectionsPerClient, ban, resets, true, verdict, log);
     }
 
     /** Refuses every connection of a client for {@code ttl} once it exceeded the new-connection rate. */
     public Limits ban(Duration ttl) {
-        return new Limits(newConnections, connectionsPerClient, Optional.of(ttl), tcpStrict, verdict, log);
+        return new Limits(newConnections, connectionsPerClient, Optional.of(ttl), resets, tcpStrict, verdict, log);
     }
 
     public Limits verdict(Verdict value) {
-        return new Limits(newConnections, connectionsPerClient, ban, tcpStrict, value, log);
+        return new Limits(newConnections, connectionsPerClient, ban, resets, tcpStrict, value, log);
     }
 
     /** Logs refusals (and, with verdict LOG, connections over a limit) with this prefix, at most at {@code rate}. */
     public Limits log(String prefix, Rate rate) {
-        return new Limits(newConnections, connectionsPerClient, ban, tcpStrict, verdict,
+        return new Limits(newConnections, connectionsPerClient, ban, resets, tcpStrict, verdict,
                 Optional.of(new Log(prefix, rate)));
     }
 }

@@ -24,6 +24,7 @@ import io.nftlb.core.ast.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -54,6 +55,14 @@ final class LimitsCompiler {
     static final String CONNS4 = "conns4", CONNS6 = "conns6";
     static final String BAN4 = "ban4", BAN6 = "ban6";
     static final String BACKEND_CONNS = "bconns";
+    static final String RESETS4 = "rst4", RESETS6 = "rst6";
+    /**
+     * Second dispatch, for packets of known connections (and invalid ones) of farms that check
+     * every packet: the same keys as the farms maps, each jumping to the farm's chain.
+     */
+    static final String GUARD4 = "guard4", GUARD4_RANGES = "guard4r", GUARD6 = "guard6", GUARD6_RANGES = "guard6r";
+    private static final Map<String, String> GUARD_OF = Map.of(Layout.FARMS4, GUARD4, Layout.FARMS4_RANGES,
+            GUARD4_RANGES, Layout.FARMS6, GUARD6, Layout.FARMS6_RANGES, GUARD6_RANGES);
 
     /** Size cap of each limits set (clients tracked at once, all farms); past it a check does not fire. */
     static final int SIZE = 262_144;
@@ -82,7 +91,58 @@ final class LimitsCompiler {
         if (farms.stream().anyMatch(LimitsCompiler::capsBackends)) {
             sets.add(NamedSet.set(BACKEND_CONNS, CT_MARK, Set.of(SetFlag.DYNAMIC)).withSize(SIZE));
         }
+        if (farms.stream().anyMatch(f -> f.limits().resets().isPresent())) {
+            sets.add(NamedSet.set(RESETS4, clientKey(false), timed).withSize(SIZE));
+            sets.add(NamedSet.set(RESETS6, clientKey(true), timed).withSize(SIZE));
+        }
+        if (farms.stream().anyMatch(LimitsCompiler::guarded)) {
+            Set<SetFlag> interval = Set.of(SetFlag.INTERVAL);
+            sets.add(NamedSet.verdictMap(GUARD4, dispatchKey(false), Set.of()));
+            sets.add(NamedSet.verdictMap(GUARD4_RANGES, dispatchKey(false), interval));
+            sets.add(NamedSet.verdictMap(GUARD6, dispatchKey(true), Set.of()));
+            sets.add(NamedSet.verdictMap(GUARD6_RANGES, dispatchKey(true), interval));
+        }
         return sets;
+    }
+
+    /** Whether the farm checks every packet (not only new connections): then it has guard elements. */
+    static boolean guarded(Farm f) {
+        return f.limits().tcpStrict() || f.limits().resets().isPresent();
+    }
+
+    private static Expr dispatchKey(boolean v6) {
+        return concat(Nodes.L4PROTO, daddr(v6), TH_DPORT);
+    }
+
+    /** The base chain's rules that send packets of known connections to guarded farms (none if no farm is). */
+    static List<Rule> guardRules(Set<String> declared) {
+        if (!declared.contains(GUARD4)) {
+            return List.of();
+        }
+        Stmt known = new Stmt.Match(CT_STATE, Stmt.Op.NE, new Expr.Int(CtKey.STATE_NEW, DataType.CT_STATE));
+        List<Rule> rules = new ArrayList<>();
+        for (String map : List.of(GUARD4, GUARD4_RANGES, GUARD6, GUARD6_RANGES)) {
+            // jump, not goto: the farm's chain returns, and the base chain goes on (packet marks).
+            rules.add(Rule.of(known, new Stmt.VerdictMap(dispatchKey(map.startsWith("guard6")), set(map))));
+        }
+        return rules;
+    }
+
+    /** A guarded farm's guard elements: its dispatch keys, jumping to its chain. */
+    static Map<String, List<io.nftlb.core.ast.Element>> guardElements(Farm farm, String chain,
+                                                                       Map<String, List<io.nftlb.core.ast.Element>> dispatch) {
+        Map<String, List<io.nftlb.core.ast.Element>> guards = new java.util.LinkedHashMap<>();
+        if (!guarded(farm)) {
+            return guards;
+        }
+        Expr jump = new Expr.VerdictValue(Verdict.jump(chain));
+        GUARD_OF.forEach((farms, guard) -> {
+            List<io.nftlb.core.ast.Element> keys = dispatch.getOrDefault(farms, List.of());
+            if (!keys.isEmpty()) {
+                guards.put(guard, keys.stream().map(e -> io.nftlb.core.ast.Element.of(e.key(), jump)).toList());
+            }
+        });
+        return guards;
     }
 
     /**
@@ -92,7 +152,11 @@ final class LimitsCompiler {
      */
     static List<Rule> around(Farm farm, Ids ids, List<Rule> scheduling, List<Boolean> families) {
         Limits limits = farm.limits();
-        List<Rule> rules = new ArrayList<>(HelpersCompiler.rules(farm));
+        List<Rule> rules = new ArrayList<>();
+        if (guarded(farm)) {
+            everyPacket(rules, limits, families);
+        }
+        rules.addAll(HelpersCompiler.rules(farm));
         if (limits.tcpStrict()) {
             tcpStrict(rules, limits);
         }
@@ -126,6 +190,40 @@ final class LimitsCompiler {
         caps.forEach(rules::addAll);
         queue.ifPresent(q -> rules.add(Rule.of(q)));
         return rules;
+    }
+
+    /**
+     * The checks of every packet, which the guard maps jump to for packets of known connections:
+     * invalid ones (tcp strict) and a client's resets over its rate. A packet that is not new
+     * returns to the base chain after them. These verdicts are on packets, not connections, so
+     * they cannot use the connection's flag: a reset refusal is logged by its own rule, not
+     * rate-limited separately (each line is one refused reset).
+     */
+    private static void everyPacket(List<Rule> rules, Limits limits, List<Boolean> families) {
+        boolean drop = limits.verdict() == Limits.Verdict.DROP;
+        if (limits.tcpStrict()) {
+            Stmt invalid = Stmt.Match.eq(CT_STATE, new Expr.Int(CtKey.STATE_INVALID, DataType.CT_STATE));
+            limits.log().ifPresent(log -> rules.add(Rule.of(invalid, limit(log.rate(), false),
+                    new Stmt.Log(Optional.of(log.prefix() + "invalid "), Optional.empty(), OptionalInt.empty()))));
+            rules.add(drop ? Rule.of(invalid, new Stmt.Counter(), new Stmt.VerdictStmt(Verdict.DROP))
+                    : Rule.of(invalid, new Stmt.Counter()));
+        }
+        limits.resets().ifPresent(rate -> {
+            for (boolean v6 : families) {
+                List<Stmt> check = new ArrayList<>(List.of(Stmt.Match.eq(TCP_FLAGS, tcpFlags(RST)),
+                        new Stmt.SetUpdate(Stmt.SetOp.UPDATE, v6 ? RESETS6 : RESETS4, clientKey(v6), Optional.empty(),
+                                Optional.of(rateIdle(rate)), Optional.of(limit(rate, true)))));
+                limits.log().ifPresent(log -> check.add(new Stmt.Log(Optional.of(log.prefix() + "resets "),
+                        Optional.empty(), OptionalInt.empty())));
+                check.add(new Stmt.Counter());
+                if (drop) {
+                    check.add(new Stmt.VerdictStmt(Verdict.DROP));
+                }
+                rules.add(new Rule(check, Optional.empty()));
+            }
+        });
+        rules.add(Rule.of(new Stmt.Match(CT_STATE, Stmt.Op.NE, new Expr.Int(CtKey.STATE_NEW, DataType.CT_STATE)),
+                new Stmt.VerdictStmt(Verdict.RETURN)));
     }
 
     /**
@@ -267,7 +365,11 @@ final class LimitsCompiler {
                 + " connections per client (set conns4/conns6)"));
         l.ban().ifPresent(t -> parts.add("clients over the rate are banned for " + t + " (set ban4/ban6)"));
         if (l.tcpStrict()) {
-            parts.add("tcp connections not opened by a plain syn");
+            parts.add("tcp connections not opened by a plain syn, and invalid packets");
+        }
+        l.resets().ifPresent(r -> parts.add("tcp resets per client over " + r + " (set rst4/rst6)"));
+        if (guarded(farm)) {
+            parts.add("packets of known connections reach the chain through maps guard4/guard4r/guard6/guard6r");
         }
         String caps = farm.backends().stream().filter(b -> b.maxConnections().isPresent())
                 .map(b -> b.name() + " " + b.maxConnections().getAsInt()).collect(Collectors.joining(", "));

@@ -26,7 +26,8 @@ class LimitsCompileTest {
                 .roundRobin(Backend.of("b1", "10.1.0.10").maxConnections(100), Backend.of("b2", "10.1.0.11"))
                 .persistent(Duration.ofMinutes(5))
                 .limits(Limits.none().newConnections(Rate.perSecond(10).burst(20)).connectionsPerClient(50)
-                        .ban(Duration.ofMinutes(2)).strictTcp().log("web-", Rate.perSecond(5)));
+                        .ban(Duration.ofMinutes(2)).strictTcp().resets(Rate.perSecond(50))
+                        .log("web-", Rate.perSecond(5)));
     }
 
     /** Verdict LOG: over-limit connections are logged and scheduled as usual. */
@@ -79,7 +80,7 @@ class LimitsCompileTest {
     @Test
     void farmsWithoutLimitsDeclareNoLimitSets() {
         String text = RulesetCompilerTest.render(RulesetCompilerTest.roundRobin());
-        for (String set : List.of("rate4", "conns4", "ban4", "bconns")) {
+        for (String set : List.of("rate4", "conns4", "ban4", "bconns", "rst4", "guard4")) {
             assertTrue(!text.contains("set " + set + " "), set + " in " + text);
         }
     }
@@ -87,7 +88,8 @@ class LimitsCompileTest {
     @Test
     void optionalSetsFollowTheLimitsUsed() {
         assertEquals(java.util.Set.of("serving", "persist4-saddr", "persist6-saddr", "rate4", "rate6", "conns4",
-                "conns6", "ban4", "ban6", "bconns"), FarmParts.optionalSets(guarded()));
+                "conns6", "ban4", "ban6", "bconns", "rst4", "rst6", "guard4", "guard4r", "guard6", "guard6r"),
+                FarmParts.optionalSets(guarded()));
         assertEquals(java.util.Set.of("conns4", "conns6"), FarmParts.optionalSets(Farm.dnat("10.0.0.40").port(80)
                 .roundRobin(Backend.at("10.1.0.10")).limits(Limits.none().connectionsPerClient(1))));
     }
@@ -110,6 +112,8 @@ class LimitsCompileTest {
                 () -> guarded().backend("b1", b -> b.maxConnections(-3)));
         assertMessage("inspection: queue 65536 must be within 0..65535",
                 () -> io.nftlb.core.Inspection.none().queue(65_536, false));
+        assertMessage("farm \"dns\": a reset limit needs tcp, not udp", () -> Farm.dnat("10.0.0.53").udp().port(53)
+                .named("dns").limits(Limits.none().resets(Rate.perSecond(1))));
         assertMessage("farm \"dns\": tcp strict needs tcp, not udp", () -> Farm.dnat("10.0.0.53").udp().port(53)
                 .named("dns").limits(Limits.none().strictTcp()));
         assertMessage("farm \"10.0.0.40\": limits need conntrack, which stateless dnat forwarding does not use",

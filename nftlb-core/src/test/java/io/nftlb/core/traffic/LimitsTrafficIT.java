@@ -69,9 +69,14 @@ class LimitsTrafficIT {
      * connection exists, and conntrack (loose tracking) takes each for a new connection.
      */
     static void sendBareAcks(Topology t, int count) {
+        sendBare(t, 0x10, count);
+    }
+
+    /** Sends TCP segments with these flags only (0x04 = RST), for no connection. */
+    static void sendBare(Topology t, int flags, int count) {
         String script = String.join("\n",
                 "import socket, struct, sys",
-                "src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])",
+                "src, dst, n, flags = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])",
                 "def csum(b):",
                 "    if len(b) % 2: b += b'\\0'",
                 "    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))",
@@ -80,12 +85,12 @@ class LimitsTrafficIT {
                 "sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)",
                 "sock.bind((src, 0))",
                 "for i in range(n):",
-                "    tcp = struct.pack('!HHIIBBHHH', 40000 + i, 80, 1000, 2000, 5 << 4, 0x10, 64240, 0, 0)",
+                "    tcp = struct.pack('!HHIIBBHHH', 40000 + i, 80, 1000, 2000, 5 << 4, flags, 64240, 0, 0)",
                 "    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + struct.pack('!BBH', 0, 6, len(tcp))",
                 "    tcp = tcp[:16] + struct.pack('!H', csum(pseudo + tcp)) + tcp[18:]",
                 "    sock.sendto(tcp, (dst, 0))");
         t.client().namespace().execOrThrow("python3", "-c", script, t.client().address(), VIP,
-                Integer.toString(count));
+                Integer.toString(count), Integer.toString(flags));
     }
 
     /** Counts, in the backend, the bare ACKs (no SYN, FIN or RST) that reach port 80. */
@@ -120,9 +125,29 @@ class LimitsTrafficIT {
             assertEquals(4, served.answered(), "connections opened by a SYN: " + served);
             long before = bareAcksAtBackend(t); // the handshakes' own ACKs
             sendBareAcks(t, 3);
-            assertEquals(List.of(3L), counters(t), "strict drop counter after 4 real connections and 3 bare ACKs");
+            // Counters in rule order: invalid packets (none: conntrack picks bare ACKs up as new), not opened by a SYN.
+            assertEquals(List.of(0L, 3L), counters(t), "strict counters after 4 real connections and 3 bare ACKs");
             assertEquals(before, bareAcksAtBackend(t, before + 1), "ACKs at the backend before " + before
                     + " and after the 3 bare ACKs");
+        }
+    }
+
+    @Test
+    void tcpStrictDropsInvalidPackets() {
+        try (Topology t = topology(1)) {
+            Apply.farms(t, farm().limits(Limits.none().strictTcp()));
+            sendBare(t, 0x04, 5); // a RST for no connection: conntrack finds it invalid
+            // Counters in rule order: invalid packets (guard path), then new connections not opened by a SYN.
+            assertEquals(List.of(5L, 0L), counters(t), "strict counters after 5 RSTs for no connection");
+        }
+    }
+
+    @Test
+    void resetsOverTheRateAreDroppedPerClient() {
+        try (Topology t = topology(1)) {
+            Apply.farms(t, farm().limits(Limits.none().resets(Rate.perHour(1).burst(3))));
+            sendBare(t, 0x04, 10);
+            assertEquals(List.of(7L), counters(t), "resets dropped of 10 with a burst of 3");
         }
     }
 

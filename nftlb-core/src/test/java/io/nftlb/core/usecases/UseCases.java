@@ -48,7 +48,8 @@ public final class UseCases {
                         .roundRobin(Backend.of("b1", "10.1.0.10").maxConnections(100), Backend.of("b2", "10.1.0.11"))
                         .persistent(Duration.ofMinutes(5))
                         .limits(Limits.none().newConnections(Rate.perSecond(10).burst(20)).connectionsPerClient(50)
-                                .ban(Duration.ofMinutes(2)).strictTcp().log("limited-", Rate.perSecond(5))),
+                                .ban(Duration.ofMinutes(2)).strictTcp().resets(Rate.perSecond(50))
+                                .log("limited-", Rate.perSecond(5))),
                 Farm.snat("10.0.0.49").port(443).named("observed")
                         .weighted(Backend.of("a1", "10.1.0.12").maxConnections(2))
                         .limits(Limits.none().connectionsPerClient(3).verdict(Limits.Verdict.LOG)
