@@ -108,12 +108,15 @@ final class Phases {
         List<Op> ops = new ArrayList<>(newObjects);
         ops.addAll(newSets);
         ops.addAll(newChains);
+        Map<String, List<Element>> pending = new java.util.TreeMap<>(deletes);
         for (NamedSet s : sets) {
-            List<Element> d = deletes.get(s.name());
+            List<Element> d = pending.remove(s.name());
             if (d != null) {
                 ops.add(new Op.DeleteElements(table, s.name(), d));
             }
         }
+        // Deletions from sets that go away in this transaction (verdict maps whose targets go too).
+        pending.forEach((set, d) -> ops.add(new Op.DeleteElements(table, set, d)));
         ops.addAll(rules);
         for (NamedSet s : sets) {
             List<Element> a = adds.get(s.name());

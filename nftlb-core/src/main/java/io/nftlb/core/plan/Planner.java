@@ -205,6 +205,13 @@ public final class Planner {
         }
         for (String set : sets) {
             if (!toSets.containsKey(set)) {
+                // The set goes at the end of the transaction and its elements with it, but elements
+                // that jump to a chain must go first: the chain may be deleted before the set is.
+                if (before != null) {
+                    before.elements(set).stream()
+                            .filter(e -> e.data().filter(d -> d instanceof io.nftlb.core.ast.Expr.VerdictValue).isPresent())
+                            .forEach(e -> phases.deleteElement(set, e));
+                }
                 continue;
             }
             List<Element> old = before == null ? List.of() : before.elements(set);

@@ -78,6 +78,18 @@ class LimitsCompileTest {
     }
 
     @Test
+    void removingTheLastGuardedFarmDeletesItsJumpsBeforeItsChain() {
+        RulesetCompiler.Compiled with = RulesetCompiler.compile(List.of(guarded()));
+        RulesetCompiler.Compiled without = RulesetCompiler.compile(List.of(), with.allocation());
+        String tx = NftText.render(io.nftlb.core.plan.Planner.diff(java.util.Optional.of(with), without));
+        int jumps = tx.indexOf("delete element inet nftlb guard4 ");
+        int chain = tx.indexOf("delete chain inet nftlb farm-web");
+        int set = tx.indexOf("delete set inet nftlb guard4\n");
+        assertTrue(jumps >= 0 && jumps < chain && chain < set, "guard4 elements at " + jumps + ", chain at " + chain
+                + ", set at " + set + ":\n" + tx);
+    }
+
+    @Test
     void farmsWithoutLimitsDeclareNoLimitSets() {
         String text = RulesetCompilerTest.render(RulesetCompilerTest.roundRobin());
         for (String set : List.of("rate4", "conns4", "ban4", "bconns", "rst4", "guard4")) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Helper;
+import io.nftlb.core.Limits;
+import io.nftlb.core.Rate;
 import io.nftlb.core.compile.RulesetCompiler;
 import io.nftlb.core.compile.RulesetCompiler.Compiled;
 import io.nftlb.core.plan.Planner;
@@ -18,9 +20,12 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Helper objects come and go with the farms that use them, planned incrementally, as a full load has them. */
+/**
+ * The filter's optional parts (helper objects, limit sets, guard maps that jump to farm chains)
+ * come and go with the farms that use them, planned incrementally, as a full load has them.
+ */
 @RequiresNetns
-class HelpersPlanIT {
+class FilterPlanIT {
 
     @Test
     void incrementalEqualsFullLoad(NetworkNamespace incremental, NetworkNamespace scratch) {
@@ -32,8 +37,10 @@ class HelpersPlanIT {
         NftCliTransport nft = NftCliTransport.inNamespace(incremental.name());
         Compiled current = RulesetCompiler.compile(List.of());
         nft.commit(Planner.diff(Optional.empty(), current));
-        List<List<Farm>> steps = List.of(List.of(ftp), List.of(ftp, tftp, snmp), List.of(tftp), List.of(tftp.named(
-                "tftp")), List.of());
+        Farm strict = Farm.dnat("10.0.0.53").port(80).named("strict").roundRobin(Backend.at("10.1.0.13"))
+                .limits(Limits.none().strictTcp().resets(Rate.perSecond(10)).connectionsPerClient(5));
+        List<List<Farm>> steps = List.of(List.of(ftp), List.of(ftp, tftp, snmp, strict), List.of(tftp, strict),
+                List.of(tftp), List.of(strict), List.of());
         for (List<Farm> farms : steps) {
             Compiled desired = RulesetCompiler.compile(farms, current.allocation());
             Transaction tx = Planner.diff(Optional.of(current), desired);
