@@ -188,7 +188,8 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         }
         String name = Addresses.text(vips.get(0)).replace(':', '.').replace('%', '.');
         return new Farm(name, vips, List.of(), Protocol.TCP, forwarding, new Scheduler.RoundRobin(),
-                Optional.empty(), Map.of(), List.of(), OptionalLong.empty(), Limits.none(), Optional.empty(), Inspection.none());
+                Optional.empty(), Map.of(), List.of(), OptionalLong.empty(), Limits.none(), Optional.empty(),
+                Inspection.none());
     }
 
     // ---- steps --------------------------------------------------------------------------
@@ -324,7 +325,8 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Map<InetAddress, String> sessions = new LinkedHashMap<>(staticSessions);
         sessions.values().removeIf(backendName::equals);
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, sessions,
-                backends.stream().filter(b -> !b.name().equals(backendName)).toList(), packetMark, limits, helper, inspection);
+                backends.stream().filter(b -> !b.name().equals(backendName)).toList(), packetMark, limits, helper,
+                inspection);
     }
 
     /** Keeps each client (by source address) on its backend for {@code ttl} after its last new connection. */
@@ -362,7 +364,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
                 backends, packetMark, limits, Optional.of(value), inspection);
     }
 
-    /** Logs new connections or hands them to an NFQUEUE, e.g. {@code farm.inspection(Inspection.none().queue(3, true))}. */
+    /** Logs new connections or hands them to an NFQUEUE: {@code farm.inspection(Inspection.none().queue(3, true))}. */
     public Farm inspection(Inspection value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
                 backends, packetMark, limits, helper, value);

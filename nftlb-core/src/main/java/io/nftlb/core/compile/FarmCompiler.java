@@ -83,7 +83,7 @@ final class FarmCompiler {
         }
         persistent(rules, Phase.RECORD);
         rules = LimitsCompiler.around(farm, ids, rules, families());
-        elements.putAll(LimitsCompiler.guardElements(farm, chain, elements));
+        elements.putAll(GuardCompiler.guardElements(farm, chain, elements));
         return new FarmPart(farm.name(), Chain.regular(chain, rules), elements);
     }
 

@@ -58,6 +58,7 @@ final class HelpersCompiler {
     }
 
     private static List<Protocol> protocols(Farm f) {
-        return f.protocol() == Protocol.ALL ? List.of(Protocol.TCP, Protocol.UDP, Protocol.SCTP) : List.of(f.protocol());
+        return f.protocol() == Protocol.ALL ? List.of(Protocol.TCP, Protocol.UDP, Protocol.SCTP)
+                : List.of(f.protocol());
     }
 }

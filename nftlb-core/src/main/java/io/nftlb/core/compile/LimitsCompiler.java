@@ -16,15 +16,16 @@ import io.nftlb.core.Rate;
 import io.nftlb.core.ast.CtKey;
 import io.nftlb.core.ast.DataType;
 import io.nftlb.core.ast.Expr;
+import io.nftlb.core.ast.MetaKey;
 import io.nftlb.core.ast.NamedSet;
 import io.nftlb.core.ast.NamedSet.SetFlag;
+import io.nftlb.core.ast.PayloadField;
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
 import io.nftlb.core.ast.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -55,15 +56,6 @@ final class LimitsCompiler {
     static final String CONNS4 = "conns4", CONNS6 = "conns6";
     static final String BAN4 = "ban4", BAN6 = "ban6";
     static final String BACKEND_CONNS = "bconns";
-    static final String RESETS4 = "rst4", RESETS6 = "rst6";
-    /**
-     * Second dispatch, for packets of known connections (and invalid ones) of farms that check
-     * every packet: the same keys as the farms maps, each jumping to the farm's chain.
-     */
-    static final String GUARD4 = "guard4", GUARD4_RANGES = "guard4r", GUARD6 = "guard6", GUARD6_RANGES = "guard6r";
-    private static final Map<String, String> GUARD_OF = Map.of(Layout.FARMS4, GUARD4, Layout.FARMS4_RANGES,
-            GUARD4_RANGES, Layout.FARMS6, GUARD6, Layout.FARMS6_RANGES, GUARD6_RANGES);
-
     /** Size cap of each limits set (clients tracked at once, all farms); past it a check does not fire. */
     static final int SIZE = 262_144;
 
@@ -91,58 +83,8 @@ final class LimitsCompiler {
         if (farms.stream().anyMatch(LimitsCompiler::capsBackends)) {
             sets.add(NamedSet.set(BACKEND_CONNS, CT_MARK, Set.of(SetFlag.DYNAMIC)).withSize(SIZE));
         }
-        if (farms.stream().anyMatch(f -> f.limits().resets().isPresent())) {
-            sets.add(NamedSet.set(RESETS4, clientKey(false), timed).withSize(SIZE));
-            sets.add(NamedSet.set(RESETS6, clientKey(true), timed).withSize(SIZE));
-        }
-        if (farms.stream().anyMatch(LimitsCompiler::guarded)) {
-            Set<SetFlag> interval = Set.of(SetFlag.INTERVAL);
-            sets.add(NamedSet.verdictMap(GUARD4, dispatchKey(false), Set.of()));
-            sets.add(NamedSet.verdictMap(GUARD4_RANGES, dispatchKey(false), interval));
-            sets.add(NamedSet.verdictMap(GUARD6, dispatchKey(true), Set.of()));
-            sets.add(NamedSet.verdictMap(GUARD6_RANGES, dispatchKey(true), interval));
-        }
+        sets.addAll(GuardCompiler.declarations(farms));
         return sets;
-    }
-
-    /** Whether the farm checks every packet (not only new connections): then it has guard elements. */
-    static boolean guarded(Farm f) {
-        return f.limits().tcpStrict() || f.limits().resets().isPresent();
-    }
-
-    private static Expr dispatchKey(boolean v6) {
-        return concat(Nodes.L4PROTO, daddr(v6), TH_DPORT);
-    }
-
-    /** The base chain's rules that send packets of known connections to guarded farms (none if no farm is). */
-    static List<Rule> guardRules(Set<String> declared) {
-        if (!declared.contains(GUARD4)) {
-            return List.of();
-        }
-        Stmt known = new Stmt.Match(CT_STATE, Stmt.Op.NE, new Expr.Int(CtKey.STATE_NEW, DataType.CT_STATE));
-        List<Rule> rules = new ArrayList<>();
-        for (String map : List.of(GUARD4, GUARD4_RANGES, GUARD6, GUARD6_RANGES)) {
-            // jump, not goto: the farm's chain returns, and the base chain goes on (packet marks).
-            rules.add(Rule.of(known, new Stmt.VerdictMap(dispatchKey(map.startsWith("guard6")), set(map))));
-        }
-        return rules;
-    }
-
-    /** A guarded farm's guard elements: its dispatch keys, jumping to its chain. */
-    static Map<String, List<io.nftlb.core.ast.Element>> guardElements(Farm farm, String chain,
-                                                                       Map<String, List<io.nftlb.core.ast.Element>> dispatch) {
-        Map<String, List<io.nftlb.core.ast.Element>> guards = new java.util.LinkedHashMap<>();
-        if (!guarded(farm)) {
-            return guards;
-        }
-        Expr jump = new Expr.VerdictValue(Verdict.jump(chain));
-        GUARD_OF.forEach((farms, guard) -> {
-            List<io.nftlb.core.ast.Element> keys = dispatch.getOrDefault(farms, List.of());
-            if (!keys.isEmpty()) {
-                guards.put(guard, keys.stream().map(e -> io.nftlb.core.ast.Element.of(e.key(), jump)).toList());
-            }
-        });
-        return guards;
     }
 
     /**
@@ -153,8 +95,8 @@ final class LimitsCompiler {
     static List<Rule> around(Farm farm, Ids ids, List<Rule> scheduling, List<Boolean> families) {
         Limits limits = farm.limits();
         List<Rule> rules = new ArrayList<>();
-        if (guarded(farm)) {
-            everyPacket(rules, limits, families);
+        if (GuardCompiler.guarded(farm)) {
+            GuardCompiler.everyPacket(rules, limits, families);
         }
         rules.addAll(HelpersCompiler.rules(farm));
         if (limits.tcpStrict()) {
@@ -170,12 +112,13 @@ final class LimitsCompiler {
         if (marksPackets(farm)) {
             // The base chain marks packets of known connections; a new connection's first packet
             // leaves it through this chain, so it is marked here once its backend is chosen.
-            caps.add(List.of(Rule.of(new Stmt.MetaSet(io.nftlb.core.ast.MetaKey.MARK,
+            caps.add(List.of(Rule.of(new Stmt.MetaSet(MetaKey.MARK,
                     new Expr.MapLookup(CT_MARK, set(Layout.PACKET_MARKS), DataType.MARK)))));
         }
         caps.addAll(backendCaps(farm, ids));
         Optional<Stmt> queue = farm.inspection().queue().isEmpty() ? Optional.empty()
-                : Optional.of(new Stmt.Queue(farm.inspection().queue().getAsInt(), 1, farm.inspection().bypass(), false));
+                : Optional.of(new Stmt.Queue(farm.inspection().queue().getAsInt(), 1, farm.inspection().bypass(),
+                        false));
         for (Rule r : scheduling) {
             if (accepts(r)) {
                 // Only a restored mark that serves is accepted here; others are rescheduled below.
@@ -193,40 +136,6 @@ final class LimitsCompiler {
     }
 
     /**
-     * The checks of every packet, which the guard maps jump to for packets of known connections:
-     * invalid ones (tcp strict) and a client's resets over its rate. A packet that is not new
-     * returns to the base chain after them. These verdicts are on packets, not connections, so
-     * they cannot use the connection's flag: a reset refusal is logged by its own rule, not
-     * rate-limited separately (each line is one refused reset).
-     */
-    private static void everyPacket(List<Rule> rules, Limits limits, List<Boolean> families) {
-        boolean drop = limits.verdict() == Limits.Verdict.DROP;
-        if (limits.tcpStrict()) {
-            Stmt invalid = Stmt.Match.eq(CT_STATE, new Expr.Int(CtKey.STATE_INVALID, DataType.CT_STATE));
-            limits.log().ifPresent(log -> rules.add(Rule.of(invalid, limit(log.rate(), false),
-                    new Stmt.Log(Optional.of(log.prefix() + "invalid "), Optional.empty(), OptionalInt.empty()))));
-            rules.add(drop ? Rule.of(invalid, new Stmt.Counter(), new Stmt.VerdictStmt(Verdict.DROP))
-                    : Rule.of(invalid, new Stmt.Counter()));
-        }
-        limits.resets().ifPresent(rate -> {
-            for (boolean v6 : families) {
-                List<Stmt> check = new ArrayList<>(List.of(Stmt.Match.eq(TCP_FLAGS, tcpFlags(RST)),
-                        new Stmt.SetUpdate(Stmt.SetOp.UPDATE, v6 ? RESETS6 : RESETS4, clientKey(v6), Optional.empty(),
-                                Optional.of(rateIdle(rate)), Optional.of(limit(rate, true)))));
-                limits.log().ifPresent(log -> check.add(new Stmt.Log(Optional.of(log.prefix() + "resets "),
-                        Optional.empty(), OptionalInt.empty())));
-                check.add(new Stmt.Counter());
-                if (drop) {
-                    check.add(new Stmt.VerdictStmt(Verdict.DROP));
-                }
-                rules.add(new Rule(check, Optional.empty()));
-            }
-        });
-        rules.add(Rule.of(new Stmt.Match(CT_STATE, Stmt.Op.NE, new Expr.Int(CtKey.STATE_NEW, DataType.CT_STATE)),
-                new Stmt.VerdictStmt(Verdict.RETURN)));
-    }
-
-    /**
      * Flags every new TCP connection, unflags those opened by a SYN, and flags again those whose
      * first packet also has FIN, RST or ACK: with loose tracking (the default) conntrack takes a
      * mid-stream packet such as a bare ACK for a new connection. Flag matches ("any of these bits")
@@ -239,10 +148,10 @@ final class LimitsCompiler {
         react(rules, limits, 0, "strict");
     }
 
-    private static final Expr TCP_FLAGS = new Expr.Payload(io.nftlb.core.ast.PayloadField.TCP_FLAGS);
-    private static final long FIN = 0x01, SYN = 0x02, RST = 0x04, ACK = 0x10;
+    static final Expr TCP_FLAGS = new Expr.Payload(PayloadField.TCP_FLAGS);
+    static final long FIN = 0x01, SYN = 0x02, RST = 0x04, ACK = 0x10;
 
-    private static Expr tcpFlags(long bits) {
+    static Expr tcpFlags(long bits) {
         return new Expr.Int(bits, DataType.TCP_FLAG);
     }
 
@@ -340,7 +249,7 @@ final class LimitsCompiler {
         return new Stmt.CtSet(CtKey.MARK, mark(FLAG));
     }
 
-    private static Duration rateIdle(Rate rate) {
+    static Duration rateIdle(Rate rate) {
         Duration unit = rate.per().getDuration();
         return unit.compareTo(RATE_IDLE) > 0 ? unit : RATE_IDLE;
     }
@@ -368,7 +277,7 @@ final class LimitsCompiler {
             parts.add("tcp connections not opened by a plain syn, and invalid packets");
         }
         l.resets().ifPresent(r -> parts.add("tcp resets per client over " + r + " (set rst4/rst6)"));
-        if (guarded(farm)) {
+        if (GuardCompiler.guarded(farm)) {
             parts.add("packets of known connections reach the chain through maps guard4/guard4r/guard6/guard6r");
         }
         String caps = farm.backends().stream().filter(b -> b.maxConnections().isPresent())
@@ -382,10 +291,14 @@ final class LimitsCompiler {
                     + String.join("; ", parts) + l.log().map(g -> "; logged as \"" + g.prefix() + "<what> \" at most "
                     + g.rate()).orElse(""));
         }
+        farm.helper().ifPresent(h -> lines.add("helper: " + h.kernelName() + " (ct helper objects "
+                + String.join(", ", HelpersCompiler.objects(List.of(farm)).stream().map(o -> o.name()).toList())
+                + ")"));
         List<String> shown = new ArrayList<>();
         farm.inspection().log().ifPresent(g -> shown.add("logged as \"" + g.prefix() + "\" at most " + g.rate()));
         farm.inspection().queue().ifPresent(q -> shown.add("handed to nfqueue " + q + " once scheduled"
-                + (farm.inspection().bypass() ? " (accepted while nobody listens)" : " (dropped while nobody listens)")));
+                + (farm.inspection().bypass() ? " (accepted while nobody listens)"
+                        : " (dropped while nobody listens)")));
         if (!shown.isEmpty()) {
             lines.add("new connections: " + String.join("; ", shown));
         }

@@ -233,7 +233,7 @@ public final class RulesetCompiler {
                 Rule.of(fresh, new Stmt.VerdictMap(dispatch4, set(Layout.FARMS4_RANGES))),
                 Rule.of(fresh, new Stmt.VerdictMap(dispatch6, set(Layout.FARMS6))),
                 Rule.of(fresh, new Stmt.VerdictMap(dispatch6, set(Layout.FARMS6_RANGES)))));
-        dispatch.addAll(LimitsCompiler.guardRules(declared));
+        dispatch.addAll(GuardCompiler.guardRules(declared));
         if (declared.contains(Layout.PACKET_MARKS)) {
             dispatch.add(Rule.of(new Stmt.MetaSet(MetaKey.MARK,
                     new Expr.MapLookup(CT_MARK, set(Layout.PACKET_MARKS), DataType.MARK))));

@@ -2,6 +2,7 @@ package io.nftlb.core.plan;
 
 import io.nftlb.core.ast.Chain;
 import io.nftlb.core.ast.Element;
+import io.nftlb.core.ast.Expr;
 import io.nftlb.core.ast.Flowtable;
 import io.nftlb.core.ast.NamedObject;
 import io.nftlb.core.ast.NamedSet;
@@ -209,7 +210,7 @@ public final class Planner {
                 // that jump to a chain must go first: the chain may be deleted before the set is.
                 if (before != null) {
                     before.elements(set).stream()
-                            .filter(e -> e.data().filter(d -> d instanceof io.nftlb.core.ast.Expr.VerdictValue).isPresent())
+                            .filter(e -> e.data().filter(d -> d instanceof Expr.VerdictValue).isPresent())
                             .forEach(e -> phases.deleteElement(set, e));
                 }
                 continue;

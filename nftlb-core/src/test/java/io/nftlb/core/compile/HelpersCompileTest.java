@@ -55,6 +55,13 @@ class HelpersCompileTest {
     }
 
     @Test
+    void explainNamesTheHelperAndItsObject() {
+        String text = RulesetCompiler.compile(List.of(ftp())).explain("ftp");
+        assertTrue(text.contains("  helper: ftp (ct helper objects ftp-tcp)\n"), text);
+        assertTrue(text.contains("    meta l4proto tcp ct helper set \"ftp-tcp\"\n"), text);
+    }
+
+    @Test
     void helperMustFitTheFarm() {
         assertEquals("farm \"10.0.0.50\": helper ftp reads [TCP], not udp", assertThrows(InvalidFarmException.class,
                 () -> Farm.snat("10.0.0.50").udp().port(21).helper(Helper.FTP)).getMessage());
