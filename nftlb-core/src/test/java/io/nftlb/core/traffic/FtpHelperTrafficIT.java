@@ -17,7 +17,7 @@ import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 
 /**
- * A passive FTP download through a dNAT farm: with the ftp helper the balancer rewrites the
+ * A passive FTP download through a dNAT (or sNAT) farm: with the ftp helper the balancer rewrites the
  * server's 227 reply to the virtual address and lets the announced data connection through to the
  * backend; without it, the data connection finds nothing on the virtual address.
  */
@@ -49,6 +49,15 @@ class FtpHelperTrafficIT {
         assertNull(d.failure(), "data connection: " + d.failure());
         assertEquals(TinyFtp.payload().length, d.received().length, "bytes received");
         assertArrayEquals(TinyFtp.payload(), d.received(), "payload");
+    }
+
+    @Test
+    void passiveDownloadWorksThroughAnSnatFarmWithTheFtpHelper() throws Exception {
+        TinyFtp.Download d = downloadThrough(Farm.snat(VIP).port(21).named("ftp")
+                .roundRobin(Backend.of("f0", "10.1.0.10")).helper(Helper.FTP));
+        assertTrue(d.pasvReply().contains("(10,0,0,40,"), "227 rewritten to the virtual address: " + d.pasvReply());
+        assertNull(d.failure(), "data connection: " + d.failure());
+        assertArrayEquals(TinyFtp.payload(), d.received(), "payload of " + TinyFtp.payload().length + " bytes");
     }
 
     @Test
