@@ -21,9 +21,12 @@ import java.util.OptionalLong;
  * @param state whether it takes new connections
  * @param packetMark a packet mark to set on its connections (for policy routing or QoS)
  * @param sourceAddress the source address to use towards it in sNAT mode (overrides the farm's)
+ * @param maxConnections most connections it holds at once; new ones over it are refused (the farm's
+ *        limits verdict and log apply)
  */
 public record Backend(String name, InetAddress address, OptionalInt port, int weight, int priority,
-                      BackendState state, OptionalLong packetMark, Optional<InetAddress> sourceAddress) {
+                      BackendState state, OptionalLong packetMark, Optional<InetAddress> sourceAddress,
+                      OptionalInt maxConnections) {
 
     /** Largest weight: weights are shares of a 10,000-slot table, so more would add nothing. */
     public static final int MAX_WEIGHT = 10_000;
@@ -48,13 +51,16 @@ public record Backend(String name, InetAddress address, OptionalInt port, int we
         sourceAddress.ifPresent(s -> Check.that(Addresses.family(s) == Addresses.family(address), where,
                 "source address %s is not of the same IP version as address %s",
                 Addresses.text(s), Addresses.text(address)));
+        Objects.requireNonNull(maxConnections, "maxConnections");
+        maxConnections.ifPresent(n -> Check.that(n >= 1 && n <= Limits.MAX_CONNECTIONS, where,
+                "max connections %d must be within 1..%d", n, Limits.MAX_CONNECTIONS));
     }
 
     /** A backend at a numeric IPv4 or IPv6 address, named after it, weight 1, priority 1, up. */
     public static Backend at(String address) {
         InetAddress a = Addresses.parse("backend \"" + address + "\"", "address", address);
         return new Backend(Addresses.text(a), a, OptionalInt.empty(), 1, 1, BackendState.UP,
-                OptionalLong.empty(), Optional.empty());
+                OptionalLong.empty(), Optional.empty(), OptionalInt.empty());
     }
 
     /** Same as {@link #at(String)} followed by {@link #named(String)}. */
@@ -63,33 +69,41 @@ public record Backend(String name, InetAddress address, OptionalInt port, int we
     }
 
     public Backend named(String value) {
-        return new Backend(value, address, port, weight, priority, state, packetMark, sourceAddress);
+        return new Backend(value, address, port, weight, priority, state, packetMark, sourceAddress, maxConnections);
     }
 
     public Backend port(int value) {
         Check.port("backend \"" + name + "\"", "port", value);
-        return new Backend(name, address, OptionalInt.of(value), weight, priority, state, packetMark, sourceAddress);
+        return new Backend(name, address, OptionalInt.of(value), weight, priority, state, packetMark,
+                sourceAddress, maxConnections);
     }
 
     public Backend weight(int value) {
-        return new Backend(name, address, port, value, priority, state, packetMark, sourceAddress);
+        return new Backend(name, address, port, value, priority, state, packetMark, sourceAddress, maxConnections);
     }
 
     public Backend priority(int value) {
-        return new Backend(name, address, port, weight, value, state, packetMark, sourceAddress);
+        return new Backend(name, address, port, weight, value, state, packetMark, sourceAddress, maxConnections);
     }
 
     public Backend state(BackendState value) {
-        return new Backend(name, address, port, weight, priority, value, packetMark, sourceAddress);
+        return new Backend(name, address, port, weight, priority, value, packetMark, sourceAddress, maxConnections);
     }
 
     public Backend packetMark(long value) {
-        return new Backend(name, address, port, weight, priority, state, OptionalLong.of(value), sourceAddress);
+        return new Backend(name, address, port, weight, priority, state, OptionalLong.of(value),
+                sourceAddress, maxConnections);
     }
 
     public Backend sourceAddress(String value) {
         InetAddress a = Addresses.parse("backend \"" + name + "\"", "source address", value);
-        return new Backend(name, address, port, weight, priority, state, packetMark, Optional.of(a));
+        return new Backend(name, address, port, weight, priority, state, packetMark, Optional.of(a), maxConnections);
+    }
+
+    /** Refuses new connections while it holds {@code value} connections (counted by conntrack). */
+    public Backend maxConnections(int value) {
+        return new Backend(name, address, port, weight, priority, state, packetMark, sourceAddress,
+                OptionalInt.of(value));
     }
 
     /** Whether new connections may be scheduled to it (up and weight > 0). */

@@ -35,10 +35,14 @@ import java.util.function.UnaryOperator;
  * @param staticSessions client address to backend name: pinned clients
  * @param backends the backends, in order
  * @param packetMark optionally marks the farm's packets (for policy routing or QoS)
+ * @param limits what the farm refuses before scheduling (rates, connection counts, bans)
+ * @param helper optionally a conntrack helper for the farm's connections (FTP, SIP...)
+ * @param inspection logging of new connections, and NFQUEUE to a program
  */
 public record Farm(String name, List<InetAddress> addresses, List<PortRange> ports, Protocol protocol,
                    Forwarding forwarding, Scheduler scheduler, Optional<Persistence> persistence,
-                   Map<InetAddress, String> staticSessions, List<Backend> backends, OptionalLong packetMark) {
+                   Map<InetAddress, String> staticSessions, List<Backend> backends, OptionalLong packetMark,
+                   Limits limits, Optional<Helper> helper, Inspection inspection) {
 
     /** Most backends one farm can have: each needs at least one slot of its scheduling table. */
     public static final int MAX_BACKENDS = 10_000;
@@ -55,6 +59,25 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         staticSessions = Map.copyOf(staticSessions);
         backends = List.copyOf(backends);
         Objects.requireNonNull(packetMark, "packetMark");
+        Objects.requireNonNull(limits, "limits");
+        Check.that(!limits.any() && backends.stream().allMatch(b -> b.maxConnections().isEmpty())
+                        || forwarding.stateful(), where, "limits need conntrack, which %s forwarding does not use",
+                forwarding.keyword());
+        Objects.requireNonNull(helper, "helper");
+        Objects.requireNonNull(inspection, "inspection");
+        Check.that(!inspection.any() || forwarding.stateful(), where,
+                "inspection needs conntrack, which %s forwarding does not use", forwarding.keyword());
+        if (helper.isPresent()) {
+            Helper h = helper.get();
+            Check.that(protocol == Protocol.ALL || h.protocols().contains(protocol), where,
+                    "helper %s reads %s, not %s", h.kernelName(), h.protocols(), protocol.name().toLowerCase());
+            Check.that(h.ipv6() || addresses.stream().allMatch(a -> Addresses.family(a) == IpFamily.IPV4), where,
+                    "helper %s works for IPv4 only, and the farm has IPv6 addresses", h.kernelName());
+        }
+        boolean tcp = protocol == Protocol.TCP || protocol == Protocol.ALL;
+        Check.that(!limits.tcpStrict() || tcp, where, "tcp strict needs tcp, not %s", protocol.name().toLowerCase());
+        Check.that(limits.resets().isEmpty() || tcp, where, "a reset limit needs tcp, not %s",
+                protocol.name().toLowerCase());
         validate(where, addresses, ports, forwarding, persistence, staticSessions, backends, packetMark);
         if (scheduler instanceof Scheduler.Maglev m) {
             // Maglev gives every backend at least one slot, so the table must be larger.
@@ -165,14 +188,15 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         }
         String name = Addresses.text(vips.get(0)).replace(':', '.').replace('%', '.');
         return new Farm(name, vips, List.of(), Protocol.TCP, forwarding, new Scheduler.RoundRobin(),
-                Optional.empty(), Map.of(), List.of(), OptionalLong.empty());
+                Optional.empty(), Map.of(), List.of(), OptionalLong.empty(), Limits.none(), Optional.empty(),
+                Inspection.none());
     }
 
     // ---- steps --------------------------------------------------------------------------
 
     public Farm named(String value) {
         return new Farm(value, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark);
+                backends, packetMark, limits, helper, inspection);
     }
 
     /** Serves this port (replacing any ports given before). */
@@ -206,12 +230,12 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     private Farm withPorts(List<PortRange> value) {
         return new Farm(name, addresses, value, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark);
+                backends, packetMark, limits, helper, inspection);
     }
 
     public Farm protocol(Protocol value) {
         return new Farm(name, addresses, ports, value, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark);
+                backends, packetMark, limits, helper, inspection);
     }
 
     public Farm tcp() {
@@ -232,12 +256,12 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     public Farm forwarding(Forwarding value) {
         return new Farm(name, addresses, ports, protocol, value, scheduler, persistence, staticSessions,
-                backends, packetMark);
+                backends, packetMark, limits, helper, inspection);
     }
 
     public Farm scheduler(Scheduler value) {
         return new Farm(name, addresses, ports, protocol, forwarding, value, persistence, staticSessions,
-                backends, packetMark);
+                backends, packetMark, limits, helper, inspection);
     }
 
     /** Round robin over these backends (replacing any given before). */
@@ -263,7 +287,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
     /** Replaces the backends. */
     public Farm backends(List<Backend> list) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                list, packetMark);
+                list, packetMark, limits, helper, inspection);
     }
 
     /** Adds a backend, or replaces the one of the same name. */
@@ -301,7 +325,8 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Map<InetAddress, String> sessions = new LinkedHashMap<>(staticSessions);
         sessions.values().removeIf(backendName::equals);
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, sessions,
-                backends.stream().filter(b -> !b.name().equals(backendName)).toList(), packetMark);
+                backends.stream().filter(b -> !b.name().equals(backendName)).toList(), packetMark, limits, helper,
+                inspection);
     }
 
     /** Keeps each client (by source address) on its backend for {@code ttl} after its last new connection. */
@@ -311,7 +336,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     public Farm persistence(Persistence value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, Optional.of(value), staticSessions,
-                backends, packetMark);
+                backends, packetMark, limits, helper, inspection);
     }
 
     /** Always sends this client address to this backend. */
@@ -319,12 +344,30 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Map<InetAddress, String> sessions = new LinkedHashMap<>(staticSessions);
         sessions.put(Addresses.parse(where(), "static session client", clientAddress), backendName);
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, sessions,
-                backends, packetMark);
+                backends, packetMark, limits, helper, inspection);
     }
 
     public Farm packetMark(long value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, OptionalLong.of(value));
+                backends, OptionalLong.of(value), limits, helper, inspection);
+    }
+
+    /** Limits new connections of each client, e.g. {@code farm.limits(Limits.none().connectionsPerClient(20))}. */
+    public Farm limits(Limits value) {
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                backends, packetMark, value, helper, inspection);
+    }
+
+    /** A conntrack helper for the farm's connections, e.g. {@code Helper.FTP} for an FTP farm. */
+    public Farm helper(Helper value) {
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                backends, packetMark, limits, Optional.of(value), inspection);
+    }
+
+    /** Logs new connections or hands them to an NFQUEUE: {@code farm.inspection(Inspection.none().queue(3, true))}. */
+    public Farm inspection(Inspection value) {
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                backends, packetMark, limits, helper, value);
     }
 
     // ---- queries ------------------------------------------------------------------------

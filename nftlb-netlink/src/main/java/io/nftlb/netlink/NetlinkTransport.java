@@ -7,6 +7,7 @@ import io.nftlb.core.ast.NamedObject;
 import io.nftlb.core.ast.NamedSet;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.transport.ConnectionTable;
+import io.nftlb.core.transport.KernelFeatures;
 import io.nftlb.core.transport.Op;
 import io.nftlb.core.transport.TableRef;
 import io.nftlb.core.transport.Transaction;
@@ -236,40 +237,9 @@ public final class NetlinkTransport implements Transport {
         return new TransportException(msg.toString(), name, e.flatMap(Batch.Entry::op));
     }
 
-    /**
-     * A kernel built without a feature answers ENOENT (no such expression or object type: the
-     * module request failed) or EOPNOTSUPP; say which feature the op needed.
-     */
+    /** What the op needed that the kernel lacks, when its errno says so (see {@link KernelFeatures}). */
     static Optional<String> missingFeature(Op op, int errno) {
-        if (errno != 2 && errno != 95) {
-            return Optional.empty();
-        }
-        if (op instanceof Op.AddFlowtable) {
-            return Optional.of("this kernel lacks flowtables (CONFIG_NF_FLOW_TABLE, CONFIG_NF_FLOW_TABLE_INET)");
-        }
-        if (op instanceof Op.AddRule r) {
-            List<String> needs = new ArrayList<>();
-            for (io.nftlb.core.ast.Stmt s : r.rule().statements()) {
-                switch (s) {
-                    case io.nftlb.core.ast.Stmt.Queue q -> needs.add("queue: CONFIG_NFT_QUEUE and CONFIG_NETFILTER_NETLINK_QUEUE");
-                    case io.nftlb.core.ast.Stmt.FlowOffload f -> needs.add("flow offload: CONFIG_NFT_FLOW_OFFLOAD");
-                    case io.nftlb.core.ast.Stmt.Fwd f -> needs.add("fwd: CONFIG_NFT_FWD_NETDEV");
-                    case io.nftlb.core.ast.Stmt.Dup d -> needs.add("dup: CONFIG_NFT_DUP_IPV4/IPV6");
-                    case io.nftlb.core.ast.Stmt.Connlimit c -> needs.add("ct count: CONFIG_NFT_CONNLIMIT");
-                    case io.nftlb.core.ast.Stmt.Log l -> needs.add("log: CONFIG_NFT_LOG");
-                    case io.nftlb.core.ast.Stmt.Reject j -> needs.add("reject: CONFIG_NFT_REJECT");
-                    default -> { }
-                }
-            }
-            if (!needs.isEmpty()) {
-                return Optional.of("the rule needs kernel features this kernel may lack (" + String.join("; ", needs)
-                        + ")");
-            }
-        }
-        if (op instanceof Op.AddObject o && o.object() instanceof io.nftlb.core.ast.NamedObject.CtHelper) {
-            return Optional.of("ct helper objects need CONFIG_NFT_CT and the helper's conntrack module");
-        }
-        return Optional.empty();
+        return KernelFeatures.missing(op, Errno.name(errno));
     }
 
     private NamedSet setDefinition(Map<TableRef, Map<String, NamedSet>> pending, TableRef t, String name) {

@@ -161,17 +161,30 @@ public sealed interface Stmt {
     record Reject(boolean tcpReset) implements Stmt {}
 
     /**
-     * {@code add|update @set { key [timeout T] [: data] }}: a dynamic set or map written from
-     * the packet path (persistence, bans).
+     * {@code add|update @set { key [timeout T] [stateful] [: data] }}: a dynamic set or map written
+     * from the packet path (persistence, bans). A stateful statement ({@link Limit} or
+     * {@link Connlimit}) keeps its state in the element, one per key: a rate or connection count
+     * per client; the statement then matches like that statement would ({@code limit rate over}).
      */
-    record SetUpdate(SetOp op, String set, Expr key, Optional<Expr> data, Optional<Duration> timeout)
-            implements Stmt {
+    record SetUpdate(SetOp op, String set, Expr key, Optional<Expr> data, Optional<Duration> timeout,
+                     Optional<Stmt> stateful) implements Stmt {
         public SetUpdate {
             requireNonNull(op, "op");
             requireNonNull(set, "set");
             requireNonNull(key, "key");
             requireNonNull(data, "data");
             requireNonNull(timeout, "timeout");
+            requireNonNull(stateful, "stateful");
+            stateful.ifPresent(st -> {
+                if (!(st instanceof Limit || st instanceof Connlimit || st instanceof Counter || st instanceof Quota)) {
+                    throw new IllegalArgumentException("a set element keeps only stateful statements, not " + st);
+                }
+            });
+        }
+
+        /** Without a stateful statement. */
+        public SetUpdate(SetOp op, String set, Expr key, Optional<Expr> data, Optional<Duration> timeout) {
+            this(op, set, key, data, timeout, Optional.empty());
         }
     }
 

@@ -52,6 +52,7 @@ final class Explain {
                     .map(e -> NftText.address(e.getKey()) + " -> " + e.getValue())
                     .collect(Collectors.joining(", "))).append('\n');
         }
+        LimitsCompiler.explain(farm).ifPresent(l -> b.append("  ").append(l).append('\n'));
         b.append("  chain ").append(part.chain().name()).append(":\n");
         for (Rule r : part.chain().rules()) {
             b.append("    ").append(NftText.render(r)).append('\n');

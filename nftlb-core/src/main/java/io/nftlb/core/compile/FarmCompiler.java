@@ -77,6 +77,8 @@ final class FarmCompiler {
             scheduling(rules, serving.size(), v6);
         }
         persistent(rules, Phase.RECORD);
+        rules = LimitsCompiler.around(farm, ids, rules, families());
+        elements.putAll(GuardCompiler.guardElements(farm, chain, elements));
         return new FarmPart(farm.name(), Chain.regular(chain, rules), elements);
     }
 

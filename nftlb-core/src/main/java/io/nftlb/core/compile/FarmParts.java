@@ -32,7 +32,8 @@ public final class FarmParts {
     }
 
     /**
-     * The names of the optional sets (those not every ruleset has) that the ruleset declares
+     * The names of the optional sets (those not every ruleset has), and of the objects such as
+     * {@code ct helper ftp-tcp}, that the ruleset declares
      * because of this farm, e.g. {@code serving} and {@code persist4-saddr} for a persistent
      * farm. The compiler declares an optional set when at least one farm needs it, so the
      * declarations of a ruleset follow from the union of these over its farms: a caller can
@@ -44,6 +45,8 @@ public final class FarmParts {
             names.add(s.name());
         }
         names.removeAll(Core.NAMES);
+        // Objects come and go with farms as optional sets do (names cannot clash: "ct helper" has a space).
+        HelpersCompiler.objects(List.of(farm)).forEach(o -> names.add(o.kind().keyword() + " " + o.name()));
         return Set.copyOf(names);
     }
 

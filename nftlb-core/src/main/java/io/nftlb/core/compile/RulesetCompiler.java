@@ -165,7 +165,7 @@ public final class RulesetCompiler {
         sets.forEach(s -> declared.add(s.name()));
         List<Chain> chains = new ArrayList<>(baseChains(declared));
         parts.values().forEach(p -> chains.add(p.chain()));
-        return Table.of(Family.INET, Layout.TABLE.name(), sets, chains);
+        return new Table(Family.INET, Layout.TABLE.name(), sets, HelpersCompiler.objects(farms), List.of(), chains);
     }
 
     /**
@@ -222,6 +222,7 @@ public final class RulesetCompiler {
         if (marks) {
             sets.add(NamedSet.map(Layout.PACKET_MARKS, CT_MARK, META_MARK, Set.of()));
         }
+        sets.addAll(LimitsCompiler.declarations(farms));
         return sets;
     }
 
@@ -234,6 +235,7 @@ public final class RulesetCompiler {
                 Rule.of(fresh, new Stmt.VerdictMap(dispatch4, set(Layout.FARMS4_RANGES))),
                 Rule.of(fresh, new Stmt.VerdictMap(dispatch6, set(Layout.FARMS6))),
                 Rule.of(fresh, new Stmt.VerdictMap(dispatch6, set(Layout.FARMS6_RANGES)))));
+        dispatch.addAll(GuardCompiler.guardRules(declared));
         if (declared.contains(Layout.PACKET_MARKS)) {
             dispatch.add(Rule.of(new Stmt.MetaSet(MetaKey.MARK,
                     new Expr.MapLookup(CT_MARK, set(Layout.PACKET_MARKS), DataType.MARK))));

@@ -2,6 +2,7 @@ package io.nftlb.core.plan;
 
 import io.nftlb.core.ast.Chain;
 import io.nftlb.core.ast.Element;
+import io.nftlb.core.ast.NamedObject;
 import io.nftlb.core.ast.NamedSet;
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.transport.Op;
@@ -17,14 +18,14 @@ import java.util.Map;
  * the kernel accepts, whatever order the farms were visited in:
  *
  * <ol>
- *   <li>new sets, before any rule or element uses them;
+ *   <li>new objects (conntrack helpers) and sets, before any rule or element uses them;
  *   <li>new chains (empty), before the dispatch elements that jump to them;
  *   <li>element deletions, before additions, so that a key whose data changed, or an interval
  *       that moves over another one, is free when it is added again;
  *   <li>chains whose rules changed: flushed and refilled (they may now use the new sets);
  *   <li>element additions;
  *   <li>removed chains, flushed and deleted once no dispatch element jumps to them;
- *   <li>removed sets, once no rule uses them (rules were flushed in phases 4 and 6).
+ *   <li>removed sets, then removed objects, once no rule uses them (rules were flushed in phases 4 and 6).
  * </ol>
  *
  * Elements are grouped into one delete and one add operation per set.
@@ -32,6 +33,8 @@ import java.util.Map;
 final class Phases {
 
     private final TableRef table;
+    private final List<Op> newObjects = new ArrayList<>();
+    private final List<Op> oldObjects = new ArrayList<>();
     private final List<Op> newSets = new ArrayList<>();
     private final List<Op> newChains = new ArrayList<>();
     private final List<Op> rules = new ArrayList<>();
@@ -42,6 +45,15 @@ final class Phases {
 
     Phases(TableRef table) {
         this.table = table;
+    }
+
+    /** An object (a conntrack helper) that rules may name: created first, deleted last. */
+    void addObject(NamedObject object) {
+        newObjects.add(new Op.AddObject(table, object));
+    }
+
+    void deleteObject(NamedObject object) {
+        oldObjects.add(new Op.DeleteObject(table, object));
     }
 
     void addSet(NamedSet set) {
@@ -93,14 +105,18 @@ final class Phases {
 
     /** The transaction, with element operations in the order of {@code sets} (the table's set order). */
     Transaction build(List<NamedSet> sets) {
-        List<Op> ops = new ArrayList<>(newSets);
+        List<Op> ops = new ArrayList<>(newObjects);
+        ops.addAll(newSets);
         ops.addAll(newChains);
+        Map<String, List<Element>> pending = new java.util.TreeMap<>(deletes);
         for (NamedSet s : sets) {
-            List<Element> d = deletes.get(s.name());
+            List<Element> d = pending.remove(s.name());
             if (d != null) {
                 ops.add(new Op.DeleteElements(table, s.name(), d));
             }
         }
+        // Deletions from sets that go away in this transaction (verdict maps whose targets go too).
+        pending.forEach((set, d) -> ops.add(new Op.DeleteElements(table, set, d)));
         ops.addAll(rules);
         for (NamedSet s : sets) {
             List<Element> a = adds.get(s.name());
@@ -110,6 +126,7 @@ final class Phases {
         }
         ops.addAll(oldChains);
         ops.addAll(oldSets);
+        ops.addAll(oldObjects);
         return Transaction.of(ops);
     }
 }

@@ -2,6 +2,7 @@ package io.nftlb.core.plan;
 
 import io.nftlb.core.ast.Chain;
 import io.nftlb.core.ast.Element;
+import io.nftlb.core.ast.Expr;
 import io.nftlb.core.ast.Flowtable;
 import io.nftlb.core.ast.NamedObject;
 import io.nftlb.core.ast.NamedSet;
@@ -137,6 +138,10 @@ public final class Planner {
         Map<String, NamedSet> fromSets = sameSkeleton ? toSets : byName(from.sets());
         Set<String> oldBaseChains = Set.of();
         if (!sameSkeleton) {
+            Set<NamedObject> before = new HashSet<>(from.objects());
+            to.objects().stream().filter(o -> !before.contains(o)).forEach(phases::addObject);
+            Set<NamedObject> after = new HashSet<>(to.objects());
+            from.objects().stream().filter(o -> !after.contains(o)).forEach(phases::deleteObject);
             for (NamedSet s : to.sets()) {
                 if (!fromSets.containsKey(s.name())) {
                     phases.addSet(s);
@@ -205,6 +210,13 @@ public final class Planner {
         }
         for (String set : sets) {
             if (!toSets.containsKey(set)) {
+                // The set goes at the end of the transaction and its elements with it, but elements
+                // that jump to a chain must go first: the chain may be deleted before the set is.
+                if (before != null) {
+                    before.elements(set).stream()
+                            .filter(e -> e.data().filter(d -> d instanceof Expr.VerdictValue).isPresent())
+                            .forEach(e -> phases.deleteElement(set, e));
+                }
                 continue;
             }
             List<Element> old = before == null ? List.of() : before.elements(set);

@@ -98,6 +98,7 @@ final class ExprText {
             case INET_PROTO -> protocolName(v);
             case NFPROTO -> v == 2 ? "ipv4" : v == 10 ? "ipv6" : Long.toString(v);
             case CT_STATE -> ctState(v);
+            case TCP_FLAG -> tcpFlags(v);
             case CT_DIR -> v == 0 ? "original" : "reply";
             default -> Long.toString(v);
         };
@@ -114,6 +115,18 @@ final class ExprText {
             case 33 -> "dccp";
             default -> Long.toString(proto);
         };
+    }
+
+    private static final List<String> TCP_FLAGS = List.of("fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr");
+
+    private static String tcpFlags(long bits) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < TCP_FLAGS.size(); i++) {
+            if ((bits & (1L << i)) != 0) {
+                names.add(TCP_FLAGS.get(i));
+            }
+        }
+        return names.isEmpty() ? "0x0" : String.join(",", names);
     }
 
     private static String ctState(long bits) {

@@ -188,7 +188,8 @@ public final class NftText {
             case NamedObject.Quota q -> " { " + (q.over() ? "over " : "") + q.bytes() + " bytes }";
             case NamedObject.Limit l -> " { " + StmtText.stmt(l.limit()).replaceFirst("^limit ", "") + " }";
             case NamedObject.CtHelper h -> " { type " + quote(h.helper()) + " protocol "
-                    + ExprText.protocolName(h.l4proto()) + sep + "l3proto " + h.l3proto().keyword() + " }";
+                    + ExprText.protocolName(h.l4proto()) + sep + "l3proto " + h.l3proto().keyword()
+                    + (sep.startsWith(";") ? ";" : "") + " }"; // nft wants "; }" after the last statement on one line
         };
     }
 }

@@ -40,6 +40,7 @@ final class StmtText {
             case Stmt.Reject r -> r.tcpReset() ? "reject with tcp reset" : "reject";
             case Stmt.SetUpdate u -> u.op().name().toLowerCase() + " @" + u.set() + " { " + expr(u.key())
                     + u.timeout().map(t -> " timeout " + Durations.format(t)).orElse("")
+                    + u.stateful().map(st -> " " + stmt(st)).orElse("")
                     + u.data().map(d -> " : " + expr(d)).orElse("") + " }";
             case Stmt.Notrack n -> "notrack";
             case Stmt.Queue q -> "queue num " + q.num() + (q.total() > 1 ? "-" + (q.num() + q.total() - 1) : "")

@@ -257,7 +257,9 @@ public final class NftCliTransport implements Transport {
             what = stderr.strip().lines().findFirst().orElse("nft failed and printed nothing");
         }
         String errno = errno(what);
-        String message = op.map(o -> o.describe() + ": ").orElse("") + errno + " (" + what + ")\n" + shorten(stderr);
+        String feature = op.flatMap(o -> KernelFeatures.missing(o, errno)).map(f -> ": " + f).orElse("");
+        String message = op.map(o -> o.describe() + ": ").orElse("") + errno + " (" + what + ")" + feature + "\n"
+                + shorten(stderr);
         return new TransportException(message.strip(), errno, op);
     }
 

@@ -3,8 +3,12 @@ package io.nftlb.core.testing;
 import io.nftlb.core.Backend;
 import io.nftlb.core.BackendState;
 import io.nftlb.core.Farm;
+import io.nftlb.core.Helper;
+import io.nftlb.core.Inspection;
+import io.nftlb.core.Limits;
 import io.nftlb.core.Persistence;
 import io.nftlb.core.Protocol;
+import io.nftlb.core.Rate;
 import io.nftlb.core.Scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,7 +88,44 @@ public final class FarmGen {
         if (random.nextInt(5) == 0) {
             f = f.packetMark(0x100 + index);
         }
+        boolean tcp = f.protocol() == Protocol.TCP || f.protocol() == Protocol.ALL;
+        // IPv4 only: nft 1.0.6 cannot load the IPv6 limit keys, and kernel tests load with it too.
+        if (v4 && !v6 && random.nextInt(4) == 0) {
+            f = f.limits(limits(random, tcp));
+        }
+        if (tcp && random.nextInt(6) == 0) {
+            f = f.helper(Helper.FTP);
+        }
+        if (random.nextInt(6) == 0) {
+            f = f.inspection(Inspection.none().log("f" + index + "-new ", Rate.perSecond(1 + random.nextInt(10))));
+        }
         return f;
+    }
+
+    private static Limits limits(Random random, boolean tcp) {
+        Limits l = Limits.none();
+        if (random.nextBoolean()) {
+            l = l.newConnections(Rate.perSecond(1 + random.nextInt(100)).burst(random.nextInt(50)));
+            if (random.nextBoolean()) {
+                l = l.ban(Duration.ofSeconds(1 + random.nextInt(600)));
+            }
+        }
+        if (random.nextBoolean()) {
+            l = l.connectionsPerClient(1 + random.nextInt(100));
+        }
+        if (tcp && random.nextBoolean()) {
+            l = l.strictTcp();
+        }
+        if (tcp && random.nextInt(3) == 0) {
+            l = l.resets(Rate.perSecond(1 + random.nextInt(100)));
+        }
+        if (random.nextBoolean()) {
+            l = l.log("lim-", Rate.perMinute(1 + random.nextInt(60)));
+        }
+        if (l.ban().isEmpty() && random.nextInt(4) == 0) {
+            l = l.verdict(Limits.Verdict.LOG);
+        }
+        return l;
     }
 
     /** Backend {@code b<j>} of farm {@code index}. */
@@ -102,6 +143,9 @@ public final class FarmGen {
         }
         if (random.nextInt(8) == 0) {
             b = b.packetMark(0x200 + j);
+        }
+        if (v4 && random.nextInt(8) == 0) {
+            b = b.maxConnections(1 + random.nextInt(100));
         }
         return b;
     }
@@ -169,7 +213,8 @@ public final class FarmGen {
             }
             farms.put(f.name(), f.persistence().isPresent()
                     ? new Farm(f.name(), f.addresses(), f.ports(), f.protocol(), f.forwarding(), f.scheduler(),
-                            Optional.empty(), f.staticSessions(), f.backends(), f.packetMark())
+                            Optional.empty(), f.staticSessions(), f.backends(), f.packetMark(), f.limits(), f.helper(),
+                            f.inspection())
                     : f.persistent(Duration.ofSeconds(seconds)));
         }
     }

@@ -29,11 +29,12 @@ public final class RulesetModel {
     private Map<TableRef, TableState> tables = new LinkedHashMap<>();
 
     private record TableState(Map<String, NamedSet> sets, Map<String, Map<Expr, Element>> elements,
-                              Map<String, Chain> chains) {
+                              Map<String, Chain> chains, Map<String, io.nftlb.core.ast.NamedObject> objects) {
         TableState copy() {
             Map<String, Map<Expr, Element>> e = new LinkedHashMap<>();
             elements.forEach((k, v) -> e.put(k, new LinkedHashMap<>(v)));
-            return new TableState(new LinkedHashMap<>(sets), e, new LinkedHashMap<>(chains));
+            return new TableState(new LinkedHashMap<>(sets), e, new LinkedHashMap<>(chains),
+                    new LinkedHashMap<>(objects));
         }
     }
 
@@ -67,8 +68,8 @@ public final class RulesetModel {
         }
         List<NamedSet> sets = new ArrayList<>();
         t.sets.forEach((name, decl) -> sets.add(decl.withElements(new ArrayList<>(t.elements.get(name).values()))));
-        return Optional.of(canonical(new Table(ref.family(), ref.name(), sets, List.of(), List.of(),
-                new ArrayList<>(t.chains.values()))));
+        return Optional.of(canonical(new Table(ref.family(), ref.name(), sets, new ArrayList<>(t.objects.values()),
+                List.of(), new ArrayList<>(t.chains.values()))));
     }
 
     /** The table in the model's canonical order. */
@@ -77,7 +78,9 @@ public final class RulesetModel {
                 .map(s -> s.withElements(s.elements().stream().sorted(Comparator.comparing(Element::toString)).toList()))
                 .sorted(Comparator.comparing(NamedSet::name)).toList();
         List<Chain> chains = t.chains().stream().sorted(Comparator.comparing(Chain::name)).toList();
-        return new Table(t.family(), t.name(), sets, t.objects(), t.flowtables(), chains);
+        List<io.nftlb.core.ast.NamedObject> objects = t.objects().stream()
+                .sorted(Comparator.comparing(io.nftlb.core.ast.NamedObject::name)).toList();
+        return new Table(t.family(), t.name(), sets, objects, t.flowtables(), chains);
     }
 
     /** The canonical table as nft text: compare these to get a readable diff. */
@@ -104,7 +107,7 @@ public final class RulesetModel {
     private static void apply(Map<TableRef, TableState> tables, Op op) {
         if (op instanceof Op.AddTable a) {
             tables.putIfAbsent(a.table(), new TableState(new LinkedHashMap<>(), new LinkedHashMap<>(),
-                    new LinkedHashMap<>()));
+                    new LinkedHashMap<>(), new LinkedHashMap<>()));
             return;
         }
         TableState t = tables.get(op.table());
@@ -174,8 +177,10 @@ public final class RulesetModel {
                 }
             }
             case Op.DeleteRule d -> throw new UnsupportedOperationException("the model has no rule handles");
-            case Op.AddObject o -> throw new UnsupportedOperationException("the model has no objects");
-            case Op.DeleteObject o -> throw new UnsupportedOperationException("the model has no objects");
+            // As the kernel: adding an object that exists is no change; deleting a missing one fails.
+            case Op.AddObject o -> t.objects.putIfAbsent(o.object().name(), o.object());
+            case Op.DeleteObject o -> check(t.objects.remove(o.object().name()) != null, "ENOENT",
+                    "no object " + o.object().name());
             case Op.AddFlowtable f -> throw new UnsupportedOperationException("the model has no flowtables");
             case Op.DeleteFlowtable f -> throw new UnsupportedOperationException("the model has no flowtables");
         }

@@ -3,8 +3,12 @@ package io.nftlb.core.usecases;
 import io.nftlb.core.Backend;
 import io.nftlb.core.BackendState;
 import io.nftlb.core.Farm;
+import io.nftlb.core.Helper;
+import io.nftlb.core.Inspection;
+import io.nftlb.core.Limits;
 import io.nftlb.core.Persistence;
 import io.nftlb.core.Protocol;
+import io.nftlb.core.Rate;
 import io.nftlb.core.Scheduler;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +42,22 @@ public final class UseCases {
                 Farm.local("10.0.0.47").port(80).named("local").roundRobin(
                         Backend.of("l1", "127.0.0.1").port(8080), Backend.of("l2", "127.0.0.1")),
                 Farm.local("10.0.0.47", "fd00::47").port(81).named("local-dual").weighted(
-                        Backend.of("l1", "127.0.0.1"), Backend.of("l2", "::1").port(8081)));
+                        Backend.of("l1", "127.0.0.1"), Backend.of("l2", "::1").port(8081)),
+                // IPv4 only: nft 1.0.6 cannot load the 36-byte IPv6 keys of the limit sets (netlink can).
+                Farm.dnat("10.0.0.48").port(80).named("limited")
+                        .roundRobin(Backend.of("b1", "10.1.0.10").maxConnections(100), Backend.of("b2", "10.1.0.11"))
+                        .persistent(Duration.ofMinutes(5))
+                        .limits(Limits.none().newConnections(Rate.perSecond(10).burst(20)).connectionsPerClient(50)
+                                .ban(Duration.ofMinutes(2)).strictTcp().resets(Rate.perSecond(50))
+                                .log("limited-", Rate.perSecond(5))),
+                Farm.snat("10.0.0.49").port(443).named("observed")
+                        .weighted(Backend.of("a1", "10.1.0.12").maxConnections(2))
+                        .limits(Limits.none().connectionsPerClient(3).verdict(Limits.Verdict.LOG)
+                                .log("observed-", Rate.perHour(2))),
+                Farm.snat("10.0.0.50").port(21).named("ftp").helper(Helper.FTP)
+                        .weighted(Backend.at("10.1.0.10"), Backend.at("10.1.0.11"))
+                        .inspection(Inspection.none().log("ftp-new ", Rate.perSecond(10))),
+                Farm.dnat("10.0.0.51", "fd00::51").udp().port(5060).named("sip-helper").helper(Helper.SIP)
+                        .roundRobin(Backend.at("10.1.0.12"), Backend.at("fd00:1::c")));
     }
 }

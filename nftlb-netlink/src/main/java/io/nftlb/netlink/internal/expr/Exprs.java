@@ -38,11 +38,16 @@ public final class Exprs {
     /** Writes one {@code NFTA_LIST_ELEM { NAME, DATA { ... } }}. */
     public static void encode(KExpr e, MsgWriter w) {
         int elem = w.beginNest(NFTA_LIST_ELEM);
+        encodeExpr(e, w);
+        w.endNest(elem);
+    }
+
+    /** Writes {@code NAME, DATA { ... }} into a nest the caller opened (a list element or a dynset's expression). */
+    static void encodeExpr(KExpr e, MsgWriter w) {
         w.str(NFTA_EXPR_NAME, e.name());
         int data = w.beginNest(NFTA_EXPR_DATA);
         e.encode(w);
         w.endNest(data);
-        w.endNest(elem);
     }
 
     /** Writes the list elements of an expressions nest (the caller opens the nest). */
@@ -54,7 +59,11 @@ public final class Exprs {
 
     /** Decodes one list element. */
     public static KExpr decode(Attr listElem) {
-        Attrs a = listElem.nest();
+        return decodeExpr(listElem.nest());
+    }
+
+    /** Decodes {@code NAME, DATA { ... }}: the content of a list element or of a dynset's expression. */
+    static KExpr decodeExpr(Attrs a) {
         String name = a.str(NFTA_EXPR_NAME, "NFTA_EXPR_NAME");
         Attrs data = a.find(NFTA_EXPR_DATA).map(Attr::nest).orElse(Attrs.parse(Bytes.EMPTY));
         Function<Attrs, KExpr> dec = DECODERS.get(name);

@@ -424,7 +424,18 @@ public final class Delinearizer {
         // The kernel dumps a timeout of 0 ("the set's default") for a dynset that was given none.
         boolean timeout = d.timeoutMs().isPresent() && d.timeoutMs().getAsLong() != 0;
         out.add(new Stmt.SetUpdate(op, d.set(), key, data,
-                timeout ? Optional.of(Duration.ofMillis(d.timeoutMs().getAsLong())) : Optional.empty()));
+                timeout ? Optional.of(Duration.ofMillis(d.timeoutMs().getAsLong())) : Optional.empty(),
+                d.expr().map(this::statefulStmt)));
+    }
+
+    /** The statement of a dynset's stateful expression: read like a rule's own, then taken back out. */
+    private Stmt statefulStmt(KExpr e) {
+        int before = out.size();
+        expr(e);
+        if (out.size() != before + 1) {
+            throw new CodecException("dynset expression " + e.name() + " is not a stateful statement");
+        }
+        return out.remove(before);
     }
 
     static OptionalInt unused() {

@@ -259,7 +259,18 @@ public final class Linearizer {
             case DELETE -> Dynset.OP_DELETE;
         };
         out.add(new Dynset(s.name(), OptionalInt.empty(), op, Registers.reg(keySlot), dataReg,
-                u.timeout().map(t -> OptionalLong.of(t.toMillis())).orElse(OptionalLong.empty()), 0));
+                u.timeout().map(t -> OptionalLong.of(t.toMillis())).orElse(OptionalLong.empty()), 0,
+                u.stateful().map(this::statefulExpr)));
+    }
+
+    /** The one kernel expression of a stateful statement (limit, ct count...), kept in a set element. */
+    private KExpr statefulExpr(Stmt st) {
+        int before = out.size();
+        stmt(st);
+        if (out.size() != before + 1) {
+            throw new IllegalStateException("stateful statement " + st + " is not one expression");
+        }
+        return out.remove(before);
     }
 
     // ---- matches

@@ -180,7 +180,14 @@ class RoundTripPropertyTest {
     static final NamedSet SLOTS = NamedSet.map("slots", CT_MARK, CT_MARK, Set.of(NamedSet.SetFlag.INTERVAL));
     static final NamedSet PERSIST = NamedSet.map("persist", new Expr.Payload(PayloadField.IP_SADDR), CT_MARK,
             Set.of(NamedSet.SetFlag.DYNAMIC, NamedSet.SetFlag.TIMEOUT));
-    static final Map<String, NamedSet> NAMED = Map.of("sched", SCHED, "slots", SLOTS, "persist", PERSIST);
+    // No th dport here: after a generated "meta l4proto tcp" it reads back as tcp dport, as nft prints it.
+    static final Expr CLIENT = new Expr.Concat(List.of(new Expr.Payload(PayloadField.IP_SADDR),
+            new Expr.Payload(PayloadField.IP_DADDR)));
+    static final NamedSet METER = NamedSet.set("rate4", CLIENT, Set.of(NamedSet.SetFlag.DYNAMIC,
+            NamedSet.SetFlag.TIMEOUT));
+    static final NamedSet CONNS = NamedSet.set("bconns", CT_MARK, Set.of(NamedSet.SetFlag.DYNAMIC));
+    static final Map<String, NamedSet> NAMED = Map.of("sched", SCHED, "slots", SLOTS, "persist", PERSIST,
+            "rate4", METER, "bconns", CONNS);
 
     static Expr.Addr addr(String s) {
         try {
@@ -222,8 +229,19 @@ class RoundTripPropertyTest {
                 v4.map(a -> new Stmt.PayloadSet(PayloadField.IP_DADDR, addr(a))),
                 // a delete, which names no timeout
                 Arbitraries.just(new Stmt.SetUpdate(Stmt.SetOp.DELETE, "persist", new Expr.Payload(PayloadField.IP_SADDR),
-                        Optional.of(CT_MARK), Optional.empty()))));
-        Arbitrary<Stmt> last = Arbitraries.of(new Stmt.VerdictStmt(Verdict.ACCEPT), new Stmt.VerdictStmt(Verdict.DROP),
+                        Optional.of(CT_MARK), Optional.empty())),
+                // A set element that keeps a client's token bucket or a backend's connection count.
+                Combinators.combine(Arbitraries.longs().between(1, 100_000), Arbitraries.of(Stmt.TimeUnit.values()),
+                        Arbitraries.longs().between(0, 1000), Arbitraries.of(true, false),
+                        Arbitraries.integers().between(1, 3600).optional()).as((rate, per, burst, over, ttl) -> (Stmt)
+                                new Stmt.SetUpdate(Stmt.SetOp.UPDATE, "rate4", CLIENT, Optional.empty(),
+                                        ttl.map(java.time.Duration::ofSeconds),
+                                        Optional.of(new Stmt.Limit(rate, per, burst, false, over)))),
+                Combinators.combine(Arbitraries.longs().between(1, 1_000_000), Arbitraries.of(true, false))
+                        .as((n, over) -> (Stmt) new Stmt.SetUpdate(Stmt.SetOp.ADD, "bconns", CT_MARK,
+                                Optional.empty(), Optional.empty(), Optional.of(new Stmt.Connlimit(n, over))))));
+        Arbitrary<Stmt> last = Arbitraries.of(new Stmt.Queue(7, 1, true, false), new Stmt.Queue(0, 1, false, false),
+                new Stmt.VerdictStmt(Verdict.ACCEPT), new Stmt.VerdictStmt(Verdict.DROP),
                 new Stmt.VerdictStmt(Verdict.jump("other")), new Stmt.VerdictStmt(Verdict.goTo("other")),
                 new Stmt.VerdictStmt(Verdict.RETURN));
         return Combinators.combine(match.list().ofMaxSize(3), action.list().ofMaxSize(2), last.optional())
