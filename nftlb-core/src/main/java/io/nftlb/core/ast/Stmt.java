@@ -114,8 +114,15 @@ public sealed interface Stmt {
     /** {@code counter}. */
     record Counter() implements Stmt {}
 
-    /** {@code limit rate [over] N/unit [burst B packets|bytes]}. */
+    /**
+     * {@code limit rate [over] N/unit [burst B packets|bytes]}. A packet limit's burst of 5 is
+     * the kernel's default for none and is kept as 0 (none), so that a rule reads back from the
+     * kernel equal to how it was written.
+     */
     record Limit(long rate, TimeUnit per, long burst, boolean bytes, boolean over) implements Stmt {
+        /** The burst the kernel gives a packet limit that has none. */
+        public static final long DEFAULT_PACKET_BURST = 5;
+
         public Limit {
             requireNonNull(per, "per");
             if (rate <= 0) {
@@ -123,6 +130,9 @@ public sealed interface Stmt {
             }
             if (burst < 0) {
                 throw new IllegalArgumentException("limit burst must be >= 0: " + burst);
+            }
+            if (!bytes && burst == DEFAULT_PACKET_BURST) {
+                burst = 0;
             }
         }
     }
@@ -148,12 +158,21 @@ public sealed interface Stmt {
         }
     }
 
-    /** {@code log [prefix "..."] [level L] [group G]}. */
+    /**
+     * {@code log [prefix "..."] [level L] [group G]}. Level {@code warn} is the kernel's default
+     * for none and is kept as none, so that a rule reads back equal to how it was written.
+     */
     record Log(Optional<String> prefix, Optional<String> level, OptionalInt group) implements Stmt {
+        /** The level the kernel gives a log that has none. */
+        public static final String DEFAULT_LEVEL = "warn";
+
         public Log {
             requireNonNull(prefix, "prefix");
             requireNonNull(level, "level");
             requireNonNull(group, "group");
+            if (level.filter(DEFAULT_LEVEL::equals).isPresent()) {
+                level = Optional.empty();
+            }
         }
     }
 

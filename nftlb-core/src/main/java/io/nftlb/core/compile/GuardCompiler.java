@@ -20,6 +20,7 @@ import io.nftlb.core.ast.CtKey;
 import io.nftlb.core.ast.DataType;
 import io.nftlb.core.ast.Element;
 import io.nftlb.core.ast.Expr;
+import io.nftlb.core.ast.PayloadField;
 import io.nftlb.core.ast.NamedSet;
 import io.nftlb.core.ast.NamedSet.SetFlag;
 import io.nftlb.core.ast.Rule;
@@ -117,6 +118,10 @@ final class GuardCompiler {
      * they cannot use the connection's flag: a reset refusal is logged by its own rule, not
      * rate-limited separately (each line is one refused reset).
      */
+    private static Expr tcpClientKey(boolean v6) {
+        return Nodes.concat(Nodes.saddr(v6), Nodes.daddr(v6), new Expr.Payload(PayloadField.TCP_DPORT));
+    }
+
     static void everyPacket(List<Rule> rules, Limits limits, List<Boolean> families) {
         boolean drop = limits.verdict() == Limits.Verdict.DROP;
         if (limits.tcpStrict()) {
@@ -129,7 +134,9 @@ final class GuardCompiler {
         limits.resets().ifPresent(rate -> {
             for (boolean v6 : families) {
                 List<Stmt> check = new ArrayList<>(List.of(Stmt.Match.eq(TCP_FLAGS, tcpFlags(RST)),
-                        new Stmt.SetUpdate(Stmt.SetOp.UPDATE, v6 ? RESETS6 : RESETS4, clientKey(v6), Optional.empty(),
+                        // tcp dport, not th dport: after the tcp flags match that is how the kernel's
+                        // readback (and nft) names the same bytes, so the rule reads back as written.
+                        new Stmt.SetUpdate(Stmt.SetOp.UPDATE, v6 ? RESETS6 : RESETS4, tcpClientKey(v6), Optional.empty(),
                                 Optional.of(rateIdle(rate)), Optional.of(limit(rate, true)))));
                 limits.log().ifPresent(log -> check.add(new Stmt.Log(Optional.of(log.prefix() + "resets "),
                         Optional.empty(), OptionalInt.empty())));
