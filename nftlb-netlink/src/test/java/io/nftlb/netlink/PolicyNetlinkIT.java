@@ -39,6 +39,17 @@ class PolicyNetlinkIT {
     }
 
     @Test
+    void dsrFarmsInstallAsNftInstallsThem(NetworkNamespace viaNft, NetworkNamespace viaNetlink) {
+        Table table = io.nftlb.core.compile.IngressCompiler.compile(PolicyCases.onDevice("lo"), PolicyCases.dsrFarms(),
+                PolicyCases.dsrPaths("lo", "lo"));
+        viaNft.nft(NftText.render(table));
+        try (NetlinkTransport nl = NetlinkTransport.openInNamespace(viaNetlink.name())) {
+            nl.commit(Planner.create(table));
+        }
+        assertEquals(viaNft.listRuleset(), viaNetlink.listRuleset());
+    }
+
+    @Test
     void elementChangesThroughTheRuntimeListAsACompileOfTheResult(NetworkNamespace viaNft, NetworkNamespace viaNetlink) {
         List<Farm> farms = UseCases.all();
         List<Policy> start = PolicyCases.onDevice("lo");
