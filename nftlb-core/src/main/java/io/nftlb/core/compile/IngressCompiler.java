@@ -44,11 +44,12 @@ import java.util.TreeMap;
 
 /**
  * Compiles the netdev ingress table ({@link PolicyCompiler#TABLE}): the policies of
- * {@link PolicyCompiler}, then direct server return for {@link Forwarding.Dsr} farms.
+ * {@link PolicyCompiler}, then direct server return for {@link Forwarding.Dsr} farms and
+ * stateless dNAT for {@link Forwarding.StatelessDnat} farms (see {@link StatelessDnatRules}).
  *
  * <pre>
  * chain ingress-eth0 {                       (policies' rules first)
- *   meta l4proto . ip daddr . th dport vmap @dsr4-eth0         tcp . 10.0.0.40 . 80 : goto dsr-web
+ *   meta l4proto . ip daddr . th dport vmap @farms4-eth0         tcp . 10.0.0.40 . 80 : goto dsr-web
  * }
  * chain dsr-web {
  *   ether daddr set jhash ip saddr . th sport mod 10000 seed 0x0 offset 0 map @dsr-ether ether saddr set OUT_MAC fwd to "eth1"
@@ -76,9 +77,9 @@ public final class IngressCompiler {
 
     private IngressCompiler() {}
 
-    /** The dispatch map of DSR farms arriving on a device, e.g. {@code dsr4-eth0}. */
+    /** The dispatch map of ingress farms (DSR, stateless dNAT) arriving on a device, e.g. {@code farms4-eth0}. */
     public static String dispatchMap(String device, boolean ipv6) {
-        return "dsr" + (ipv6 ? "6-" : "4-") + device;
+        return "farms" + (ipv6 ? "6-" : "4-") + device;
     }
 
     /** The chain of a DSR farm. */
@@ -102,60 +103,109 @@ public final class IngressCompiler {
                 throw new InvalidFarmException("dsr path of farm \"" + p.farm() + "\": given twice");
             }
         });
-        List<Farm> dsrFarms = farms.stream().filter(f -> f.forwarding() instanceof Forwarding.Dsr).toList();
-        for (Farm f : dsrFarms) {
+        List<Farm> ingressFarms = farms.stream().filter(IngressCompiler::atIngress).toList();
+        for (Farm f : ingressFarms) {
             if (!paths.containsKey(f.name())) {
-                throw new InvalidFarmException("farm \"" + f.name() + "\": a DSR farm needs a DsrPath (devices and MACs)");
+                throw new InvalidFarmException("farm \"" + f.name() + "\": a " + f.forwarding().keyword()
+                        + " farm needs a DsrPath (devices and MACs)");
             }
         }
         for (String name : paths.keySet()) {
-            if (dsrFarms.stream().noneMatch(f -> f.name().equals(name))) {
-                throw new InvalidFarmException("dsr path of farm \"" + name + "\": no such DSR farm");
+            if (ingressFarms.stream().noneMatch(f -> f.name().equals(name))) {
+                throw new InvalidFarmException("dsr path of farm \"" + name + "\": no such DSR or stateless dNAT farm");
             }
         }
-        if (dsrFarms.isEmpty()) {
+        if (ingressFarms.isEmpty()) {
             return base;
         }
         Map<String, List<Rule>> ingress = new TreeMap<>();
         base.chains().forEach(c -> ingress.put(c.hook().orElseThrow().device().orElseThrow(), new ArrayList<>(c.rules())));
         Map<String, List<Element>> elements = new LinkedHashMap<>();
         List<Chain> farmChains = new ArrayList<>();
-        for (int i = 0; i < dsrFarms.size(); i++) {
-            Farm f = dsrFarms.get(i);
+        java.util.Set<String> inDevices = new java.util.TreeSet<>();
+        java.util.Set<String> replyDevices = new java.util.TreeSet<>();
+        boolean stateless = false;
+        for (int i = 0; i < ingressFarms.size(); i++) {
+            Farm f = ingressFarms.get(i);
             DsrPath path = paths.get(f.name());
             int base0 = i * SLOTS;
-            dispatch(f, path, elements);
-            elements.computeIfAbsent(DSR_ETHER, k -> new ArrayList<>()).addAll(slots(f, path, base0));
-            farmChains.add(Chain.regular(farmChain(f.name()), farmRules(f, path, base0)));
-            ingress.computeIfAbsent(path.inDevice(), d -> new ArrayList<>());
+            inDevices.add(path.inDevice());
+            if (f.forwarding() instanceof Forwarding.Dsr) {
+                dispatch(f, path, farmChain(f.name()), elements);
+                elements.computeIfAbsent(DSR_ETHER, k -> new ArrayList<>()).addAll(slots(f, path, base0));
+                farmChains.add(Chain.regular(farmChain(f.name()), farmRules(f, path, base0)));
+            } else {
+                stateless = true;
+                StatelessDnatRules.check(f);
+                replyDevices.add(path.outDevice());
+                dispatch(f, path, StatelessDnatRules.farmChain(f.name()), elements);
+                StatelessDnatRules.elements(f, path, base0, elements);
+                farmChains.add(Chain.regular(StatelessDnatRules.farmChain(f.name()),
+                        StatelessDnatRules.forward(f, path, base0)));
+                farmChains.add(Chain.regular(StatelessDnatRules.replyChain(f.name()), StatelessDnatRules.reply(f, path)));
+            }
         }
         List<NamedSet> sets = new ArrayList<>(base.sets());
         Set<SetFlag> interval = Set.of(SetFlag.INTERVAL);
-        for (String device : ingress.keySet()) {
-            if (paths.values().stream().noneMatch(p -> p.inDevice().equals(device))) {
-                continue;
-            }
+        for (String device : inDevices) {
             for (boolean v6 : List.of(false, true)) {
                 String map = dispatchMap(device, v6);
-                sets.add(NamedSet.verdictMap(map, service(v6), interval)
-                        .withElements(elements.getOrDefault(map, List.of())));
-                ingress.get(device).add(Rule.of(new Stmt.VerdictMap(service(v6), set(map))));
+                sets.add(NamedSet.verdictMap(map, service(v6), interval));
+                ingress.computeIfAbsent(device, d -> new ArrayList<>())
+                        .add(Rule.of(new Stmt.VerdictMap(service(v6), set(map))));
             }
         }
-        sets.add(NamedSet.map(DSR_ETHER, new Expr.Numgen(Expr.NumgenType.RANDOM, SLOTS, 0), ETHER_DADDR, interval)
-                .withElements(elements.get(DSR_ETHER)));
+        for (String device : replyDevices) {
+            for (boolean v6 : List.of(false, true)) {
+                sets.add(StatelessDnatRules.replyMapDeclaration(device, v6));
+                ingress.computeIfAbsent(device, d -> new ArrayList<>()).add(StatelessDnatRules.replyDispatch(device, v6));
+            }
+        }
+        if (elements.containsKey(DSR_ETHER)) {
+            sets.add(NamedSet.map(DSR_ETHER, new Expr.Numgen(Expr.NumgenType.RANDOM, SLOTS, 0), ETHER_DADDR, interval));
+        }
+        if (stateless) {
+            sets.addAll(StatelessDnatRules.declarations());
+        }
+        List<NamedSet> filled = new ArrayList<>();
+        for (NamedSet s : sets) {
+            List<Element> own = elements.get(s.name());
+            filled.add(own == null ? s : s.withElements(distinct(s.name(), own)));
+        }
         List<Chain> chains = new ArrayList<>();
         ingress.forEach((device, rules) -> chains.add(
                 Chain.base(PolicyCompiler.chain(device), Chain.Hook.ingress(device, PolicyCompiler.PRIORITY), rules)));
         chains.addAll(farmChains);
-        return Table.of(base.family(), base.name(), sets, chains);
+        return Table.of(base.family(), base.name(), filled, chains);
     }
 
-    private static void dispatch(Farm f, DsrPath path, Map<String, List<Element>> out) {
+    /** Whether the farm is served at ingress (DSR, stateless dNAT) rather than in the inet table. */
+    public static boolean atIngress(Farm f) {
+        return f.forwarding() instanceof Forwarding.Dsr || f.forwarding() instanceof Forwarding.StatelessDnat;
+    }
+
+    /**
+     * Elements shared by farms (a backend in two farms) appear once; one key with two values
+     * (a backend service claimed by two stateless farms, a backend with two MACs) is an error.
+     */
+    private static List<Element> distinct(String set, List<Element> elements) {
+        Map<Expr, Element> byKey = new LinkedHashMap<>();
+        for (Element e : elements) {
+            Element before = byKey.putIfAbsent(e.key(), e);
+            if (before != null && !before.equals(e)) {
+                String key = io.nftlb.core.render.NftText.render(Rule.of(Stmt.Match.eq(e.key(), set(set))))
+                        .replace(" @" + set, "");
+                throw new InvalidFarmException("set " + set + ": key " + key + " is claimed twice, with different values");
+            }
+        }
+        return List.copyOf(byKey.values());
+    }
+
+    private static void dispatch(Farm f, DsrPath path, String chain, Map<String, List<Element>> out) {
         List<PortRange> ports = f.ports().isEmpty() ? List.of(new PortRange(1, 65535)) : f.ports();
         List<Protocol> protocols = f.protocol() == Protocol.ALL
                 ? List.of(Protocol.TCP, Protocol.UDP, Protocol.SCTP) : List.of(f.protocol());
-        Expr target = new Expr.VerdictValue(Verdict.goTo(farmChain(f.name())));
+        Expr target = new Expr.VerdictValue(Verdict.goTo(chain));
         for (InetAddress vip : f.addresses()) {
             boolean v6 = vip instanceof Inet6Address;
             for (Protocol p : protocols) {
@@ -170,30 +220,41 @@ public final class IngressCompiler {
 
     /** The farm's slice of the slot map: serving backends of the best tier, by weight. */
     private static List<Element> slots(Farm f, DsrPath path, int base) {
-        List<Backend> serving = f.backends().stream().filter(Backend::serving).toList();
-        int best = serving.stream().mapToInt(Backend::priority).min().orElse(0);
-        List<Backend> tier = serving.stream().filter(b -> b.priority() == best).toList();
-        if (tier.isEmpty()) {
-            return List.of();
-        }
-        boolean equal = f.scheduler() instanceof Scheduler.RoundRobin;
-        List<Integer> weights = tier.stream().map(b -> equal ? 1 : b.weight()).toList();
-        if (weights.stream().allMatch(w -> w == 0)) {
+        List<Backend> tier = tier(f, null);
+        List<Integer> weights = tier.stream().map(b -> weight(f, b)).toList();
+        if (tier.isEmpty() || weights.stream().allMatch(w -> w == 0)) {
             return List.of();
         }
         List<Element> out = new ArrayList<>();
         for (Slots.Run run : Slots.partition(weights, SLOTS)) {
-            Backend b = tier.get(run.index());
-            String mac = path.backendMacs().get(b.name());
-            if (mac == null) {
-                throw new InvalidFarmException("farm \"" + f.name() + "\": backend \"" + b.name()
-                        + "\" has no MAC in its DSR path");
-            }
             Expr key = run.first() == run.last() ? slot(base + run.first())
                     : new Expr.Range(slot(base + run.first()), slot(base + run.last()));
-            out.add(Element.of(key, new Expr.Ether(mac)));
+            out.add(Element.of(key, new Expr.Ether(mac(f, path, tier.get(run.index())))));
         }
         return out;
+    }
+
+    /** The serving backends of the best priority tier (of one IP version, unless {@code v6} is null). */
+    static List<Backend> tier(Farm f, Boolean v6) {
+        List<Backend> serving = f.backends().stream().filter(Backend::serving)
+                .filter(b -> v6 == null || (b.address() instanceof Inet6Address) == v6).toList();
+        int best = serving.stream().mapToInt(Backend::priority).min().orElse(0);
+        return serving.stream().filter(b -> b.priority() == best).toList();
+    }
+
+    /** A backend's share: its weight, or 1 each for round robin (approximated by hashing at ingress). */
+    static int weight(Farm f, Backend b) {
+        return f.scheduler() instanceof Scheduler.RoundRobin ? 1 : b.weight();
+    }
+
+    /** A backend's MAC from the farm's path, or a clear error. */
+    static String mac(Farm f, DsrPath path, Backend b) {
+        String mac = path.backendMacs().get(b.name());
+        if (mac == null) {
+            throw new InvalidFarmException("farm \"" + f.name() + "\": backend \"" + b.name()
+                    + "\" has no MAC in its DSR path");
+        }
+        return mac;
     }
 
     private static List<Rule> farmRules(Farm f, DsrPath path, int base) {

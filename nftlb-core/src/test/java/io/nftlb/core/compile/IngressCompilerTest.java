@@ -41,15 +41,36 @@ class IngressCompilerTest {
     }
 
     @Test
+    void statelessDnatRefusesWhatItCannotRewriteBack() {
+        Farm twoVips = Farm.statelessDnat("10.0.0.52", "10.0.0.53").port(80).named("s")
+                .weighted(io.nftlb.core.Backend.of("b1", "10.1.0.10"));
+        DsrPath path = DsrPath.of("s").in("eth0", "02:00:00:00:00:02").out("eth1", "02:00:00:00:00:01")
+                .backend("b1", "02:00:00:00:01:10");
+        assertEquals("farm \"s\": stateless dNAT needs one virtual address per IP version (replies are rewritten"
+                        + " back to it), not 2",
+                assertThrows(UnsupportedFeatureException.class,
+                        () -> IngressCompiler.compile(List.of(), List.of(twoVips), List.of(path))).getMessage());
+        Farm a = Farm.statelessDnat("10.0.0.52").port(80).named("a").weighted(io.nftlb.core.Backend.of("b1", "10.1.0.10"));
+        Farm b = Farm.statelessDnat("10.0.0.53").port(80).named("b").weighted(io.nftlb.core.Backend.of("b1", "10.1.0.10"));
+        List<DsrPath> paths = List.of(path.farm().equals("a") ? path : new DsrPath("a", "eth0", "02:00:00:00:00:02",
+                "eth1", "02:00:00:00:00:01", path.backendMacs()), new DsrPath("b", "eth0", "02:00:00:00:00:02",
+                "eth1", "02:00:00:00:00:01", path.backendMacs()));
+        assertEquals("set sdnat-back4-eth1: key tcp . 10.1.0.10 . 80 is claimed twice, with different values",
+                assertThrows(InvalidFarmException.class,
+                        () -> IngressCompiler.compile(List.of(), List.of(a, b), paths)).getMessage());
+    }
+
+    @Test
     void aServingBackendWithoutAMacIsRefused() {
         List<DsrPath> paths = List.of(DsrPath.of("site").in("eth0").out("eth1", "02:00:00:00:00:01")
                         .backend("b1", "02:00:00:00:01:10"), PolicyCases.dsrPaths("eth0", "eth1").get(1));
         assertEquals("farm \"site\": backend \"b2\" has no MAC in its DSR path",
                 assertThrows(InvalidFarmException.class,
-                        () -> IngressCompiler.compile(List.of(), PolicyCases.dsrFarms(), paths)).getMessage());
-        assertEquals("farm \"dns\": a DSR farm needs a DsrPath (devices and MACs)",
+                        () -> IngressCompiler.compile(List.of(), PolicyCases.dsrFarms().subList(0, 2), paths)).getMessage());
+        assertEquals("farm \"dns\": a dsr farm needs a DsrPath (devices and MACs)",
                 assertThrows(InvalidFarmException.class, () -> IngressCompiler.compile(List.of(),
-                        PolicyCases.dsrFarms(), PolicyCases.dsrPaths("eth0", "eth1").subList(0, 1))).getMessage());
+                        PolicyCases.dsrFarms().subList(0, 2), PolicyCases.dsrPaths("eth0", "eth1").subList(0, 1)))
+                        .getMessage());
         assertEquals("dsr path of farm \"web\": out MAC \"02:00:00:00:00:0G\" is not a MAC address"
                         + " (6 lower-case hex pairs joined by ':')",
                 assertThrows(InvalidFarmException.class, () -> DsrPath.of("web").out("eth1", "02:00:00:00:00:0G"))

@@ -23,14 +23,20 @@ public final class PolicyCases {
                 Policy.whitelist("staff").on(device).forFarm("dual").networks("10.8.0.0/16", "fd00:8::/48"));
     }
 
-    /** DSR farms: weighted IPv4 and IPv6 with a port range and a backend down, and a symmetric-hash one. */
+    /**
+     * Ingress farms: DSR weighted IPv4 and IPv6 with a port range and a backend down, DSR
+     * symmetric-hash, and stateless dNAT IPv4 and IPv6.
+     */
     public static List<Farm> dsrFarms() {
         return List.of(
                 Farm.dsr("10.0.0.50", "fd00::50").port(80).portRange(8000, 8009).named("site").weighted(
                         Backend.of("b1", "10.1.0.10").weight(3), Backend.of("b2", "10.1.0.11"),
                         Backend.of("b3", "10.1.0.12").state(io.nftlb.core.BackendState.DOWN)),
                 Farm.dsr("10.0.0.51").udp().port(53).named("dns").scheduler(Scheduler.symmetricHash())
-                        .backends(Backend.of("b1", "10.1.0.10")));
+                        .backends(Backend.of("b1", "10.1.0.10")),
+                Farm.statelessDnat("10.0.0.52", "fd00::52").port(80).named("stateless").weighted(
+                        Backend.of("b1", "10.1.0.10"), Backend.of("b2", "10.1.0.11").weight(2),
+                        Backend.of("b1v6", "fd00:1::10")));
     }
 
     /** The DSR paths of {@link #dsrFarms()}: in by {@code in}, out by {@code out}. */
@@ -38,6 +44,9 @@ public final class PolicyCases {
         return List.of(
                 DsrPath.of("site").in(in).out(out, "02:00:00:00:00:01").backend("b1", "02:00:00:00:01:10")
                         .backend("b2", "02:00:00:00:01:11").backend("b3", "02:00:00:00:01:12"),
-                DsrPath.of("dns").in(in).out(out, "02:00:00:00:00:01").backend("b1", "02:00:00:00:01:10"));
+                DsrPath.of("dns").in(in).out(out, "02:00:00:00:00:01").backend("b1", "02:00:00:00:01:10"),
+                DsrPath.of("stateless").in(in, "02:00:00:00:00:02").out(out, "02:00:00:00:00:01")
+                        .backend("b1", "02:00:00:00:01:10").backend("b2", "02:00:00:00:01:11")
+                        .backend("b1v6", "02:00:00:00:01:10"));
     }
 }
