@@ -179,6 +179,46 @@ public final class IngressCompiler {
         return Table.of(base.family(), base.name(), filled, chains);
     }
 
+    /**
+     * For people: what the ingress data path does for a DSR or stateless dNAT farm.
+     *
+     * @param farms all farms, in the order given to {@link #compile} (a farm's slot slice follows its position)
+     */
+    public static String explain(String farm, List<Farm> farms, DsrPath path) {
+        List<Farm> ingressFarms = farms.stream().filter(IngressCompiler::atIngress).toList();
+        int index = java.util.stream.IntStream.range(0, ingressFarms.size())
+                .filter(i -> ingressFarms.get(i).name().equals(farm)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no DSR or stateless dNAT farm \"" + farm + "\""));
+        Farm f = ingressFarms.get(index);
+        boolean dsr = f.forwarding() instanceof Forwarding.Dsr;
+        long first = (long) index * SLOTS;
+        StringBuilder b = new StringBuilder();
+        b.append("farm \"").append(f.name()).append("\": ").append(f.forwarding().keyword()).append(" at the ingress of ")
+                .append(path.inDevice()).append(" (table ").append(PolicyCompiler.TABLE).append(", before conntrack)\n");
+        b.append("  new and established packets alike: chain ").append(PolicyCompiler.chain(path.inDevice()))
+                .append(" looks up l4proto . daddr . dport in ").append(dispatchMap(path.inDevice(), false)).append(", ")
+                .append(dispatchMap(path.inDevice(), true)).append(" and goes to chain ")
+                .append(dsr ? farmChain(f.name()) : StatelessDnatRules.farmChain(f.name())).append('\n');
+        b.append("  scheduling: ").append(f.scheduler() instanceof Scheduler.SymmetricHash ? "symhash"
+                        : "jhash of client address . port").append(" over slots ").append(first).append("..")
+                .append(first + SLOTS - 1).append(" of map ").append(dsr ? DSR_ETHER : "sdnat4/sdnat6")
+                .append(" (weights are shares of the hash space; no conntrack, so no per-connection state)\n");
+        if (dsr) {
+            b.append("  forwarding: ether daddr set to the backend's MAC, ether saddr ").append(path.outMac())
+                    .append(", fwd to ").append(path.outDevice())
+                    .append("; backends hold the VIP on loopback and answer clients directly\n");
+        } else {
+            b.append("  forwarding: ip daddr set to the backend, ether daddr its MAC, fwd to ").append(path.outDevice())
+                    .append("; the client's MAC is learnt in sdnat-clients4/6\n");
+            b.append("  replies: chain ").append(PolicyCompiler.chain(path.outDevice())).append(" finds them in ")
+                    .append(StatelessDnatRules.replyMap(path.outDevice(), false)).append(", ")
+                    .append(StatelessDnatRules.replyMap(path.outDevice(), true)).append("; chain ")
+                    .append(StatelessDnatRules.replyChain(f.name())).append(" sets the VIP back as source and fwds to ")
+                    .append(path.inDevice()).append('\n');
+        }
+        return b.toString();
+    }
+
     /** Whether the farm is served at ingress (DSR, stateless dNAT) rather than in the inet table. */
     public static boolean atIngress(Farm f) {
         return f.forwarding() instanceof Forwarding.Dsr || f.forwarding() instanceof Forwarding.StatelessDnat;

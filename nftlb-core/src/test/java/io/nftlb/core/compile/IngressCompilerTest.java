@@ -31,6 +31,14 @@ class IngressCompilerTest {
     }
 
     @Test
+    void explainSaysWhereAndHow() throws Exception {
+        List<DsrPath> paths = PolicyCases.dsrPaths("eth0", "eth1");
+        String text = IngressCompiler.explain("site", PolicyCases.dsrFarms(), paths.get(0))
+                + IngressCompiler.explain("stateless", PolicyCases.dsrFarms(), paths.get(2));
+        assertEquals(RulesetCompilerTest.golden("explain-ingress.txt", text), text);
+    }
+
+    @Test
     void aWeightChangeIsSlotElementsOnly() {
         List<Farm> farms = new ArrayList<>(PolicyCases.dsrFarms());
         farms.set(0, farms.get(0).backend("b2", b -> b.weight(3)));
