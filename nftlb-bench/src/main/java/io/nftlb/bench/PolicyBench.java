@@ -24,7 +24,7 @@ import java.util.List;
  * rbtree/pipapo, so the rate should stay flat from 10 to 100,000 networks.
  *
  * <pre>
- * java -cp nftlb-bench/target/nftlb-bench.jar io.nftlb.bench.PolicyBench [sizes, default 0,10,1000,100000] [connections, default 3000]
+ * java -cp nftlb-bench/target/nftlb-bench.jar io.nftlb.bench.PolicyBench [sizes, default 0,10,1000,100000] [connections per run, default 1000]
  * </pre>
  * Needs root (network namespaces). Prints one line per size: networks, load time, median rate of 3 runs.
  * Run it on a quiet machine: the rate is a whole-system figure (client, balancer and backend
@@ -37,39 +37,43 @@ public final class PolicyBench {
     public static void main(String[] args) throws Exception {
         List<Integer> sizes = args.length > 0 ? Arrays.stream(args[0].split(",")).map(Integer::parseInt).toList()
                 : List.of(0, 10, 1_000, 100_000);
-        int connections = args.length > 1 ? Integer.parseInt(args[1]) : 3000;
-        String vip = "10.0.0.40";
-        try (Topology t = Topology.builder().backends(1).returnPath(ReturnPath.VIA_BALANCER).start()) {
-            t.balancer().addAddress(vip);
-            List<Farm> farms = List.of(Farm.dnat(vip).port(80).named("web")
-                    .roundRobin(Backend.of("b0", t.backend(0).address())));
-            String table = Layout.TABLE.toString();
-            t.balancer().namespace().nft("add table " + table + "\ndelete table " + table + "\n"
-                    + NftText.render(RulesetCompiler.compile(farms).ruleset()));
-            try (Policies policies = Policies.open(NftCliTransport.inNamespace(t.balancer().namespace().name()),
-                    () -> farms)) {
-                System.out.printf("%10s %12s %14s%n", "networks", "load ms", "new conns/s");
-                for (int size : sizes) {
-                    // Replace, not diff: removing 100k interval elements one by one is slow in nft 1.0.6.
-                    policies.remove("bench");
-                    long t0 = System.nanoTime();
-                    policies.apply(Policy.blacklist("bench").on(t.balancer().clientInterface()).networks(networks(size)));
-                    long loadMs = (System.nanoTime() - t0) / 1_000_000;
-                    t.client().tcp(vip, 80).count(200).concurrency(8).run(); // warm-up
-                    double[] rates = new double[3];
-                    for (int r = 0; r < rates.length; r++) {
-                        long s = System.nanoTime();
-                        Tally tally = t.client().tcp(vip, 80).count(connections).concurrency(16).run();
-                        double seconds = (System.nanoTime() - s) / 1e9;
-                        if (tally.answered() != connections) {
-                            throw new IllegalStateException(size + " networks: " + tally);
-                        }
-                        rates[r] = connections / seconds;
-                    }
-                    Arrays.sort(rates);
-                    System.out.printf("%10d %12d %14.0f%n", size, loadMs, rates[1]);
-                }
+        int connections = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        System.out.printf("%10s %12s %14s%n", "networks", "load ms", "new conns/s");
+        for (int size : sizes) {
+            // A fresh topology per size: thousands of connections in TIME_WAIT (client ports,
+            // conntrack) slow the next run down far more than any list does.
+            try (Topology t = Topology.builder().backends(1).returnPath(ReturnPath.VIA_BALANCER).start()) {
+                measure(t, size, connections);
             }
+        }
+    }
+
+    private static void measure(Topology t, int size, int connections) throws Exception {
+        String vip = "10.0.0.40";
+        t.balancer().addAddress(vip);
+        List<Farm> farms = List.of(Farm.dnat(vip).port(80).named("web")
+                .roundRobin(Backend.of("b0", t.backend(0).address())));
+        String table = Layout.TABLE.toString();
+        t.balancer().namespace().nft("add table " + table + "\ndelete table " + table + "\n"
+                + NftText.render(RulesetCompiler.compile(farms).ruleset()));
+        try (Policies policies = Policies.open(NftCliTransport.inNamespace(t.balancer().namespace().name()),
+                () -> farms)) {
+            long t0 = System.nanoTime();
+            policies.apply(Policy.blacklist("bench").on(t.balancer().clientInterface()).networks(networks(size)));
+            long loadMs = (System.nanoTime() - t0) / 1_000_000;
+            t.client().tcp(vip, 80).count(200).concurrency(8).run(); // warm-up
+            double[] rates = new double[3];
+            for (int r = 0; r < rates.length; r++) {
+                long s = System.nanoTime();
+                Tally tally = t.client().tcp(vip, 80).count(connections).concurrency(16).run();
+                double seconds = (System.nanoTime() - s) / 1e9;
+                if (tally.answered() != connections) {
+                    throw new IllegalStateException(size + " networks: " + tally);
+                }
+                rates[r] = connections / seconds;
+            }
+            Arrays.sort(rates);
+            System.out.printf("%10d %12d %14.0f%n", size, loadMs, rates[1]);
         }
     }
 
