@@ -145,7 +145,8 @@ public final class Policies implements AutoCloseable {
         return p;
     }
 
-    private void commitWhole(Map<String, Policy> next, List<Farm> nextFarms) {
+    private void commitWhole(Map<String, Policy> wanted, List<Farm> nextFarms) {
+        Map<String, Policy> next = new LinkedHashMap<>(wanted); // wanted may be the committed map itself
         Table desired = PolicyCompiler.compile(List.copyOf(next.values()), nextFarms);
         Table current = table != null ? table : PolicyCompiler.compile(List.copyOf(policies.values()), boundFarms);
         Transaction tx = TablePlanner.diff(Optional.of(current), desired);
