@@ -63,6 +63,21 @@ public final class Backend {
         return TopologyPlan.HOST_INTERFACE;
     }
 
+    /** The MAC address of its interface towards the balancer (what DSR rewrites packets to). */
+    public String macAddress() {
+        return namespace.macAddress(interfaceName());
+    }
+
+    /**
+     * Holds {@code address} (a VIP, e.g. {@code 10.0.0.40}) on its loopback as a /32 or /128, so
+     * that it accepts packets for it and answers from it, as a DSR backend does.
+     *
+     * @throws CommandFailedException if {@code ip} refuses (for example: already present)
+     */
+    public void addLoopbackAddress(String address) {
+        namespace.execOrThrow("ip", "addr", "add", address + (address.contains(":") ? "/128" : "/32"), "dev", "lo");
+    }
+
     /** The ports its servers listen on. */
     public List<Integer> ports() {
         return ports;

@@ -133,6 +133,21 @@ public final class NetworkNamespace implements AutoCloseable {
     }
 
     /**
+     * The MAC address of a device of this namespace, e.g. {@code 02:5e:...} (lower case).
+     *
+     * @throws CommandFailedException if there is no such device
+     * @throws IllegalStateException if the device has no link-layer address
+     */
+    public String macAddress(String device) {
+        String line = execOrThrow("ip", "-o", "link", "show", "dev", device).stdout();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("link/ether ([0-9a-f:]{17})").matcher(line);
+        if (!m.find()) {
+            throw new IllegalStateException("device " + device + " of " + this + " has no ether address: " + line);
+        }
+        return m.group(1);
+    }
+
+    /**
      * Applies an nft script inside the namespace ({@code nft -f -}), as one transaction.
      *
      * @throws CommandFailedException whose message carries nft's error (with the offending

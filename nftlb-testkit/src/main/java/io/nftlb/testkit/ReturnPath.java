@@ -12,5 +12,13 @@ public enum ReturnPath {
      * Backends only know their own segment: they cannot reach the client's network, so only
      * an sNAT (masquerade) balancer, which makes the traffic come from its own address, works.
      */
-    NONE
+    NONE,
+    /**
+     * As in a direct-server-return deployment: each backend also has a link straight to the
+     * client ({@code direct} in the backend, {@code direct-bI} in the client) and routes the
+     * client's IPv4 network over it, so replies never pass the balancer. Backends that are to
+     * answer for a virtual address hold it on their loopback ({@link Backend#addLoopbackAddress}).
+     * IPv4 only.
+     */
+    DIRECT
 }

@@ -73,7 +73,7 @@ public final class Topology implements AutoCloseable {
 
     private Topology(Builder builder) {
         this.plan = new TopologyPlan(builder.backends, builder.clientAddresses,
-                builder.returnPath == ReturnPath.VIA_BALANCER, builder.ipv6);
+                builder.returnPath == ReturnPath.VIA_BALANCER, builder.ipv6, builder.returnPath == ReturnPath.DIRECT);
         this.returnPath = builder.returnPath;
         this.ports = builder.ports;
         this.udp = builder.udp;
@@ -170,7 +170,9 @@ public final class Topology implements AutoCloseable {
         steps.accept("links");
         ipBatch("balancer", balancerNamespace, plan.balancerScript(clientNamespace.name(),
                 backendNamespaces.stream().map(NetworkNamespace::name).toList()));
-        ipBatch("client", clientNamespace, plan.clientScript());
+        List<String> clientLines = new ArrayList<>(plan.clientScript());
+        clientLines.addAll(plan.clientDirectScript(backendNamespaces.stream().map(NetworkNamespace::name).toList()));
+        ipBatch("client", clientNamespace, clientLines);
         for (int i = 0; i < plan.backends(); i++) {
             ipBatch("backend " + TopologyPlan.backendName(i), backendNamespaces.get(i), plan.backendScript(i));
         }

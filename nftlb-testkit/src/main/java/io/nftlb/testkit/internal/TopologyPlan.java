@@ -24,12 +24,16 @@ import java.util.Map;
  * @param clientAddresses the number of client source addresses per family
  * @param backendsRouteViaBalancer whether backends' default routes go through the balancer
  * @param ipv6 whether IPv6 addresses and routes are configured too
+ * @param directToClient whether each backend also has a link straight to the client, for replies
  */
-public record TopologyPlan(int backends, int clientAddresses, boolean backendsRouteViaBalancer, boolean ipv6) {
+public record TopologyPlan(int backends, int clientAddresses, boolean backendsRouteViaBalancer, boolean ipv6,
+                           boolean directToClient) {
     /** The balancer's interface facing the client. */
     public static final String BALANCER_CLIENT_INTERFACE = "veth-client";
     /** The balancer's bridge joining the backends. */
     public static final String BALANCER_BACKEND_BRIDGE = "br-backends";
+    /** A backend's link straight to the client (with {@code directToClient}). */
+    public static final String BACKEND_DIRECT_INTERFACE = "direct";
     /** The client's and every backend's only interface. */
     public static final String HOST_INTERFACE = "eth0";
     /** The most backends a topology may have. */
@@ -46,6 +50,32 @@ public record TopologyPlan(int backends, int clientAddresses, boolean backendsRo
             throw new IllegalArgumentException("clientAddresses must be 1.." + MAX_CLIENT_ADDRESSES + ": "
                     + clientAddresses);
         }
+    }
+
+    /** A plan without direct links from backends to the client. */
+    public TopologyPlan(int backends, int clientAddresses, boolean backendsRouteViaBalancer, boolean ipv6) {
+        this(backends, clientAddresses, backendsRouteViaBalancer, ipv6, false);
+    }
+
+    /** The client's end of the direct link from backend {@code index}. */
+    public static String clientDirectInterface(int index) {
+        return "direct-b" + index;
+    }
+
+    /**
+     * {@code ip -batch} lines for the client's direct links to the backends (with
+     * {@code directToClient}; none otherwise), each peer created in its backend's namespace.
+     */
+    public List<String> clientDirectScript(List<String> backendNamespaces) {
+        List<String> lines = new ArrayList<>();
+        if (directToClient) {
+            for (int i = 0; i < backends; i++) {
+                lines.add("link add " + clientDirectInterface(i) + " type veth peer name " + BACKEND_DIRECT_INTERFACE
+                        + " netns " + backendNamespaces.get(i));
+                lines.add("link set " + clientDirectInterface(i) + " up");
+            }
+        }
+        return lines;
     }
 
     /** The balancer's address facing the client. */
@@ -154,6 +184,10 @@ public record TopologyPlan(int backends, int clientAddresses, boolean backendsRo
         if (ipv6) {
             lines.add("addr add " + backendAddress(index, true) + "/64 dev " + HOST_INTERFACE + " nodad");
         }
+        if (directToClient) {
+            lines.add("link set " + BACKEND_DIRECT_INTERFACE + " up");
+            lines.add("route add " + clientNetwork() + " dev " + BACKEND_DIRECT_INTERFACE);
+        }
         if (backendsRouteViaBalancer) {
             lines.add("route add default via " + balancerBackendSide(false));
             if (ipv6) {
@@ -161,5 +195,10 @@ public record TopologyPlan(int backends, int clientAddresses, boolean backendsRo
             }
         }
         return lines;
+    }
+
+    /** The client's IPv4 network. */
+    public static String clientNetwork() {
+        return "10.0.0.0/24";
     }
 }

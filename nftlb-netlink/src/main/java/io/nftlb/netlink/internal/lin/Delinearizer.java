@@ -64,7 +64,12 @@ public final class Delinearizer {
     /** A shortened payload load (a prefix match on a byte boundary). */
     private record Short(PayloadField field, int len) implements Marker {}
 
-    private sealed interface Marker permits Raw, Short {}
+    private sealed interface Marker permits Raw, Short, IifType {}
+
+    /** The input device's link type, loaded only for nft's implied {@code meta iiftype ether}. */
+    private record IifType() implements Marker {}
+
+    private static final IifType IIFTYPE = new IifType();
 
     private final Family family;
     private final Function<String, NamedSet> sets;
@@ -135,6 +140,7 @@ public final class Delinearizer {
 
     private void expr(KExpr e) {
         switch (e) {
+            case Meta m when m.dreg() != 0 && m.key() == Linearizer.META_IIFTYPE -> put(m.dreg(), IIFTYPE);
             case Meta m when m.dreg() != 0 -> put(m.dreg(), new Expr.Meta(Typeof.Keys.metaKey(m.key())));
             case Meta m -> out.add(new Stmt.MetaSet(Typeof.Keys.metaKey(m.key()),
                     typed(reg(m.sreg()), Layout.part(Typeof.Keys.metaKey(m.key()).type()))));
@@ -289,6 +295,9 @@ public final class Delinearizer {
     }
 
     private void cmp(Cmp c) {
+        if (regs.get(Registers.slot(c.sreg())) == IIFTYPE) {
+            return; // nft's implied "meta iiftype ether" before an ether field: not part of the rule as written
+        }
         Object l = reg(c.sreg());
         if (l instanceof Short s) {
             Bytes full = c.data().padTo(s.field().length());

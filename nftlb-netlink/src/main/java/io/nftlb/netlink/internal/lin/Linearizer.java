@@ -58,6 +58,12 @@ import java.util.function.IntSupplier;
  */
 public final class Linearizer {
 
+    /** NFT_META_IIFTYPE: the link type of the input device, read for nft's implied {@code meta iiftype ether}. */
+    static final int META_IIFTYPE = 8;
+    /** ARPHRD_ETHER. */
+    static final int ARPHRD_ETHER = 1;
+
+
     /** What a rule becomes: anonymous sets to create first, then the rule. */
     public record Result(List<AnonSets> anonSets, KRule rule) {}
 
@@ -570,6 +576,15 @@ public final class Linearizer {
                 out.add(new Cmp(reg, Cmp.EQ, Bytes.of((byte) (ethertype >> 8), (byte) ethertype)));
                 regs.release(mark);
             }
+        }
+        if ((family == Family.NETDEV || family == Family.BRIDGE) && f.header() == PayloadField.Header.LINK
+                && deps.add("iiftype=ether")) {
+            // these families see any link type: nft implies "meta iiftype ether" (ARPHRD_ETHER, u16 host order)
+            int mark = regs.mark();
+            int reg = Registers.reg(regs.alloc(4));
+            out.add(Meta.load(META_IIFTYPE, reg));
+            out.add(new Cmp(reg, Cmp.EQ, Bytes.of((byte) ARPHRD_ETHER, (byte) 0)));
+            regs.release(mark);
         }
         if (f.header() == PayloadField.Header.TRANSPORT) {
             if (family == Family.INET) {
