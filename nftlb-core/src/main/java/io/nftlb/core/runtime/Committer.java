@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,29 +106,33 @@ final class Committer implements Runnable {
     }
 
     /**
-     * Applies {@code edit} to the desired state of {@code farm} and queues it.
+     * Applies the edits of {@code group} to the desired state, in order, and queues them
+     * together: holding the lock throughout, they all go into the same batch, so into one
+     * transaction. The changes of a group share their future.
      *
-     * @return completes when the transaction that carries the change is committed, or
+     * @return completes when the transaction that carries the changes is committed, or
      *     exceptionally with the reason it was not
      * @throws IllegalArgumentException (often {@link io.nftlb.core.InvalidFarmException}) and
-     *     {@link io.nftlb.core.compile.UnsupportedFeatureException} if the change is invalid;
-     *     nothing changes then
+     *     {@link io.nftlb.core.compile.UnsupportedFeatureException} if a change is invalid;
+     *     nothing changes then, not even by the changes before it in the group
      */
-    CompletableFuture<Void> submit(String farm, UnaryOperator<Optional<Farm>> edit) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+    CompletableFuture<Void> submit(List<Change> group) {
+        if (group.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
         lock.lock();
         try {
             if (!open) {
                 throw new IllegalStateException("the load balancer is closed");
             }
-            if (!state.submit(new Change(farm, edit, done))) {
+            if (state.submitGroup(group) == 0) {
                 return CompletableFuture.completedFuture(null);
             }
             queued.signal();
         } finally {
             lock.unlock();
         }
-        return done;
+        return group.get(0).done();
     }
 
     /** Runs a query of the state under the lock. */

@@ -47,6 +47,11 @@ final class IdAllocator {
         free.add(farmId);
     }
 
+    /** Takes back a {@link #release}d id that turned out to be still in use (a group of changes undone). */
+    void reclaim(int farmId) {
+        free.remove(farmId);
+    }
+
     private int newFarmId() {
         Integer reused = free.pollFirst();
         if (reused != null) {

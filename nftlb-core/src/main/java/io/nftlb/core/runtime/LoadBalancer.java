@@ -2,7 +2,6 @@ package io.nftlb.core.runtime;
 
 import static java.util.Objects.requireNonNull;
 
-import io.nftlb.core.Backend;
 import io.nftlb.core.BackendState;
 import io.nftlb.core.Farm;
 import io.nftlb.core.InvalidFarmException;
@@ -20,7 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.UnaryOperator;
+import java.util.function.Consumer;
 
 /**
  * A layer-4 load balancer in the kernel: holds the farms, and commits every change to them as
@@ -78,7 +77,9 @@ import java.util.function.UnaryOperator;
  * {@link Builder#coalesce}) go to the kernel together in one transaction, and all their
  * futures complete with its outcome: a lone change is committed at once, a burst from many
  * threads in few transactions. A weight or state change is a few element operations on shared
- * maps; the cost of a change does not grow with the number of farms.
+ * maps; the cost of a change does not grow with the number of farms. To make several changes
+ * one transaction whatever the timing (e.g. a new farm and the removal of the one it
+ * replaces), make them in one {@link #update} call.
  *
  * <p><b>Failures.</b> If a commit fails, every change in it fails with the same exception,
  * and the load balancer's state goes back to what the kernel has: it is as if those calls had
@@ -129,14 +130,12 @@ public final class LoadBalancer implements AutoCloseable {
 
     /** Adds a farm, or replaces the farm of the same name. */
     public CompletableFuture<Void> apply(Farm farm) {
-        requireNonNull(farm, "farm");
-        return committer.submit(farm.name(), current -> Optional.of(farm));
+        return submit(new Changes().apply(farm));
     }
 
     /** Removes a farm. Removing a farm that does not exist does nothing. */
     public CompletableFuture<Void> remove(String farm) {
-        requireNonNull(farm, "farm");
-        return committer.submit(farm, current -> Optional.empty());
+        return submit(new Changes().remove(farm));
     }
 
     /**
@@ -145,9 +144,7 @@ public final class LoadBalancer implements AutoCloseable {
      * @throws IllegalArgumentException if there is no such farm or backend
      */
     public CompletableFuture<Void> setState(String farm, String backend, BackendState state) {
-        requireNonNull(backend, "backend");
-        requireNonNull(state, "state");
-        return change(farm, f -> f.backend(backend, b -> b.state(state)));
+        return submit(new Changes().setState(farm, backend, state));
     }
 
     /**
@@ -156,8 +153,7 @@ public final class LoadBalancer implements AutoCloseable {
      * @throws IllegalArgumentException if there is no such farm or backend, or the weight is out of range
      */
     public CompletableFuture<Void> setWeight(String farm, String backend, int weight) {
-        requireNonNull(backend, "backend");
-        return change(farm, f -> f.backend(backend, b -> b.weight(weight)));
+        return submit(new Changes().setWeight(farm, backend, weight));
     }
 
     /**
@@ -167,8 +163,32 @@ public final class LoadBalancer implements AutoCloseable {
      * @throws IllegalArgumentException if there is no such farm, a backend is unknown, or a weight is out of range
      */
     public CompletableFuture<Void> setWeights(String farm, Map<String, Integer> weights) {
-        Map<String, Integer> copy = Map.copyOf(weights);
-        return change(farm, f -> withWeights(f, copy));
+        return submit(new Changes().setWeights(farm, weights));
+    }
+
+    /**
+     * Makes several changes as one transaction: they reach the kernel together, or not at all.
+     * {@code changes} is called at once, in the caller's thread, to make them; then they are
+     * checked in order, each on top of those before it, as the single calls check theirs.
+     *
+     * <pre>{@code
+     * lb.update(c -> c.remove("old").apply(newFarm).setState("web", "b1", BackendState.DRAIN)).join();
+     * }</pre>
+     *
+     * @return completes when the kernel has all of them (at once if they change nothing), or
+     *     exceptionally with the reason it has none of them
+     * @throws IllegalArgumentException (often {@link InvalidFarmException}) and
+     *     {@link io.nftlb.core.compile.UnsupportedFeatureException} if a change is invalid:
+     *     none of the changes is made then
+     */
+    public CompletableFuture<Void> update(Consumer<Changes> changes) {
+        Changes group = new Changes();
+        changes.accept(group);
+        return submit(group);
+    }
+
+    private CompletableFuture<Void> submit(Changes group) {
+        return committer.submit(group.list());
     }
 
     /** The farms the kernel has now (changes not yet committed are not seen), in the order they were added. */
@@ -239,32 +259,6 @@ public final class LoadBalancer implements AutoCloseable {
     /** The ids a committed farm has in the data path (tests compare with a full compile). */
     Optional<Ids> ids(String farm) {
         return committer.read(s -> s.committedIds(farm));
-    }
-
-    private CompletableFuture<Void> change(String farm, UnaryOperator<Farm> edit) {
-        requireNonNull(farm, "farm");
-        return committer.submit(farm, current -> Optional.of(edit.apply(current.orElseThrow(
-                () -> new IllegalArgumentException("farm \"" + farm + "\" does not exist")))));
-    }
-
-    private static Farm withWeights(Farm farm, Map<String, Integer> weights) {
-        Set<String> names = new HashSet<>();
-        farm.backends().forEach(b -> names.add(b.name()));
-        for (String name : weights.keySet()) {
-            if (!names.contains(name)) {
-                throw new InvalidFarmException("farm \"" + farm.name() + "\": has no backend \"" + name + "\"");
-            }
-        }
-        List<Backend> backends = new ArrayList<>(farm.backends().size());
-        for (Backend b : farm.backends()) {
-            Integer w = weights.get(b.name());
-            try {
-                backends.add(w == null ? b : b.weight(w));
-            } catch (InvalidFarmException e) {
-                throw new InvalidFarmException("farm \"" + farm.name() + "\": " + e.getMessage());
-            }
-        }
-        return farm.backends(backends);
     }
 
     /** Options of a load balancer; {@link #open()} starts it. */

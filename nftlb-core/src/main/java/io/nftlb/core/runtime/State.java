@@ -76,6 +76,36 @@ final class State {
      *     the caller is done at once; the change is then not queued
      */
     boolean submit(Change change) {
+        return submitGroup(List.of(change)) > 0;
+    }
+
+    /**
+     * Applies the edits of a group of changes in order, each on top of the ones before it, and
+     * queues them together, so that they go to the kernel in the same batch. If one is invalid
+     * it throws, and the state is as it was before the group: none of them is queued.
+     *
+     * @return how many were queued (changes that change nothing are not)
+     */
+    int submitGroup(List<Change> group) {
+        List<Runnable> undo = new ArrayList<>();
+        int queued = 0;
+        try {
+            for (Change c : group) {
+                if (submit(c, undo)) {
+                    queued++;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            for (int i = undo.size() - 1; i >= 0; i--) {
+                undo.get(i).run();
+            }
+            throw e;
+        }
+        return queued;
+    }
+
+    /** {@link #submit(Change)}, recording in {@code undo} how to take back each step it took. */
+    private boolean submit(Change change, List<Runnable> undo) {
         String name = change.farm();
         Optional<FarmEntry> current = desired(name);
         Optional<Farm> next = change.edit().apply(current.map(FarmEntry::farm));
@@ -84,15 +114,22 @@ final class State {
             return false;
         }
         Optional<FarmEntry> entry = prepare(name, current, next);
+        if (current.isEmpty() && entry.isPresent()) {
+            undo.add(() -> ids.release(entry.get().ids().farmId())); // handed out by prepare
+        }
         Optional<FarmEntry> replaced = pending.put(name, entry);
+        undo.add(replaced == null ? () -> pending.remove(name) : () -> pending.put(name, replaced));
         if (replaced != null && replaced.isPresent()) {
             int id = replaced.get().ids().farmId();
             if (entry.map(e -> e.ids().farmId() != id).orElse(true) && !knownId(name, id)) {
                 ids.release(id); // never reached the kernel, nor will it
+                undo.add(() -> ids.reclaim(id));
             }
         }
         services.replace(current.map(FarmEntry::farm), next);
+        undo.add(() -> services.replace(next, current.map(FarmEntry::farm)));
         queue.add(change);
+        undo.add(() -> queue.removeLast());
         return true;
     }
 
@@ -223,13 +260,18 @@ final class State {
         List<Change> replay = queue;
         queue = new ArrayList<>();
         List<Dropped> dropped = new ArrayList<>();
-        for (Change c : replay) {
+        for (int i = 0, j; i < replay.size(); i = j) {
+            // A group (changes sharing their future) is applied again as one, or dropped as one.
+            for (j = i + 1; j < replay.size() && replay.get(j).done() == replay.get(i).done(); j++) {
+                // finds the group's end
+            }
+            List<Change> group = replay.subList(i, j);
             try {
-                if (!submit(c)) {
-                    done.add(c);
+                if (submitGroup(group) == 0) {
+                    done.add(group.get(0));
                 }
             } catch (RuntimeException e) {
-                dropped.add(new Dropped(c, e));
+                dropped.add(new Dropped(group.get(0), e));
             }
         }
         return dropped;
