@@ -22,7 +22,7 @@ final class BackendFields {
             mapped("state", BackendFields::state),
             mapped("mark", BackendFields::mark),
             mapped("source-addr", (b, v, o, w) -> v.isEmpty() ? b : b.sourceAddress(v)),
-            notSupported("est-connlimit", "0"),
+            mapped("est-connlimit", LimitFields::backendConnections),
             notSupported("est-connlimit-log-prefix", "KNAME-FNAME-BNAME"),
             notSupported("ether-addr")));
 

@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nftlb.core.Farm;
 import io.nftlb.core.runtime.LoadBalancer;
 import io.nftlb.core.transport.Transport;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
@@ -17,8 +15,8 @@ import java.util.function.Consumer;
  * The daemon's state: the nftlb configuration as it was given (what the API reads back) and the
  * load balancer that holds its farms in the kernel. Each change edits a copy of the
  * configuration, maps all of it (so an unsupported or malformed change is refused whole, before
- * anything reaches the kernel) and applies only the farms that changed; the configuration is
- * kept only once the kernel has them.
+ * anything reaches the kernel) and applies only the farms that changed, in one transaction; the
+ * configuration is kept only once the kernel has them.
  */
 public final class Daemon implements AutoCloseable {
 
@@ -61,21 +59,12 @@ public final class Daemon implements AutoCloseable {
         edit.accept(next);
         Map<String, Farm> wanted = new LinkedHashMap<>();
         ConfigMapper.map(next).forEach(f -> wanted.put(f.name(), f));
-        List<CompletableFuture<Void>> commits = new ArrayList<>();
-        for (Farm f : wanted.values()) {
-            if (!f.equals(applied.get(f.name()))) {
-                commits.add(lb.apply(f));
-            }
-        }
-        for (String name : applied.keySet()) {
-            if (!wanted.containsKey(name)) {
-                commits.add(lb.remove(name));
-            }
-        }
-        // Made back to back, the calls fall into one coalesced transaction of the load balancer
-        // (its window is 2 ms). That is the usual case, not a guarantee: a request that changes
-        // several farms is atomic for certain only once LoadBalancer takes several farms at once.
-        CompletableFuture.allOf(commits.toArray(CompletableFuture[]::new)).join();
+        // One transaction for the whole request: the kernel never sees half of it. Removals go
+        // first, so that a farm may take over the address of one removed by the same request.
+        lb.update(changes -> {
+            applied.keySet().stream().filter(name -> !wanted.containsKey(name)).forEach(changes::remove);
+            wanted.values().stream().filter(f -> !f.equals(applied.get(f.name()))).forEach(changes::apply);
+        }).join();
         config = next;
         applied = wanted;
     }

@@ -47,24 +47,33 @@ final class FarmFields {
             // Not supported yet: "off" values are accepted since they ask for nothing.
             readElsewhere("addresses"),
             notSupported("policies"),
-            notSupported("helper", "none"),
+            mapped("helper", LimitFields::helper),
+            mapped("new-rtlimit", LimitFields::newRate),
+            readElsewhere("new-rtlimit-burst"),
+            mapped("rst-rtlimit", LimitFields::resetRate),
+            readElsewhere("rst-rtlimit-burst"),
+            mapped("est-connlimit", LimitFields::connections),
+            mapped("verdict", LimitFields::verdict),
+            // Logs: nftlb logs new connections in its input, forward or output chain, and each
+            // refusal with a prefix per limit and no rate unless log-rtlimit; the library logs
+            // in prerouting, at a rate, with one prefix and what fired. Not the same lines.
             notSupported("log", "none"),
             notSupported("log-prefix", "TYPE-FNAME"),
             notSupported("log-rtlimit", "0", "0/second"),
-            notSupported("limits-ttl", "120"),
-            notSupported("new-rtlimit", "0", "0/second"),
-            notSupported("new-rtlimit-burst", "0"),
             notSupported("new-rtlimit-log-prefix", "KNAME-TYPE-FNAME"),
-            notSupported("rst-rtlimit", "0", "0/second"),
-            notSupported("rst-rtlimit-burst", "0"),
             notSupported("rst-rtlimit-log-prefix", "KNAME-TYPE-FNAME"),
-            notSupported("est-connlimit", "0"),
             notSupported("est-connlimit-log-prefix", "KNAME-TYPE-FNAME"),
-            notSupported("tcp-strict", "off"),
             notSupported("tcp-strict-log-prefix", "KNAME-TYPE-FNAME"),
-            notSupported("verdict"),
+            // How long nftlb keeps a client's limit state (its sets' timeout, not a ban): the
+            // library's elements expire after a minute idle, a fixed part of its layout.
+            notSupported("limits-ttl", "120"),
+            // nftlb drops what conntrack finds invalid; the library's strictTcp also refuses a
+            // new TCP connection opened by anything but a plain SYN, which conntrack accepts.
+            notSupported("tcp-strict", "off"),
             notSupported("flow-offload", "off"),
             notSupported("intra-connect", "off"),
+            // The library queues once scheduled, with a choice of bypass; where nftlb queues and
+            // whether it bypasses is not established, and this kernel lacks NFT_QUEUE to check.
             notSupported("queue", "-1"),
             notSupported("iface"),
             notSupported("oface"),

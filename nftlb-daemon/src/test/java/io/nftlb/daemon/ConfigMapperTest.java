@@ -56,12 +56,12 @@ class ConfigMapperTest {
     void everyUnsupportedFieldIsReportedWithItsFarmAndValue() {
         UnsupportedFieldsException e = assertThrows(UnsupportedFieldsException.class, () -> ConfigMapper.map(
                 ConfigMapper.parse("""
-                        {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "snat", "helper": "ftp",
+                        {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "snat", "queue": "3",
                           "tcp-strict": "on", "log": "none", "flow-offload": "off", "colour": "blue",
-                          "backends": [{"name": "b0", "ip-addr": "10.1.0.10", "est-connlimit": "5"}]}]}""")));
+                          "backends": [{"name": "b0", "ip-addr": "10.1.0.10", "est-connlimit-log-prefix": "x"}]}]}""")));
         assertEquals(List.of(
-                "farm \"lb01\": backend \"b0\": field \"est-connlimit\" = \"5\" is not supported",
-                "farm \"lb01\": field \"helper\" = \"ftp\" is not supported",
+                "farm \"lb01\": backend \"b0\": field \"est-connlimit-log-prefix\" = \"x\" is not supported",
+                "farm \"lb01\": field \"queue\" = \"3\" is not supported",
                 "farm \"lb01\": field \"tcp-strict\" = \"on\" is not supported",
                 "farm \"lb01\": field \"colour\" = \"blue\" is not supported (unknown field)"), e.problems());
     }

@@ -82,10 +82,24 @@ class ConformanceIT {
                     assertTrue(ruleset.contains(InetAddresses.toAddrString(b.address())),
                             "case " + c.getFileName() + ": no backend " + b.address() + " in\n" + ruleset);
                 }
+                for (String rule : protections(f)) {
+                    assertTrue(ruleset.contains(rule), "case " + c.getFileName() + ": no \"" + rule + "\" in\n" + ruleset);
+                }
             }
             applied.add(c.getFileName().toString());
         }
         assertTrue(applied.containsAll(TRAFFIC_CASES), "applied " + applied + ", refused " + refused);
+    }
+
+    /** What the kernel's ruleset shows of a farm's limits and helper (their rules' own words). */
+    private static List<String> protections(Farm f) {
+        List<String> rules = new ArrayList<>();
+        f.limits().newConnections().ifPresent(r -> rules.add("limit rate over " + r.count() + "/"));
+        f.limits().resets().ifPresent(r -> rules.add("tcp flags rst update"));
+        f.limits().connectionsPerClient().ifPresent(n -> rules.add("ct count over " + n + " }"));
+        f.backends().forEach(b -> b.maxConnections().ifPresent(n -> rules.add("ct mark ct count over " + n + " }")));
+        f.helper().ifPresent(h -> rules.add("ct helper set \"" + h.kernelName() + "-"));
+        return rules;
     }
 
     @Test
