@@ -44,9 +44,6 @@ final class FarmFields {
             mapped("source-addr", FarmFields::sourceAddress),
             mapped("mark", FarmFields::mark),
             mapped("priority", FarmFields::priority),
-            // Not supported yet: "off" values are accepted since they ask for nothing.
-            readElsewhere("addresses"),
-            notSupported("policies"),
             mapped("helper", LimitFields::helper),
             mapped("new-rtlimit", LimitFields::newRate),
             readElsewhere("new-rtlimit-burst"),
@@ -54,6 +51,12 @@ final class FarmFields {
             readElsewhere("rst-rtlimit-burst"),
             mapped("est-connlimit", LimitFields::connections),
             mapped("verdict", LimitFields::verdict),
+            readElsewhere("addresses"),
+            // Not supported yet: "off" values are accepted since they ask for nothing.
+            // nftlb matches a farm's policies in the farm's own filter chain; the library's
+            // Policies run in netdev ingress on a device nftlb does not name, and commit apart
+            // from the farms (a request could no longer be one transaction).
+            notSupported("policies"),
             // Logs: nftlb logs new connections in its input, forward or output chain, and each
             // refusal with a prefix per limit and no rate unless log-rtlimit; the library logs
             // in prerouting, at a rate, with one prefix and what fired. Not the same lines.
