@@ -25,6 +25,7 @@ public final class Changes {
 
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final List<Change> changes = new ArrayList<>();
+    private boolean submitted;
 
     Changes() {}
 
@@ -61,8 +62,9 @@ public final class Changes {
         return edit(farm, f -> withWeights(f, copy));
     }
 
-    /** The changes made, sharing one future (how the runtime keeps a group together). */
+    /** The changes made, sharing one future (how the runtime keeps a group together); no more can be made after. */
     List<Change> list() {
+        submitted = true;
         return List.copyOf(changes);
     }
 
@@ -73,6 +75,10 @@ public final class Changes {
     }
 
     private Changes add(String farm, UnaryOperator<Optional<Farm>> edit) {
+        if (submitted) {
+            // Kept past its update call, a change would be lost silently.
+            throw new IllegalStateException("changes to farm \"" + farm + "\" made after their update was submitted");
+        }
         changes.add(new Change(farm, edit, done));
         return this;
     }

@@ -98,6 +98,17 @@ class LoadBalancerUpdateTest {
     }
 
     @Test
+    void changesKeptPastTheirUpdateAreRefused() {
+        try (LoadBalancer lb = open()) {
+            Changes[] kept = new Changes[1];
+            lb.update(c -> kept[0] = c.apply(WEB)).join();
+            assertEquals("changes to farm \"dns\" made after their update was submitted",
+                    assertThrows(IllegalStateException.class, () -> kept[0].apply(DNS)).getMessage());
+            assertEquals(List.of(WEB), lb.farms());
+        }
+    }
+
+    @Test
     void aRefusedUpdateLeavesKernelAndStateAsBefore() {
         try (LoadBalancer lb = open()) {
             lb.apply(WEB).join();
