@@ -131,6 +131,8 @@ class LoadBalancerIngressTest {
             String offset = "offset " + lb.ids("b").orElseThrow().farmId() * IngressCompiler.SLOTS + " ";
             assertTrue(NftText.render(rules.get(0)).contains(offset), NftText.render(rules.get(0)) + " has " + offset);
             lb.remove("a").join();
+            assertTrue(ops(last()).stream().noneMatch(op -> op.contains("dsr-b") || op.startsWith("add")
+                    || op.contains("table")), "removing a touches nothing of b: " + ops(last()));
             assertEquals(rules, chain("dsr-b"), "farm b's rule (its slot offset) after farm a, first, is gone");
             assertEquals(before, lb.explain("b").orElseThrow());
             assertNetdevHolds(lb, List.of(), List.of(path("b")));
@@ -159,6 +161,26 @@ class LoadBalancerIngressTest {
             lb.removePolicy("bad").join();
             assertEquals(List.of(), lb.policies());
             assertNetdevHolds(lb, List.of(), List.of());
+        }
+    }
+
+    @Test
+    void aPolicyComingAndGoingChangesItsRulesAndSetsOnlyNotTheFarmsElements() {
+        try (LoadBalancer lb = open()) {
+            lb.setPath(path("a"));
+            lb.apply(dsr("a", "10.0.0.40")).join();
+            Policy bad = Policy.blacklist("bad").on("eth0").networks("192.0.2.0/24");
+            lb.applyPolicy(bad).join();
+            List<String> applied = ops(last());
+            assertTrue(applied.stream().noneMatch(op -> op.contains("table") || op.contains("dsr-ether")
+                    || op.contains("farms4-eth0")), "applying a policy keeps the farms' elements: " + applied);
+            assertTrue(applied.contains("add set netdev nftlb policy4-bad"), applied.toString());
+            assertNetdevHolds(lb, List.of(bad), List.of(path("a")));
+            lb.removePolicy("bad").join();
+            List<String> removed = ops(last());
+            assertTrue(removed.contains("delete set netdev nftlb policy4-bad") && removed.stream()
+                    .noneMatch(op -> op.contains("table") || op.contains("dsr-ether")), removed.toString());
+            assertNetdevHolds(lb, List.of(), List.of(path("a")));
         }
     }
 

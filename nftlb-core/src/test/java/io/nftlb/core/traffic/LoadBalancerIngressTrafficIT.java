@@ -75,6 +75,15 @@ class LoadBalancerIngressTrafficIT {
                     "add element netdev nftlb dsr-ether (1 elements)"), lastOps());
             Tally after = t.client().tcp(DsrTrafficIT.VIP, 80).fromAllSourceAddresses().count(n).run();
             assertEquals(Map.of("b0", n), after.countsByBackend(), "b1 at weight 0: " + after);
+
+            // A policy on the DSR farm: its sets and rule are added, the farm's elements are left alone.
+            String bad = t.client().sourceAddresses().get(1);
+            lb.applyPolicy(Policy.blacklist("bad").on(t.balancer().clientInterface()).networks(bad)).join();
+            assertTrue(lastOps().stream().noneMatch(op -> op.contains("table") || op.contains("dsr-ether")),
+                    "no table replaced, no slot touched: " + lastOps());
+            PolicyTrafficIT.assertDropped(PolicyTrafficIT.connect(t, DsrTrafficIT.VIP, bad), "blacklisted " + bad);
+            PolicyTrafficIT.assertAnswered(PolicyTrafficIT.connect(t, DsrTrafficIT.VIP, t.client().address()),
+                    "not listed " + t.client().address());
         }
     }
 
