@@ -84,6 +84,21 @@ class LoadBalancerIngressTrafficIT {
             PolicyTrafficIT.assertDropped(PolicyTrafficIT.connect(t, DsrTrafficIT.VIP, bad), "blacklisted " + bad);
             PolicyTrafficIT.assertAnswered(PolicyTrafficIT.connect(t, DsrTrafficIT.VIP, t.client().address()),
                     "not listed " + t.client().address());
+            lb.removePolicy("bad").join();
+            assertTrue(lastOps().contains("delete set netdev nftlb policy4-bad"), lastOps().toString());
+            PolicyTrafficIT.assertAnswered(PolicyTrafficIT.connect(t, DsrTrafficIT.VIP, bad), bad + " once unlisted");
+
+            // Another DSR farm comes and goes: its chain and elements only.
+            lb.setPath(DsrPath.of("web2").in(t.balancer().clientInterface())
+                    .out(out, t.balancer().namespace().macAddress(out)).backend("b1", t.backend(1).macAddress()));
+            lb.apply(Farm.dsr("10.0.0.43").port(80).named("web2").weighted(Backend.of("b1", t.backend(1).address())))
+                    .join();
+            assertTrue(lastOps().stream().noneMatch(op -> op.contains("table")), lastOps().toString());
+            lb.remove("web2").join();
+            assertTrue(lastOps().contains("delete chain netdev nftlb dsr-web2")
+                    && lastOps().stream().noneMatch(op -> op.contains("table")), lastOps().toString());
+            Tally last = t.client().tcp(DsrTrafficIT.VIP, 80).fromAllSourceAddresses().count(n).run();
+            assertEquals(Map.of("b0", n), last.countsByBackend(), "web after web2 came and went: " + last);
         }
     }
 
