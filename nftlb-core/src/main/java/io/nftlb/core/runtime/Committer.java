@@ -295,8 +295,9 @@ final class Committer implements Runnable {
             done.addAll(batch.changes());
             ingressDone.addAll(batch.ingress().changes());
         } else {
-            log.warn("commit of {} change(s) to farm(s) {} failed and was rolled back: {}", batch.changes().size(),
-                    batch.farms().keySet(), failure.getMessage());
+            log.warn("commit of {} change(s) to farm(s) {} and {} to policies or paths failed and was rolled back: {}",
+                    batch.changes().size(), batch.farms().keySet(), batch.ingress().changes().size(),
+                    failure.getMessage());
             listeners.transaction(tx, failure);
         }
         complete(done, batch.changes(), failure, dropped);

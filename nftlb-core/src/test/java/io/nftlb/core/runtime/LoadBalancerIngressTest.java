@@ -104,6 +104,19 @@ class LoadBalancerIngressTest {
     }
 
     @Test
+    void startUpCommitsBothTablesInOneTransaction() {
+        Policy bad = Policy.blacklist("bad").on("eth0").networks("192.0.2.0/24");
+        try (LoadBalancer lb = LoadBalancer.builder(kernel).paths(List.of(path("a"))).policies(List.of(bad))
+                .farms(List.of(web(), dsr("a", "10.0.0.40"))).open()) {
+            assertEquals(1, kernel.committed().size(), "transactions at start-up");
+            List<String> ops = ops(kernel.committed().get(0));
+            assertTrue(ops.contains("add table inet nftlb") && ops.contains("add table netdev nftlb"), ops.toString());
+            assertEquals(List.of(web(), dsr("a", "10.0.0.40")), lb.farms());
+            assertNetdevHolds(lb, List.of(bad), List.of(path("a")));
+        }
+    }
+
+    @Test
     void aWeightOrStateChangeOfADsrFarmIsElementOnly() {
         try (LoadBalancer lb = open()) {
             lb.setPath(path("a"));
