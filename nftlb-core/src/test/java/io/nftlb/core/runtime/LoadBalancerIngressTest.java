@@ -23,8 +23,11 @@ import io.nftlb.core.transport.TransportException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -194,6 +197,57 @@ class LoadBalancerIngressTest {
             assertTrue(removed.contains("delete set netdev nftlb policy4-bad") && removed.stream()
                     .noneMatch(op -> op.contains("table") || op.contains("dsr-ether")), removed.toString());
             assertNetdevHolds(lb, List.of(), List.of(path("a")));
+        }
+    }
+
+    /** A listener holds the commit thread after one commit, so that the next two changes go to the kernel together. */
+    @Test
+    void aRefusedTransactionOverBothTablesLeavesBothAsTheyWere() throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        AtomicBoolean hold = new AtomicBoolean();
+        List<Transaction> refused = new CopyOnWriteArrayList<>();
+        Policy bad = Policy.blacklist("bad").on("eth0").networks("192.0.2.0/24");
+        try (LoadBalancer lb = LoadBalancer.builder(kernel).listener(new CommitListener() {
+            @Override
+            public void committed(Transaction transaction) {
+                if (hold.getAndSet(false)) {
+                    holding.countDown();
+                    try {
+                        letGo.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public void failed(Transaction transaction, RuntimeException error) {
+                refused.add(transaction);
+            }
+        }).open()) {
+            lb.applyPolicy(bad).join();
+            hold.set(true);
+            CompletableFuture<Void> first = lb.apply(web());
+            holding.await();
+            kernel.failNext("ENOMEM");
+            Farm other = Farm.dnat("10.0.0.51").port(80).named("other").roundRobin(Backend.of("o0", "10.1.0.21"));
+            CompletableFuture<Void> farm = lb.apply(other);
+            CompletableFuture<Void> member = lb.addNetworks("bad", "198.51.100.7");
+            letGo.countDown();
+            first.join();
+            for (CompletableFuture<Void> f : List.of(farm, member)) {
+                CompletionException e = assertThrows(CompletionException.class, f::join);
+                assertEquals("ENOMEM", assertInstanceOf(TransportException.class, e.getCause()).errno());
+            }
+            assertEquals(1, refused.size(), "refused transactions");
+            List<String> ops = ops(refused.get(0));
+            assertTrue(ops.stream().anyMatch(op -> op.contains("inet nftlb"))
+                    && ops.contains("add element netdev nftlb policy4-bad (1 elements)")
+                    && ops.contains("add element netdev nftlb policy4-bad-farms (1 elements)"), ops.toString());
+            assertEquals(List.of(web()), lb.farms());
+            assertEquals(List.of(bad), lb.policies());
+            assertNetdevHolds(lb, List.of(bad), List.of());
         }
     }
 
