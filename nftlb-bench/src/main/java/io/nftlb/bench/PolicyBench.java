@@ -4,10 +4,7 @@ import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Network;
 import io.nftlb.core.Policy;
-import io.nftlb.core.compile.Layout;
-import io.nftlb.core.compile.RulesetCompiler;
-import io.nftlb.core.render.NftText;
-import io.nftlb.core.runtime.Policies;
+import io.nftlb.core.runtime.LoadBalancer;
 import io.nftlb.core.transport.NftCliTransport;
 import io.nftlb.testkit.ReturnPath;
 import io.nftlb.testkit.Tally;
@@ -53,13 +50,10 @@ public final class PolicyBench {
         t.balancer().addAddress(vip);
         List<Farm> farms = List.of(Farm.dnat(vip).port(80).named("web")
                 .roundRobin(Backend.of("b0", t.backend(0).address())));
-        String table = Layout.TABLE.toString();
-        t.balancer().namespace().nft("add table " + table + "\ndelete table " + table + "\n"
-                + NftText.render(RulesetCompiler.compile(farms).ruleset()));
-        try (Policies policies = Policies.open(NftCliTransport.inNamespace(t.balancer().namespace().name()),
-                () -> farms)) {
+        try (LoadBalancer lb = LoadBalancer.builder(NftCliTransport.inNamespace(t.balancer().namespace().name()))
+                .farms(farms).open()) {
             long t0 = System.nanoTime();
-            policies.apply(Policy.blacklist("bench").on(t.balancer().clientInterface()).networks(networks(size)));
+            lb.applyPolicy(Policy.blacklist("bench").on(t.balancer().clientInterface()).networks(networks(size))).join();
             long loadMs = (System.nanoTime() - t0) / 1_000_000;
             t.client().tcp(vip, 80).count(200).concurrency(8).run(); // warm-up
             double[] rates = new double[3];

@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 
 /**
  * Compiles the netdev ingress table ({@link PolicyCompiler#TABLE}): the policies of
@@ -61,7 +62,8 @@ import java.util.TreeMap;
  * DSR schedules by a hash of the client's address and port (weights are shares of the hash
  * space; round robin and weighted farms are weighted this way, symmetric-hash farms use
  * {@code symhash}). Like the prerouting layout, each farm owns a slice of one shared
- * {@code dsr-ether} map (offset by its position among DSR farms), so a weight or state change is
+ * {@code dsr-ether} map (offset by its position among ingress farms, or by the runtime's farm
+ * id: see {@link #compile(List, List, List, ToIntFunction)}), so a weight or state change is
  * map elements only. DSR farms are not given to {@link RulesetCompiler}: they have no part in
  * the inet table.
  */
@@ -96,6 +98,18 @@ public final class IngressCompiler {
      * @throws UnsupportedFeatureException for a Maglev DSR farm
      */
     public static Table compile(List<Policy> policies, List<Farm> farms, List<DsrPath> dsr) {
+        List<String> positions = farms.stream().filter(IngressCompiler::atIngress).map(Farm::name).toList();
+        return compile(policies, farms, dsr, name -> positions.indexOf(name) * SLOTS);
+    }
+
+    /**
+     * The netdev table as {@link #compile(List, List, List)} gives it, with each DSR or stateless
+     * dNAT farm's slice of the slot maps starting at {@code firstSlot} of its name (slices must
+     * not overlap). The runtime passes {@code farmId * SLOTS}, so that a farm's slots do not move
+     * when other farms come and go, and a weight change stays an element change.
+     */
+    public static Table compile(List<Policy> policies, List<Farm> farms, List<DsrPath> dsr,
+                                ToIntFunction<String> firstSlot) {
         Table base = PolicyCompiler.compile(policies, farms);
         Map<String, DsrPath> paths = new LinkedHashMap<>();
         dsr.forEach(p -> {
@@ -125,12 +139,13 @@ public final class IngressCompiler {
         java.util.Set<String> inDevices = new java.util.TreeSet<>();
         java.util.Set<String> replyDevices = new java.util.TreeSet<>();
         boolean stateless = false;
-        for (int i = 0; i < ingressFarms.size(); i++) {
-            Farm f = ingressFarms.get(i);
+        boolean dsrFarms = false;
+        for (Farm f : ingressFarms) {
             DsrPath path = paths.get(f.name());
-            int base0 = i * SLOTS;
+            int base0 = firstSlot.applyAsInt(f.name());
             inDevices.add(path.inDevice());
             if (f.forwarding() instanceof Forwarding.Dsr) {
+                dsrFarms = true;
                 dispatch(f, path, farmChain(f.name()), elements);
                 elements.computeIfAbsent(DSR_ETHER, k -> new ArrayList<>()).addAll(slots(f, path, base0));
                 farmChains.add(Chain.regular(farmChain(f.name()), farmRules(f, path, base0)));
@@ -161,7 +176,7 @@ public final class IngressCompiler {
                 ingress.computeIfAbsent(device, d -> new ArrayList<>()).add(StatelessDnatRules.replyDispatch(device, v6));
             }
         }
-        if (elements.containsKey(DSR_ETHER)) {
+        if (dsrFarms) { // declared while a DSR farm exists, so all its backends going down stays an element change
             sets.add(NamedSet.map(DSR_ETHER, new Expr.Numgen(Expr.NumgenType.RANDOM, SLOTS, 0), ETHER_DADDR, interval));
         }
         if (stateless) {
@@ -189,9 +204,13 @@ public final class IngressCompiler {
         int index = java.util.stream.IntStream.range(0, ingressFarms.size())
                 .filter(i -> ingressFarms.get(i).name().equals(farm)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no DSR or stateless dNAT farm \"" + farm + "\""));
-        Farm f = ingressFarms.get(index);
+        return explain(ingressFarms.get(index), path, index * SLOTS);
+    }
+
+    /** For people: what the ingress data path does for a DSR or stateless dNAT farm whose slice starts at {@code firstSlot}. */
+    public static String explain(Farm f, DsrPath path, int firstSlot) {
         boolean dsr = f.forwarding() instanceof Forwarding.Dsr;
-        long first = (long) index * SLOTS;
+        long first = firstSlot;
         StringBuilder b = new StringBuilder();
         b.append("farm \"").append(f.name()).append("\": ").append(f.forwarding().keyword()).append(" at the ingress of ")
                 .append(path.inDevice()).append(" (table ").append(PolicyCompiler.TABLE).append(", before conntrack)\n");

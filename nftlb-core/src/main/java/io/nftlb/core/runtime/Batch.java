@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param farmChanges the parts before and after, for the planner (farms whose part is the same object left out)
  * @param before the skeleton in the kernel
  * @param after the skeleton once committed
+ * @param ingress the netdev table's share (policies, paths, DSR and stateless dNAT farms)
  */
 record Batch(List<Change> changes, Map<String, Optional<FarmEntry>> farms, List<FarmChange> farmChanges,
-             Skeleton before, Skeleton after) {}
+             Skeleton before, Skeleton after, IngressBatch ingress) {}

@@ -80,7 +80,8 @@ final class Committer implements Runnable {
         }
         Batch batch = state.startBatch();
         Table desired = batch.after().table(batch.farms().values().stream()
-                .map(e -> e.orElseThrow().part()).toList());
+                .map(e -> e.orElseThrow().part()).filter(java.util.Objects::nonNull).toList());
+        List<io.nftlb.core.transport.Op> ingressOps = batch.ingress().ops();
         List<String> differences;
         try {
             differences = reconciler.differences(desired);
@@ -94,9 +95,14 @@ final class Committer implements Runnable {
         if (differences.isEmpty()) {
             log.info("adopted table {} as the kernel has it: it already holds the {} farm(s) asked for",
                     Layout.TABLE, farms.size());
+            if (!ingressOps.isEmpty()) { // the netdev table is not adopted: it is made afresh
+                Transaction startUp = Transaction.of(ingressOps);
+                reconciler.commit(startUp, false);
+                listeners.transaction(startUp, null);
+            }
         } else {
             log.debug("replacing table {}: {}", Layout.TABLE, differences);
-            Transaction startUp = Planner.create(desired);
+            Transaction startUp = IngressOps.join(Planner.create(desired), ingressOps);
             reconciler.commit(startUp, true);
             listeners.transaction(startUp, null);
         }
@@ -133,6 +139,27 @@ final class Committer implements Runnable {
             lock.unlock();
         }
         return group.get(0).done();
+    }
+
+    /**
+     * Applies a change of the policies or paths to the desired state and queues it, like
+     * {@link #submit} does for farms.
+     */
+    CompletableFuture<Void> submitIngress(java.util.function.Function<CompletableFuture<Void>, IngressChange> change) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        lock.lock();
+        try {
+            if (!open) {
+                throw new IllegalStateException("the load balancer is closed");
+            }
+            if (!state.submitIngress(change.apply(done))) {
+                return CompletableFuture.completedFuture(null);
+            }
+            queued.signal();
+        } finally {
+            lock.unlock();
+        }
+        return done;
     }
 
     /** Runs a query of the state under the lock. */
@@ -230,6 +257,7 @@ final class Committer implements Runnable {
         RuntimeException failure = null;
         try {
             tx = Planner.diff(batch.before(), batch.after(), batch.farmChanges());
+            tx = IngressOps.join(tx, batch.ingress().ops()); // one transaction for both tables
             if (!tx.isEmpty()) {
                 reconciler.commit(tx, false);
             }
@@ -240,6 +268,8 @@ final class Committer implements Runnable {
             failure = new IllegalStateException("commit failed: " + e, e);
         }
         List<Change> done = new ArrayList<>();
+        List<IngressChange> ingressDone = new ArrayList<>();
+        List<State.IngressDropped> ingressDropped = List.of();
         List<State.Dropped> dropped = List.of();
         List<Long> leaving = List.of();
         lock.lock();
@@ -250,6 +280,7 @@ final class Committer implements Runnable {
                 }
                 state.finish(batch);
             } else {
+                ingressDropped = state.abortIngress(ingressDone);
                 dropped = state.abort(done);
             }
         } catch (RuntimeException e) {
@@ -257,6 +288,7 @@ final class Committer implements Runnable {
             log.error("internal error while recording a commit; the load balancer's state may be wrong", e);
             failure = failure != null ? failure : e;
             done.clear();
+            ingressDone.clear();
         } finally {
             lock.unlock();
         }
@@ -264,12 +296,15 @@ final class Committer implements Runnable {
             listeners.transaction(tx, null);
             flush(leaving);
             done.addAll(batch.changes());
+            ingressDone.addAll(batch.ingress().changes());
         } else {
-            log.warn("commit of {} change(s) to farm(s) {} failed and was rolled back: {}", batch.changes().size(),
-                    batch.farms().keySet(), failure.getMessage());
+            log.warn("commit of {} change(s) to farm(s) {} and {} to policies or paths failed and was rolled back: {}",
+                    batch.changes().size(), batch.farms().keySet(), batch.ingress().changes().size(),
+                    failure.getMessage());
             listeners.transaction(tx, failure);
         }
         complete(done, batch.changes(), failure, dropped);
+        IngressOps.complete(ingressDone, batch.ingress().changes(), failure, ingressDropped);
     }
 
     /**

@@ -3,14 +3,18 @@ package io.nftlb.core.runtime;
 import static java.util.Objects.requireNonNull;
 
 import io.nftlb.core.BackendState;
+import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.InvalidFarmException;
+import io.nftlb.core.Network;
+import io.nftlb.core.Policy;
 import io.nftlb.core.compile.Ids;
 import io.nftlb.core.transport.ConnectionTable;
 import io.nftlb.core.transport.ConnectionTable.Counters;
 import io.nftlb.core.transport.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,6 +24,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * A layer-4 load balancer in the kernel: holds the farms, and commits every change to them as
@@ -89,6 +95,18 @@ import java.util.function.Consumer;
  * <p><b>Identity.</b> A farm keeps its data-path id, and a backend its conntrack mark, for as
  * long as they exist, so live connections keep their backend across changes. A backend that is
  * removed and added again gets a new mark.
+ *
+ * <p><b>Ingress.</b> Policies ({@link #applyPolicy}) and {@link Farm#dsr DSR} and
+ * {@link Farm#statelessDnat stateless dNAT} farms live in a second table, {@code netdev nftlb}
+ * (see docs/ingress.md), which the load balancer manages like the first: a change that touches
+ * both tables is one transaction, with the same rollback on failure and the same listeners.
+ * A DSR or stateless dNAT farm needs its {@link DsrPath} (devices and MACs), given first with
+ * {@link #setPath} or {@link Builder#paths}; {@code apply} of such a farm without one throws.
+ * Its slots are placed by its data-path id, so they do not move when other farms come and go,
+ * and a weight or state change is element operations. Adding or removing networks of a policy
+ * is element operations on the policy's set only; farms coming and going change which services
+ * a policy covers, also as elements. The load balancer leaves the netdev table alone until
+ * something needs it, and replaces it (rather than adopting it) at start-up when it does.
  *
  * <p>The futures complete on a thread of the load balancer's; dependent actions may call it
  * again and wait. {@link #close()} commits what is already queued, then closes the transport;
@@ -191,6 +209,86 @@ public final class LoadBalancer implements AutoCloseable {
         return committer.submit(group.list());
     }
 
+    /**
+     * Gives the link layer of a DSR or stateless dNAT farm (devices and MACs). Set it before
+     * applying the farm; setting it for a farm already applied changes its rules (a new MAC is a
+     * new path). A path alone, for a farm not applied, changes nothing in the kernel.
+     *
+     * @throws IllegalArgumentException if the farm exists and does not compile with this path
+     *     (e.g. a serving backend has no MAC)
+     */
+    public CompletableFuture<Void> setPath(DsrPath path) {
+        requireNonNull(path, "path");
+        return committer.submitIngress(done -> new IngressChange(w -> w.withPath(path), Optional.empty(),
+                Optional.of(path.farm()), done));
+    }
+
+    /**
+     * Adds a blacklist or whitelist, or replaces the policy of the same name. This changes rules,
+     * so the netdev table is replaced in the transaction (atomically; its elements go with it).
+     */
+    public CompletableFuture<Void> applyPolicy(Policy policy) {
+        requireNonNull(policy, "policy");
+        return committer.submitIngress(done -> new IngressChange(w -> w.withPolicies(p -> p.put(policy.name(), policy)),
+                Optional.empty(), Optional.empty(), done));
+    }
+
+    /** Removes a policy; removing one that does not exist does nothing. */
+    public CompletableFuture<Void> removePolicy(String name) {
+        requireNonNull(name, "name");
+        return committer.submitIngress(done -> new IngressChange(w -> w.withPolicies(p -> p.remove(name)),
+                Optional.empty(), Optional.empty(), done));
+    }
+
+    /**
+     * Adds networks to a policy: element operations on its set only (nothing is compiled), in
+     * the next transaction.
+     *
+     * @throws IllegalArgumentException if there is no such policy
+     * @throws InvalidFarmException if a network is invalid, already there, or overlaps one there
+     */
+    public CompletableFuture<Void> addNetworks(String policy, String... networks) {
+        List<Network> added = Arrays.stream(networks).map(Network::parse).toList();
+        return changeMembers(policy, p -> p.networks(added), added, true);
+    }
+
+    /**
+     * Removes networks from a policy: element operations on its set only.
+     *
+     * @throws IllegalArgumentException if there is no such policy
+     * @throws InvalidFarmException if a network is not one of the policy's, as written
+     */
+    public CompletableFuture<Void> removeNetworks(String policy, String... networks) {
+        List<Network> gone = Arrays.stream(networks).map(Network::parse).toList();
+        return changeMembers(policy, p -> p.withoutNetworks(gone), gone, false);
+    }
+
+    /** The policies the kernel has now, in the order they were first applied. */
+    public List<Policy> policies() {
+        return committer.read(State::committedPolicies);
+    }
+
+    /** For people: what the data path does with a committed policy. */
+    public Optional<String> explainPolicy(String name) {
+        requireNonNull(name, "name");
+        return committer.read(s -> s.explainPolicy(name));
+    }
+
+    private CompletableFuture<Void> changeMembers(String policy, UnaryOperator<Policy> edit, List<Network> networks,
+                                                  boolean add) {
+        requireNonNull(policy, "policy");
+        Function<Map<String, Policy>, Policy> check = p -> {
+            Policy before = p.get(policy);
+            if (before == null) {
+                throw new IllegalArgumentException("policy \"" + policy + "\" does not exist");
+            }
+            return edit.apply(before); // checks the networks against the members there
+        };
+        return committer.submitIngress(done -> new IngressChange(
+                w -> w.withPolicies(p -> p.put(policy, check.apply(p))),
+                Optional.of(new IngressChange.Members(policy, networks, add)), Optional.empty(), done));
+    }
+
     /** The farms the kernel has now (changes not yet committed are not seen), in the order they were added. */
     public List<Farm> farms() {
         return committer.read(State::committedFarms);
@@ -270,6 +368,8 @@ public final class LoadBalancer implements AutoCloseable {
         private List<Farm> farms = List.of();
         private Optional<Duration> driftCheck = Optional.empty();
         private boolean flushConnections;
+        private List<DsrPath> paths = List.of();
+        private List<Policy> policies = List.of();
 
         private Builder(Transport transport) {
             this.transport = transport;
@@ -308,6 +408,18 @@ public final class LoadBalancer implements AutoCloseable {
                 }
             }
             farms = copy;
+            return this;
+        }
+
+        /** The paths of the DSR and stateless dNAT farms (see {@link LoadBalancer#setPath}). */
+        public Builder paths(Collection<DsrPath> value) {
+            paths = List.copyOf(value);
+            return this;
+        }
+
+        /** The policies to start with (see {@link LoadBalancer#applyPolicy}). */
+        public Builder policies(Collection<Policy> value) {
+            policies = List.copyOf(value);
             return this;
         }
 
@@ -352,6 +464,14 @@ public final class LoadBalancer implements AutoCloseable {
             State state = new State();
             Committer committer = new Committer(transport, state,
                     new Settings(window, listeners, driftCheck, flushConnections));
+            for (DsrPath p : paths) { // before the farms, which need them
+                state.submitIngress(new IngressChange(w -> w.withPath(p), Optional.empty(), Optional.empty(),
+                        new CompletableFuture<>()));
+            }
+            for (Policy p : policies) {
+                state.submitIngress(new IngressChange(w -> w.withPolicies(m -> m.put(p.name(), p)), Optional.empty(),
+                        Optional.empty(), new CompletableFuture<>()));
+            }
             committer.start(farms);
             return new LoadBalancer(committer, transport);
         }

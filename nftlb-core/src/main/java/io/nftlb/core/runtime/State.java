@@ -3,10 +3,14 @@ package io.nftlb.core.runtime;
 import io.nftlb.core.Backend;
 import io.nftlb.core.BackendState;
 import io.nftlb.core.Farm;
+import io.nftlb.core.InvalidFarmException;
+import io.nftlb.core.Policy;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.compile.FarmPart;
 import io.nftlb.core.compile.FarmParts;
 import io.nftlb.core.compile.Ids;
+import io.nftlb.core.compile.IngressCompiler;
+import io.nftlb.core.compile.PolicyCompiler;
 import io.nftlb.core.plan.FarmChange;
 import io.nftlb.core.plan.Skeleton;
 import java.util.ArrayList;
@@ -16,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -38,6 +43,7 @@ final class State {
     private final ServiceIndex services = new ServiceIndex();
     private final Features features = new Features();
     private Skeleton skeleton = features.empty();
+    private final Ingress ingress = new Ingress();
 
     /** The skeleton the kernel has. */
     Skeleton skeleton() {
@@ -45,7 +51,7 @@ final class State {
     }
 
     boolean hasQueued() {
-        return !queue.isEmpty();
+        return !queue.isEmpty() || ingress.hasQueued();
     }
 
     /** The farms the kernel has, in the order they were first committed. */
@@ -59,8 +65,9 @@ final class State {
 
     /** The explain text of a committed farm, from its committed ids and part. */
     Optional<String> explain(String name) {
-        return Optional.ofNullable(committed.get(name))
-                .map(e -> io.nftlb.core.compile.FarmParts.explain(e.farm(), e.ids(), e.part()));
+        return Optional.ofNullable(committed.get(name)).map(e -> e.atIngress()
+                ? IngressCompiler.explain(e.farm(), ingress.committed().paths().get(name), IngressBatch.firstSlot(e))
+                : io.nftlb.core.compile.FarmParts.explain(e.farm(), e.ids(), e.part()));
     }
 
     /** The ids a committed farm is known by in the data path (for tests). */
@@ -148,6 +155,10 @@ final class State {
         if (current.isEmpty() || !ServiceIndex.sameServices(current.get().farm(), farm)) {
             services.check(farm);
         }
+        if (IngressCompiler.atIngress(farm)) {
+            checkAtIngress(farm, ingress.desired());
+            return Optional.of(new FarmEntry(farm, ids.assign(farm, current.map(FarmEntry::ids)), null, Set.of()));
+        }
         Ids farmIds = ids.assign(farm, current.map(FarmEntry::ids));
         try {
             FarmPart part = FarmParts.compile(farm, farmIds);
@@ -175,12 +186,85 @@ final class State {
                 farmChanges.add(new FarmChange(name, before, now));
             }
         });
-        return new Batch(changes, inflight, farmChanges, skeleton, features.after(inflight, committed));
+        IngressBatch ingressBatch = ingress.startBatch(ingressTouched(), this::committedEntries, this::entriesAfter);
+        return new Batch(changes, inflight, farmChanges, skeleton, features.after(inflight, committed), ingressBatch);
+    }
+
+    /**
+     * Queues a change of the policies or paths. If it is invalid it throws, and nothing changes.
+     *
+     * @return false if it changes nothing and nothing about them is under way
+     */
+    boolean submitIngress(IngressChange change) {
+        IngressWanted next = change.edit().apply(ingress.desired());
+        change.pathOf().flatMap(this::desired).filter(FarmEntry::atIngress)
+                .ifPresent(e -> checkAtIngress(e.farm(), next));
+        return ingress.submit(change, next);
+    }
+
+    /** Checks that a DSR or stateless dNAT farm compiles alone with its path (MACs, devices, what it asks for). */
+    private static void checkAtIngress(Farm farm, IngressWanted wanted) {
+        var path = wanted.paths().get(farm.name());
+        if (path == null) {
+            throw new InvalidFarmException("farm \"" + farm.name() + "\": a " + farm.forwarding().keyword()
+                    + " farm needs a DsrPath (devices and MACs): give it with LoadBalancer.setPath first");
+        }
+        IngressCompiler.compile(List.of(), List.of(farm), List.of(path));
+    }
+
+    /** Whether the farm changes under way change the netdev table: ingress farms, or services policies cover. */
+    private boolean ingressTouched() {
+        boolean policies = ingress.hasPolicies();
+        for (Map.Entry<String, Optional<FarmEntry>> e : inflight.entrySet()) {
+            FarmEntry before = committed.get(e.getKey());
+            Optional<FarmEntry> after = e.getValue();
+            if ((before != null && before.atIngress()) || after.map(FarmEntry::atIngress).orElse(false)) {
+                return true;
+            }
+            if (policies && (before == null || after.isEmpty()
+                    || !ServiceIndex.sameServices(before.farm(), after.get().farm()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<FarmEntry> committedEntries() {
+        return List.copyOf(committed.values());
+    }
+
+    /** The farms once the commit under way is in, in the kernel's order (new ones last). */
+    private List<FarmEntry> entriesAfter() {
+        Map<String, FarmEntry> after = new LinkedHashMap<>(committed);
+        inflight.forEach((name, e) -> {
+            if (e.isPresent()) {
+                after.put(name, e.get());
+            } else {
+                after.remove(name);
+            }
+        });
+        return List.copyOf(after.values());
+    }
+
+    /** The policies the kernel has, in the order they were first applied. */
+    List<Policy> committedPolicies() {
+        return List.copyOf(ingress.committed().policies().values());
+    }
+
+    /** The policy of this name as the caller last set it (committed or not), to check an edit against. */
+    Optional<Policy> desiredPolicy(String name) {
+        return Optional.ofNullable(ingress.desired().policies().get(name));
+    }
+
+    /** For people: what the data path does with a committed policy. */
+    Optional<String> explainPolicy(String name) {
+        return Optional.ofNullable(ingress.committed().policies().get(name))
+                .map(p -> PolicyCompiler.explain(p, committedFarms()));
     }
 
     /** The whole table the kernel has (what a drift check compares with, and a repair puts back). */
     Table committedTable() {
-        return skeleton.table(committed.values().stream().map(FarmEntry::part).toList());
+        return skeleton.table(committed.values().stream().map(FarmEntry::part).filter(Objects::nonNull).toList());
     }
 
     /**
@@ -225,10 +309,36 @@ final class State {
         });
         skeleton = batch.after();
         inflight = new LinkedHashMap<>();
+        ingress.finish(batch.ingress());
     }
 
     /** A change that could not be applied again after a failed commit, and why. */
     record Dropped(Change change, RuntimeException error) {}
+
+    /** A change of the policies or paths that could not be applied again after a failed commit, and why. */
+    record IngressDropped(IngressChange change, RuntimeException error) {}
+
+    /**
+     * The batch did not reach the kernel: the policies and paths fall back to what the kernel
+     * has, and those queued since are applied again (call before {@link #abort}, whose farm
+     * changes may need the paths).
+     *
+     * @param done receives the replayed changes that turned out to change nothing
+     * @return the dropped changes
+     */
+    List<IngressDropped> abortIngress(List<IngressChange> done) {
+        List<IngressDropped> dropped = new ArrayList<>();
+        for (IngressChange c : ingress.abort()) {
+            try {
+                if (!submitIngress(c)) {
+                    done.add(c);
+                }
+            } catch (RuntimeException e) {
+                dropped.add(new IngressDropped(c, e));
+            }
+        }
+        return dropped;
+    }
 
     /**
      * The batch did not reach the kernel: the desired state falls back to what the kernel has,

@@ -127,8 +127,9 @@ class LoadBalancerTest {
             Farm clash = Farm.dnat("10.0.0.40").portRange(70, 90).named("other").roundRobin(Backend.at("10.1.0.12"));
             assertEquals("farm \"other\": 10.0.0.40 port 70-90 is already served by farm \"web\"",
                     assertThrows(InvalidFarmException.class, () -> lb.apply(clash)).getMessage());
-            assertThrows(UnsupportedFeatureException.class,
-                    () -> lb.apply(Farm.dsr("10.0.0.99").port(80).named("dsr").roundRobin(Backend.at("10.1.0.12"))));
+            lb.setPath(io.nftlb.core.DsrPath.of("dsr").backend("b", "52:54:00:00:01:10")).join(); // alone: no commit
+            assertThrows(UnsupportedFeatureException.class, () -> lb.apply(Farm.dsr("10.0.0.99").port(80).named("dsr")
+                    .scheduler(io.nftlb.core.Scheduler.maglev(io.nftlb.core.Scheduler.HashField.SOURCE_ADDRESS)).backends(List.of(Backend.of("b", "10.1.0.12")))));
             assertEquals(commits, kernel.attempted().size());
             assertEquals(List.of(web()), lb.farms());
             // The clash was refused, so its address is free for a farm that does not clash.

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Policy;
-import io.nftlb.core.runtime.Policies;
+import io.nftlb.core.runtime.LoadBalancer;
 import io.nftlb.core.transport.NftCliTransport;
 import io.nftlb.testkit.FailureReason;
 import io.nftlb.testkit.RequiresNetns;
@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Blacklists and whitelists at the balancer's ingress, proven with real connections. */
+/** Blacklists and whitelists at the balancer's ingress, through the load balancer, proven with real connections. */
 @RequiresNetns
 class PolicyTrafficIT {
 
@@ -39,8 +39,9 @@ class PolicyTrafficIT {
                 Farm.dnat(OTHER).port(80).named("other").roundRobin(Backend.of("b0", t.backend(0).address())));
     }
 
-    static Policies policies(Topology t, List<Farm> farms) {
-        return Policies.open(NftCliTransport.inNamespace(t.balancer().namespace().name()), () -> farms);
+    /** A load balancer with these farms, which the policies then cover. */
+    static LoadBalancer loadBalancer(Topology t, List<Farm> farms) {
+        return LoadBalancer.builder(NftCliTransport.inNamespace(t.balancer().namespace().name())).farms(farms).open();
     }
 
     /** Three connections from one source; short connect timeout: a dropped SYN is never answered. */
@@ -61,12 +62,11 @@ class PolicyTrafficIT {
     void aBlacklistedSourceCannotConnectWhileOthersCan() {
         try (Topology t = topology()) {
             List<Farm> farms = farms(t);
-            Apply.farms(t, farms.toArray(Farm[]::new));
             List<String> v4 = t.client().sourceAddresses();
             List<String> v6 = t.client().sourceAddresses6();
-            try (Policies p = policies(t, farms)) {
-                p.apply(Policy.blacklist("bad").on(t.balancer().clientInterface())
-                        .networks(v4.get(1), v6.get(1) + "-" + v6.get(2)));
+            try (LoadBalancer p = loadBalancer(t, farms)) {
+                p.applyPolicy(Policy.blacklist("bad").on(t.balancer().clientInterface())
+                        .networks(v4.get(1), v6.get(1) + "-" + v6.get(2))).join();
                 assertDropped(connect(t, VIP, v4.get(1)), "blacklisted " + v4.get(1) + " to web");
                 assertDropped(connect(t, OTHER, v4.get(1)), "blacklisted " + v4.get(1) + " to other (all farms)");
                 assertAnswered(connect(t, VIP, v4.get(2)), "not listed " + v4.get(2) + " to web");
@@ -81,10 +81,10 @@ class PolicyTrafficIT {
     void aWhitelistAdmitsOnlyItsMembersToItsFarm() {
         try (Topology t = topology()) {
             List<Farm> farms = farms(t);
-            Apply.farms(t, farms.toArray(Farm[]::new));
             List<String> v4 = t.client().sourceAddresses();
-            try (Policies p = policies(t, farms)) {
-                p.apply(Policy.whitelist("staff").on(t.balancer().clientInterface()).forFarm("web").networks(v4.get(1)));
+            try (LoadBalancer p = loadBalancer(t, farms)) {
+                p.applyPolicy(Policy.whitelist("staff").on(t.balancer().clientInterface()).forFarm("web")
+                        .networks(v4.get(1))).join();
                 assertAnswered(connect(t, VIP, v4.get(1)), "member " + v4.get(1) + " to web");
                 assertDropped(connect(t, VIP, v4.get(2)), "non-member " + v4.get(2) + " to web");
                 assertAnswered(connect(t, OTHER, v4.get(2)), "non-member " + v4.get(2) + " to other (not covered)");
@@ -98,14 +98,14 @@ class PolicyTrafficIT {
     void networksAddedAtRunTimeTakeEffectOnTheNextConnection() {
         try (Topology t = topology()) {
             List<Farm> farms = farms(t);
-            Apply.farms(t, farms.toArray(Farm[]::new));
             String source = t.client().sourceAddresses().get(3);
-            try (Policies p = policies(t, farms)) {
-                p.apply(Policy.blacklist("bad").on(t.balancer().clientInterface()).networks("192.0.2.0/24"));
+            try (LoadBalancer p = loadBalancer(t, farms)) {
+                p.applyPolicy(Policy.blacklist("bad").on(t.balancer().clientInterface()).networks("192.0.2.0/24"))
+                        .join();
                 assertAnswered(connect(t, VIP, source), source + " before it is listed");
-                p.addNetworks("bad", source);
+                p.addNetworks("bad", source).join();
                 assertDropped(connect(t, VIP, source), source + " once added");
-                p.removeNetworks("bad", source);
+                p.removeNetworks("bad", source).join();
                 assertAnswered(connect(t, VIP, source), source + " once removed");
             }
         }
