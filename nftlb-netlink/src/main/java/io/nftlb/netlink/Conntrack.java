@@ -168,7 +168,9 @@ public final class Conntrack implements AutoCloseable {
      * CT_DELETE without a tuple is a flush, and the kernel applies the CTA_MARK/CTA_MARK_MASK
      * filter to it. Returns the number of such entries counted just before (flows that come
      * or go in between are not reflected). The next packet of a deleted flow is treated as a
-     * new flow: see docs/conntrack.md for what that means for dNAT'ed TCP.
+     * new flow: mid-stream TCP is picked up only with {@code nf_conntrack_tcp_loose} and is then
+     * scheduled afresh, so a dNAT'ed TCP connection usually ends in a reset from the new
+     * backend (proven by ConnectionFlushIT); a UDP flow simply moves to another backend.
      */
     public long deleteByMark(long mark) {
         long before = entriesWithMark(mark).size();
