@@ -41,8 +41,9 @@ final class Explain {
             b.append("  scheduling: ").append(scheduler(farm.scheduler())).append(", slots ")
                     .append((long) ids.farmId() * RulesetCompiler.SLOTS_PER_FARM).append("..")
                     .append((long) (ids.farmId() + 1) * RulesetCompiler.SLOTS_PER_FARM - 1)
-                    .append(" of map sched (IPv4 first half, IPv6 second), looked up by chain ")
-                    .append(Layout.CHAIN_LOOKUP_SCHED).append('\n');
+                    .append(" of map ").append(Layout.sched(ids.farmId()))
+                    .append(" (IPv4 first half, IPv6 second), looked up by chain ")
+                    .append(Layout.schedLookupChain(ids.farmId())).append('\n');
         }
         farm.persistence().ifPresent(p -> b.append("  persistence: by ").append(p.key().name().toLowerCase()
                 .replace('_', ' ')).append(", remembered ").append(p.ttl()).append(" after the last new connection")
@@ -58,7 +59,7 @@ final class Explain {
             b.append("    ").append(NftText.render(r)).append('\n');
         }
         b.append("  backends (conntrack mark, share of new connections):\n");
-        List<Element> sched = new java.util.ArrayList<>(part.elements(Layout.SCHED));
+        List<Element> sched = new java.util.ArrayList<>(part.elements(Layout.sched(ids.farmId())));
         sched.addAll(part.elements(MaglevSlots.MAP4));
         sched.addAll(part.elements(MaglevSlots.MAP6));
         Map<Long, Long> slots = slotsByMark(sched);

@@ -138,7 +138,7 @@ final class FarmCompiler {
         }
         if (farm.scheduler() instanceof Scheduler.RoundRobin) {
             for (int i = 0; i < serving.size(); i++) {
-                add(Layout.SCHED, Element.of(slot(base(v6) + i), mark(ids.mark(serving.get(i).name()))));
+                add(Layout.sched(ids.farmId()), Element.of(slot(base(v6) + i), mark(ids.mark(serving.get(i).name()))));
             }
             return;
         }
@@ -146,12 +146,12 @@ final class FarmCompiler {
         for (Slots.Run run : Slots.partition(weights, RulesetCompiler.SLOTS)) {
             Expr key = run.first() == run.last() ? slot(base(v6) + run.first())
                     : new Expr.Range(slot(base(v6) + run.first()), slot(base(v6) + run.last()));
-            add(Layout.SCHED, Element.of(key, mark(ids.mark(serving.get(run.index()).name()))));
+            add(Layout.sched(ids.farmId()), Element.of(key, mark(ids.mark(serving.get(run.index()).name()))));
         }
     }
 
     /**
-     * {@code ct mark set <slot> jump lookup-sched}: the farm computes its slot, and the one shared
+     * {@code ct mark set <slot> jump lookup-sched<k>}: the farm computes its slot, and the one shared
      * lookup rule turns it into a backend's mark (see {@link Lookups} for why not here).
      */
     private void scheduling(List<Rule> rules, int servingCount, boolean v6) {
@@ -165,7 +165,8 @@ final class FarmCompiler {
         };
         // Each IP version of a dual farm has its own slice: guard with the version, as numgen does not imply it.
         List<Stmt> guard = farm.family() == IpFamily.DUAL ? List.of(Lookups.nfproto(v6 ? 10 : 2)) : List.of();
-        rules.add(Lookups.schedule(guard, selector, farm.scheduler() instanceof Scheduler.Maglev));
+        rules.add(Lookups.schedule(guard, selector, farm.scheduler() instanceof Scheduler.Maglev
+                ? Layout.CHAIN_LOOKUP_MAGLEV : Layout.schedLookupChain(ids.farmId())));
     }
 
     private static Expr hashInput(List<Scheduler.HashField> fields, boolean v6) {

@@ -23,10 +23,28 @@ public final class Layout {
     public static final String FARMS4_RANGES = "farms4r";
     public static final String FARMS6_RANGES = "farms6r";
     /**
-     * {@code slot : ct mark} (both typed {@code ct mark}, as the slot passes through {@code ct mark}):
-     * every farm's scheduling slice, at {@code farmId * SLOTS}.
+     * How many scheduling maps there are, all always declared: {@code sched0 .. sched63}, each
+     * {@code slot : ct mark} (both typed {@code ct mark}, as the slot passes through {@code ct mark}).
+     * A farm's scheduling slice, at {@code farmId * SLOTS_PER_FARM}, is in map {@code farmId mod 64}.
+     *
+     * <p>Why several: the kernel (6.18) keeps a sorted array of all intervals of an rbtree
+     * interval set and rebuilds it on every commit that touches the set, so with one map a
+     * weight change cost in proportion to every farm's intervals (17 ms at 10,000 farms). With
+     * 64 maps it touches 1/64 of them. The number is fixed, so sets and base chains do not
+     * depend on farms (the runtime's cached skeleton stays valid), and each map keeps one
+     * lookup rule of its own ({@link #schedLookupChain}).
      */
-    public static final String SCHED = "sched";
+    public static final int SCHED_MAPS = 64;
+
+    /** The scheduling map of the farm with this data-path id, e.g. {@code sched5}. */
+    public static String sched(int farmId) {
+        return "sched" + Math.floorMod(farmId, SCHED_MAPS);
+    }
+
+    /** The lookup chain of {@link #sched} of this farm id, e.g. {@code lookup-sched5}. */
+    public static String schedLookupChain(int farmId) {
+        return "lookup-" + sched(farmId);
+    }
     /** Marks of backends that take new connections (checked for persistence and static sessions). */
     public static final String SERVING = "serving";
     /** {@code ct mark : daddr} and {@code ct mark : daddr . dport}: where a backend is. */
@@ -58,8 +76,7 @@ public final class Layout {
     public static final String CHAIN_DNAT = "nat-prerouting";
     public static final String CHAIN_SNAT = "nat-postrouting";
 
-    /** Lookup chains, shared by all farms (see {@link Lookups}). */
-    public static final String CHAIN_LOOKUP_SCHED = "lookup-sched";
+    /** Lookup chains, shared by all farms (see {@link Lookups}; the scheduling ones are {@link #schedLookupChain}). */
     public static final String CHAIN_LOOKUP_MAGLEV = "lookup-maglev";
     public static final String CHAIN_LOOKUP_STATIC = "lookup-static";
 

@@ -20,7 +20,7 @@ import java.util.Set;
 
 /**
  * The shared lookup chains: the only rules that read the maps the control plane changes
- * ({@code sched}, the Maglev tables, static sessions, persistence). Farm chains jump here
+ * (the {@code sched<k>} maps, the Maglev tables, static sessions, persistence). Farm chains jump here
  * instead of looking the maps up themselves.
  *
  * <p>Why: the kernel keeps a list of the rules bound to each map (its bindings) and pays for
@@ -30,7 +30,7 @@ import java.util.Set;
  * independent of the number of farms.
  *
  * <p>A farm chain puts its slot number in {@code ct mark} itself ({@code ct mark set numgen
- * random mod 10000 offset <base> jump lookup-sched}); the lookup replaces it with the backend's
+ * random mod 10000 offset <base> jump lookup-sched<k>}, k its map); the lookup replaces it with the backend's
  * mark. A slot without an element (a farm with no serving backend) must not leave the slot
  * number behind, as it could equal some backend's mark: the lookup returns on a hit, and the
  * next rule sets the mark to 0. Static-session and persistence lookups keep the mark on a miss,
@@ -41,11 +41,11 @@ final class Lookups {
 
     private Lookups() {}
 
-    /** {@code [guard] ct mark set <slot> jump lookup-sched} (or lookup-maglev). */
-    static Rule schedule(List<Stmt> guard, Expr slot, boolean maglev) {
+    /** {@code [guard] ct mark set <slot> jump <lookup>}: lookup-sched<k> or lookup-maglev. */
+    static Rule schedule(List<Stmt> guard, Expr slot, String lookup) {
         List<Stmt> stmts = new ArrayList<>(guard);
         stmts.add(new Stmt.CtSet(CtKey.MARK, slot));
-        stmts.add(jumpTo(maglev ? Layout.CHAIN_LOOKUP_MAGLEV : Layout.CHAIN_LOOKUP_SCHED));
+        stmts.add(jumpTo(lookup));
         return new Rule(stmts, Optional.empty());
     }
 
@@ -62,7 +62,9 @@ final class Lookups {
     /** The lookup chains of the maps in {@code declared}, in a fixed order. */
     static List<Chain> chains(Set<String> declared) {
         List<Chain> chains = new ArrayList<>();
-        chains.add(Chain.regular(Layout.CHAIN_LOOKUP_SCHED, slotLookup(List.of(Layout.SCHED), List.of())));
+        for (int k = 0; k < Layout.SCHED_MAPS; k++) {
+            chains.add(Chain.regular(Layout.schedLookupChain(k), slotLookup(List.of(Layout.sched(k)), List.of())));
+        }
         if (declared.contains(MaglevSlots.MAP4)) {
             chains.add(Chain.regular(Layout.CHAIN_LOOKUP_MAGLEV, slotLookup(List.of(MaglevSlots.MAP4,
                     MaglevSlots.MAP6), List.of(nfproto(2), nfproto(10)))));

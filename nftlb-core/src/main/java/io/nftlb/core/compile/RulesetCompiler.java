@@ -44,8 +44,8 @@ import java.util.Set;
  * <ul>
  *   <li>{@code prerouting} (filter, mangle): a new connection finds its farm with one verdict
  *       map lookup on {@code l4proto . daddr . dport} and goes to the farm's chain, which puts
- *       a slot of its slice of the shared {@code sched} map in {@code ct mark} and jumps to
- *       {@code lookup-sched}, whose one rule replaces the slot with the chosen backend's mark
+ *       a slot of its slice of its shared {@code sched<k>} map in {@code ct mark} and jumps to
+ *       {@code lookup-sched<k>}, whose one rule replaces the slot with the chosen backend's mark
  *       ({@link Lookups}: one rule per shared map keeps control-plane changes independent of
  *       the number of farms);
  *   <li>{@code nat-prerouting} (dstnat): {@code dnat to ct mark map @dnat4};
@@ -181,7 +181,6 @@ public final class RulesetCompiler {
                 NamedSet.verdictMap(Layout.FARMS4_RANGES, dispatch4, interval),
                 NamedSet.verdictMap(Layout.FARMS6, dispatch6, Set.of()),
                 NamedSet.verdictMap(Layout.FARMS6_RANGES, dispatch6, interval),
-                NamedSet.map(Layout.SCHED, CT_MARK, CT_MARK, interval),
                 NamedSet.map(Layout.DNAT4, CT_MARK, daddr(false), Set.of()),
                 NamedSet.map(Layout.DNAT4_PORT, CT_MARK, concat(daddr(false), TH_DPORT), Set.of()),
                 NamedSet.map(Layout.DNAT6, CT_MARK, daddr(true), Set.of()),
@@ -189,6 +188,9 @@ public final class RulesetCompiler {
                 NamedSet.set(Layout.MASQUERADE, CT_MARK, Set.of()),
                 NamedSet.map(Layout.SNAT4, CT_MARK, saddr(false), Set.of()),
                 NamedSet.map(Layout.SNAT6, CT_MARK, saddr(true), Set.of())));
+        for (int k = 0; k < Layout.SCHED_MAPS; k++) {
+            sets.add(NamedSet.map(Layout.sched(k), CT_MARK, CT_MARK, interval));
+        }
         if (farms.stream().anyMatch(f -> f.scheduler() instanceof io.nftlb.core.Scheduler.Maglev)) {
             // Only with Maglev farms, so that other rulesets stay as they were (see MaglevSlots).
             sets.add(NamedSet.map(MaglevSlots.MAP4, CT_MARK, CT_MARK, Set.of()));

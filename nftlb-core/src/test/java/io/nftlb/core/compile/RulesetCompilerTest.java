@@ -116,11 +116,22 @@ class RulesetCompilerTest {
             farms.add(i % 5 == 0 ? f.staticSession("10.0.0." + (100 + i), "a") : f);
         }
         String text = NftText.render(RulesetCompiler.compile(farms).ruleset());
-        for (String map : List.of("sched", "maglev4", "maglev6", "static4", "static6", "persist4-saddr",
-                "persist6-saddr")) {
+        List<String> maps = new java.util.ArrayList<>(List.of("maglev4", "maglev6", "static4", "static6",
+                "persist4-saddr", "persist6-saddr"));
+        for (int k = 0; k < Layout.SCHED_MAPS; k++) {
+            maps.add("sched" + k);
+        }
+        for (String map : maps) {
             long lookups = text.lines().filter(l -> l.matches(".* map @" + map + "( .*)?")).count();
             assertEquals(1, lookups, "rules looking up @" + map + " among 30 farms:\n" + text);
         }
+        // A weight change rewrites the intervals of one sched map: each of the 23 non-Maglev farms
+        // (ids below SCHED_MAPS) has its own.
+        RulesetCompiler.Compiled compiled = RulesetCompiler.compile(farms);
+        long schedMapsUsed = compiled.parts().values().stream().flatMap(p -> p.elements().keySet().stream())
+                .filter(m -> m.startsWith("sched")).distinct().count();
+        assertEquals(farms.stream().filter(f -> !(f.scheduler() instanceof Scheduler.Maglev)).count(), schedMapsUsed,
+                "sched maps holding elements of 30 farms");
     }
 
     @Test

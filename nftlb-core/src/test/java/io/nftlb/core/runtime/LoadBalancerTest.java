@@ -82,7 +82,8 @@ class LoadBalancerTest {
             lb.apply(web()).join();
             lb.setWeight("web", "b2", 100).join();
             String tx = NftText.render(kernel.lastCommitted());
-            assertTrue(tx.lines().allMatch(l -> l.matches("(delete|add) element inet nftlb sched .*")), tx);
+            // The one farm has data-path id 0: its slots are in sched0.
+            assertTrue(tx.lines().allMatch(l -> l.matches("(delete|add) element inet nftlb sched0 .*")), tx);
             assertEquals(100, lb.farm("web").orElseThrow().backend("b2").orElseThrow().weight());
             assertKernelHolds(lb);
         }

@@ -90,12 +90,13 @@ public final class NetlinkBench {
         TableRef ref = new TableRef(table.family(), table.name());
         Transaction full = io.nftlb.core.plan.Planner.create(table);
         String text = NftText.render(a.ruleset());
-        List<Element> schedA = a.parts().get("f0").elements(Layout.SCHED);
-        List<Element> schedB = b.parts().get("f0").elements(Layout.SCHED);
-        Transaction toB = Transaction.of(List.of(new Op.DeleteElements(ref, Layout.SCHED, schedA),
-                new Op.AddElements(ref, Layout.SCHED, schedB)));
-        Transaction toA = Transaction.of(List.of(new Op.DeleteElements(ref, Layout.SCHED, schedB),
-                new Op.AddElements(ref, Layout.SCHED, schedA)));
+        String sched = Layout.sched(a.allocation().ids("f0").farmId()); // f0's map, shared with n/64 farms
+        List<Element> schedA = a.parts().get("f0").elements(sched);
+        List<Element> schedB = b.parts().get("f0").elements(sched);
+        Transaction toB = Transaction.of(List.of(new Op.DeleteElements(ref, sched, schedA),
+                new Op.AddElements(ref, sched, schedB)));
+        Transaction toA = Transaction.of(List.of(new Op.DeleteElements(ref, sched, schedB),
+                new Op.AddElements(ref, sched, schedA)));
         Path dir = Files.createTempDirectory("nftlb-bench");
         Path fullFile = dir.resolve("full.nft");
         Path toBFile = dir.resolve("toB.nft");
