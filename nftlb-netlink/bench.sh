@@ -3,12 +3,14 @@
 #   nftlb-netlink/bench.sh 5 1 100 1000 10000
 # With "apply" first, runs ColdApplyBench instead (LoadBalancer.apply of N farms, cold):
 #   nftlb-netlink/bench.sh apply 5 10000
+# With "chains" first, runs ChainWalkBench (one-element commit against the number of chains):
+#   nftlb-netlink/bench.sh chains 0 1000 10000 20000
 set -e
 MAIN=NetlinkBench
-if [ "${1:-}" = apply ]; then
-    MAIN=ColdApplyBench
-    shift
-fi
+case "${1:-}" in
+    apply) MAIN=ColdApplyBench; shift ;;
+    chains) MAIN=ChainWalkBench; shift ;;
+esac
 cd "$(dirname "$0")/.."
 mvn -q -o -pl nftlb-testkit,nftlb-core,nftlb-netlink test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test

@@ -1,5 +1,6 @@
 package io.nftlb.bench;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -12,14 +13,20 @@ record Latency(int samples, double p50Micros, double p99Micros) {
         void run(int k) throws Exception;
     }
 
-    /** Runs {@code warmup} untimed calls of {@code op}, then times {@code samples} calls. */
-    static Latency measure(int warmup, int samples, Op op) throws Exception {
+    /**
+     * Calls {@code op} untimed for {@code warmup} (at least 20 calls), then times {@code samples}
+     * calls. The warm-up is a time, not a count: the JIT compiles a path after some thousands of
+     * calls, which a fast system makes in a second and a slow one never makes in a run; a
+     * control plane that runs for hours is measured by its compiled code.
+     */
+    static Latency measure(Duration warmup, int samples, Op op) throws Exception {
         return measure(warmup, samples, op, k -> { });
     }
 
     /** The same, running {@code undo} untimed after each call (to keep the loaded state the same). */
-    static Latency measure(int warmup, int samples, Op op, Op undo) throws Exception {
-        for (int k = 0; k < warmup; k++) {
+    static Latency measure(Duration warmup, int samples, Op op, Op undo) throws Exception {
+        long end = System.nanoTime() + warmup.toNanos();
+        for (int k = 0; k < 20 || System.nanoTime() < end; k++) {
             op.run(samples + k);
             undo.run(samples + k);
         }

@@ -8,6 +8,7 @@ import io.nftlb.testkit.NetworkNamespace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ import java.util.function.Function;
  * and Debian's nftlb through its HTTP API. Each system runs in a fresh network namespace; no
  * traffic is sent.
  *
- * <pre>nftlb-bench/runtime.sh [--scales 1,1000,10000] [--ops 300] [--systems ours-netlink,ours-nft,nftlb]
+ * <pre>nftlb-bench/runtime.sh [--scales 1,1000,10000] [--ops 300] [--warmup-seconds 3] [--systems ours-netlink,ours-nft,nftlb]
  *     [--max-farms-nft 10000] [--max-farms-nftlb 1000] [--out docs/benchmarks]</pre>
  */
 public final class RuntimeBench {
@@ -40,6 +41,7 @@ public final class RuntimeBench {
         List<Integer> scales = Arrays.stream(opts.getOrDefault("scales", "1,1000,10000").split(","))
                 .map(Integer::parseInt).toList();
         int ops = Integer.parseInt(opts.getOrDefault("ops", "300"));
+        Duration warmup = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("warmup-seconds", "3")));
         List<String> systems = List.of(opts.getOrDefault("systems", "ours-netlink,ours-nft,nftlb").split(","));
         Map<String, Integer> maxFarms = Map.of("ours-netlink", Integer.MAX_VALUE,
                 "ours-nft", Integer.parseInt(opts.getOrDefault("max-farms-nft", "10000")),
@@ -53,15 +55,15 @@ public final class RuntimeBench {
                     System.out.printf("%-13s %6d farms: skipped (over --max-farms for it)%n", system, n);
                     continue;
                 }
-                Result r = run(system, n, ops);
+                Result r = run(system, n, ops, warmup);
                 results.add(r);
                 System.out.println(line(r));
             }
         }
-        RuntimeReport.write(out, results, ops);
+        RuntimeReport.write(out, results, ops, warmup);
     }
 
-    static Result run(String system, int n, int ops) throws Exception {
+    static Result run(String system, int n, int ops, Duration warmup) throws Exception {
         try (NetworkNamespace ns = NetworkNamespace.create()) {
             Function<NetworkNamespace, ControlPlane> open = switch (system) {
                 case "ours-netlink" -> b -> new LibraryControlPlane(system, NetlinkTransport.openInNamespace(b.name()));
@@ -80,7 +82,6 @@ public final class RuntimeBench {
                 // Below 100 farms the difference is class loading and buffers, not farms.
                 double bytesPerFarm = n < 100 ? Double.NaN : (cp.memoryBytes() - memoryBefore) / (double) n;
                 String last = farms.get(n - 1).name();
-                int warmup = Math.max(20, ops / 5);
                 Latency weight = Latency.measure(warmup, ops, k -> cp.setWeight(last, "b" + (k % 4), 1 + k % 100));
                 Latency state = Latency.measure(warmup, ops, k -> cp.setUp(last, "b1", k % 2 == 1));
                 int adds = Math.max(10, ops / 3);

@@ -2,6 +2,7 @@ package io.nftlb.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -11,11 +12,12 @@ final class RuntimeReport {
 
     private RuntimeReport() {}
 
-    static void write(Path out, List<RuntimeBench.Result> results, int ops) throws IOException {
+    static void write(Path out, List<RuntimeBench.Result> results, int ops, Duration warmup) throws IOException {
         Environment env = Environment.capture();
         StringBuilder md = new StringBuilder();
         md.append("Run ").append(env.at()).append(", ").append(ops).append(" timed operations per kind (a third as many ")
-                .append("farm additions), after warm-up. Machine: ").append(env.facts().get("CPU")).append(", ")
+                .append("farm additions), each kind after ").append(warmup.toSeconds())
+                .append(" s of untimed calls (at least 20) to warm up the JIT. Machine: ").append(env.facts().get("CPU")).append(", ")
                 .append(env.facts().get("kernel")).append(", ").append(env.facts().get("nft")).append(", nftlb ")
                 .append(env.facts().get("nftlb")).append(", ").append(env.facts().get("java")).append("; load average ")
                 .append(env.loadAverage()).append(".\n\n");
