@@ -177,7 +177,7 @@ final class Committer implements Runnable {
         try {
             for (Work work = awaitWork(); work != Work.STOP; work = awaitWork()) {
                 if (work == Work.CHECK) {
-                    driftCheck.run(() -> read(State::committedTable));
+                    driftCheck.run(() -> read(State::committedTables));
                     continue;
                 }
                 coalesce();

@@ -1,19 +1,22 @@
 package io.nftlb.core.runtime;
 
 import io.nftlb.core.ast.Table;
-import io.nftlb.core.compile.Layout;
 import io.nftlb.core.plan.Planner;
+import io.nftlb.core.transport.Op;
 import io.nftlb.core.transport.Transaction;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One drift check: reads the table back unless nothing changed in the namespace since it was
- * last known to be ours; if someone else changed or deleted it, says so (log and listeners) and
- * puts it back in one transaction. A failed check or repair is logged and tried again at the
- * next check. Runs on the commit thread, between commits.
+ * One drift check: reads the tables back unless nothing changed in the namespace since they were
+ * last known to be ours; if someone else changed or deleted one (the inet table, or the netdev
+ * table of policies and ingress farms), says so (log and listeners) and puts back those that
+ * differ in one transaction. A failed check or repair is logged and tried again at the next
+ * check. Runs on the commit thread, between commits.
  */
 final class DriftCheck {
 
@@ -27,32 +30,35 @@ final class DriftCheck {
         this.listeners = listeners;
     }
 
-    /** @param ours the table the load balancer committed (read only when the generation moved) */
-    void run(Supplier<Table> ours) {
+    /** @param ours the tables the load balancer committed (read only when the generation moved) */
+    void run(Supplier<List<Table>> ours) {
         try {
             if (reconciler.unchanged()) {
                 return;
             }
-            Table table = ours.get();
-            List<String> differences = reconciler.differences(table);
-            if (differences.isEmpty()) {
+            List<Reconciler.Drift> drifts = reconciler.drifts(ours.get());
+            if (drifts.isEmpty()) {
                 return;
             }
-            Transaction repair = Planner.create(table);
-            log.warn("table {} was changed by someone else ({}); putting it back in one transaction", Layout.TABLE,
+            List<String> differences = drifts.stream().flatMap(d -> d.differences().stream()).toList();
+            List<Op> ops = new ArrayList<>();
+            drifts.forEach(d -> ops.addAll(Planner.create(d.expected()).ops()));
+            Transaction repair = Transaction.of(ops);
+            String tables = drifts.stream().map(d -> d.expected().family().keyword() + " " + d.expected().name())
+                    .collect(Collectors.joining(" and "));
+            log.warn("table {} was changed by someone else ({}); putting it back in one transaction", tables,
                     String.join("; ", differences));
             listeners.drifted(differences, repair);
             try {
                 reconciler.commit(repair, true);
             } catch (RuntimeException e) {
-                log.warn("repairing table {} failed (tried again at the next check): {}", Layout.TABLE,
-                        e.getMessage());
+                log.warn("repairing table {} failed (tried again at the next check): {}", tables, e.getMessage());
                 listeners.transaction(repair, e);
                 return;
             }
             listeners.transaction(repair, null);
         } catch (RuntimeException e) {
-            log.warn("drift check of table {} failed (tried again at the next check): {}", Layout.TABLE,
+            log.warn("drift check of the load balancer's tables failed (tried again at the next check): {}",
                     e.toString());
         }
     }

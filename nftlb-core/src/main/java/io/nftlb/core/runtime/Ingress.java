@@ -31,6 +31,11 @@ final class Ingress {
         return !pending.isEmpty();
     }
 
+    /** Whether the kernel has the netdev table (the load balancer made it, and keeps it). */
+    boolean hasTable() {
+        return table;
+    }
+
     /** Whether policies exist or are coming: then farms coming and going change the netdev table too. */
     boolean hasPolicies() {
         return !committed.policies().isEmpty() || !desired.policies().isEmpty();

@@ -48,10 +48,11 @@ import java.util.function.UnaryOperator;
  * table is ever touched.
  *
  * <p><b>Drift.</b> With {@link Builder#driftCheck}, the load balancer checks periodically that
- * the kernel's table is still the one it committed, and puts it back in one transaction if
- * someone else changed or deleted it (it logs a warning and tells
- * {@link CommitListener#drifted}). A check reads the ruleset generation first and reads the
- * table back only if some transaction other than its own happened since the last check.
+ * the kernel's tables are still the ones it committed (the inet table, and the netdev table of
+ * policies and ingress farms once it made one), and puts back those someone else changed or
+ * deleted, in one transaction (it logs a warning and tells {@link CommitListener#drifted}). A
+ * check reads the ruleset generation first and reads the tables back only if some transaction
+ * other than its own happened since the last check.
  *
  * <p><b>Connections.</b> A backend that is removed, or set {@link BackendState#DOWN DOWN} or
  * {@link BackendState#OFF OFF}, keeps its live connections (conntrack keeps their address

@@ -268,6 +268,17 @@ final class State {
     }
 
     /**
+     * Every table the load balancer made, as the kernel has them: the inet table, and the netdev
+     * table of policies and ingress farms once there is one. A drift check compares them all.
+     */
+    List<Table> committedTables() {
+        if (!ingress.hasTable()) {
+            return List.of(committedTable());
+        }
+        return List.of(committedTable(), IngressBatch.table(ingress.committed(), committedEntries()));
+    }
+
+    /**
      * The conntrack marks of the backends that {@code batch} takes out of service: removed
      * (with their farm or alone), or set {@link BackendState#DOWN DOWN} or
      * {@link BackendState#OFF OFF} from a state that was neither. Call before

@@ -2,9 +2,14 @@ package io.nftlb.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
+import io.nftlb.core.Policy;
+import io.nftlb.core.ast.Table;
+import io.nftlb.core.compile.PolicyCompiler;
+import io.nftlb.core.plan.TableComparison;
 import io.nftlb.core.transport.Transaction;
 import io.nftlb.netlink.NetlinkTransport;
 import io.nftlb.testkit.NetworkNamespace;
@@ -66,5 +71,52 @@ class DriftRepairIT {
             System.out.println("[DriftRepairIT] " + tampering + " -> " + drifts.get(0) + "; repair of "
                     + repairs.get(0).ops().size() + " ops");
         }
+    }
+
+    /**
+     * The netdev table of policies is the load balancer's too: a blacklist deleted or emptied
+     * behind its back would let banned clients in. The oracle is the table the kernel held
+     * before the tampering, read back through netlink.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"flush ruleset", "delete table netdev nftlb", "delete element"})
+    void aChangeToThePolicyTableIsRepaired(String tampering, NetworkNamespace ns) throws InterruptedException {
+        Policy blacklist = Policy.blacklist("bad").on("lo").networks("192.0.2.0/24", "198.51.100.7");
+        List<List<String>> drifts = new CopyOnWriteArrayList<>();
+        try (LoadBalancer lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name())).farms(farms())
+                .policies(List.of(blacklist)).driftCheck(CHECK).listener(new CommitListener() {
+                    @Override
+                    public void drifted(List<String> differences, Transaction repair) {
+                        drifts.add(differences);
+                    }
+                }).open();
+             NetlinkTransport probe = NetlinkTransport.openInNamespace(ns.name())) {
+            Table committed = probe.read(PolicyCompiler.TABLE).orElseThrow();
+            assertFalse(committed.sets().isEmpty(), "the policy's sets: " + committed);
+            ns.nft(switch (tampering) {
+                case "delete element" -> "delete element netdev nftlb " + PolicyCompiler.membersSet("bad", false)
+                        + " { 198.51.100.7 }";
+                default -> tampering;
+            });
+            assertFalse(policyDifferences(probe, committed).isEmpty(), "the tampering changed nothing");
+            Kernel.await(DEADLINE, () -> !drifts.isEmpty() && policyDifferences(probe, committed).isEmpty()
+                            && Kernel.differences(probe, lb).isEmpty(),
+                    () -> "drifts seen " + drifts + ", policy table differs by " + policyDifferences(probe, committed)
+                            + ", inet table by " + Kernel.differences(probe, lb));
+            assertEquals(1, drifts.size(), "one drift, one repair: " + drifts);
+            assertTrue(drifts.get(0).stream().anyMatch(line -> line.startsWith("table netdev nftlb")),
+                    "the drift names the netdev table: " + drifts.get(0));
+            // and it stays repaired: networks still come and go as element operations on top of it
+            lb.addNetworks("bad", "203.0.113.9").join();
+            assertTrue(probe.read(PolicyCompiler.TABLE).orElseThrow().sets().stream()
+                    .flatMap(set -> set.elements().stream()).anyMatch(e -> e.toString().contains("203.0.113.9")),
+                    "the network added after the repair is in the kernel");
+            System.out.println("[DriftRepairIT] policy table, " + tampering + " -> " + drifts.get(0));
+        }
+    }
+
+    static List<String> policyDifferences(NetlinkTransport kernel, Table expected) {
+        return kernel.read(PolicyCompiler.TABLE).map(t -> TableComparison.differences(expected, t))
+                .orElse(List.of("table " + PolicyCompiler.TABLE + " is missing"));
     }
 }
