@@ -65,10 +65,12 @@ final class Committer implements Runnable {
     }
 
     /**
-     * Brings the kernel to {@code farms} in the caller's thread, then starts the thread: if the
-     * library's table is already exactly what they compile to, it is adopted as it is (nothing
-     * is committed, live connections and round-robin positions carry on); else it is replaced
-     * in one transaction. Nothing outside the table is touched.
+     * Brings the kernel to {@code farms} (and the policies and paths already set) in the
+     * caller's thread, then starts the thread: each of the library's tables (inet, and netdev
+     * if there are policies or ingress farms) that is already exactly what they compile to is
+     * adopted as it is (nothing is committed for it: live connections, round-robin positions and
+     * learnt client MACs carry on); the others are replaced, all in one transaction. Nothing
+     * outside these tables is touched.
      *
      * @throws IllegalArgumentException if a farm is invalid, or drift checks were asked of a
      *     transport that cannot read tables back; nothing reached the kernel then
@@ -81,28 +83,33 @@ final class Committer implements Runnable {
         Batch batch = state.startBatch();
         Table desired = batch.after().table(batch.farms().values().stream()
                 .map(e -> e.orElseThrow().part()).filter(java.util.Objects::nonNull).toList());
-        List<io.nftlb.core.transport.Op> ingressOps = batch.ingress().ops();
-        List<String> differences;
+        List<io.nftlb.core.transport.Op> ingressOps = batch.ingress().ops(); // the netdev table, made afresh
+        List<Table> expected = ingressOps.isEmpty() ? List.of(desired) : List.of(desired, batch.ingress().desiredTable());
+        List<Reconciler.Drift> drifts;
         try {
-            differences = reconciler.differences(desired);
+            drifts = reconciler.drifts(expected);
         } catch (UnsupportedOperationException e) {
             if (driftInterval.isPresent()) {
                 throw new IllegalArgumentException("driftCheck: transport " + transport
                         + " cannot read tables back (" + e.getMessage() + ")", e);
             }
-            differences = List.of("the transport cannot read the table back");
+            drifts = expected.stream().map(t -> new Reconciler.Drift(t, List.of("the transport cannot read it back")))
+                    .toList();
         }
-        if (differences.isEmpty()) {
+        boolean inetAdopted = drifts.stream().noneMatch(d -> d.expected() == desired);
+        boolean netdevAdopted = drifts.stream().allMatch(d -> d.expected() == desired);
+        if (inetAdopted) {
             log.info("adopted table {} as the kernel has it: it already holds the {} farm(s) asked for",
                     Layout.TABLE, farms.size());
-            if (!ingressOps.isEmpty()) { // the netdev table is not adopted: it is made afresh
-                Transaction startUp = Transaction.of(ingressOps);
-                reconciler.commit(startUp, false);
-                listeners.transaction(startUp, null);
-            }
-        } else {
-            log.debug("replacing table {}: {}", Layout.TABLE, differences);
-            Transaction startUp = IngressOps.join(Planner.create(desired), ingressOps);
+        }
+        if (!ingressOps.isEmpty() && netdevAdopted) {
+            log.info("adopted table {} as the kernel has it: it already holds the policies and paths asked for",
+                    io.nftlb.core.compile.PolicyCompiler.TABLE);
+        }
+        if (!drifts.isEmpty()) {
+            log.debug("replacing: {}", drifts.stream().flatMap(d -> d.differences().stream()).toList());
+            Transaction startUp = IngressOps.join(inetAdopted ? Transaction.of(List.of()) : Planner.create(desired),
+                    netdevAdopted ? List.of() : ingressOps);
             reconciler.commit(startUp, true);
             listeners.transaction(startUp, null);
         }

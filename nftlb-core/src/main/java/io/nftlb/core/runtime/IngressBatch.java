@@ -85,6 +85,11 @@ final class IngressBatch {
         return TablePlanner.diff(current, desired).ops();
     }
 
+    /** The netdev table once the batch is committed (only for a batch that compiles it: start-up, and any but network changes). */
+    Table desiredTable() {
+        return table(after, farmsAfter);
+    }
+
     private List<Op> memberOps() {
         List<Op> ops = new ArrayList<>();
         for (IngressChange c : changes) {

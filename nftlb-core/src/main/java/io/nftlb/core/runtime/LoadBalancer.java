@@ -107,7 +107,8 @@ import java.util.function.UnaryOperator;
  * and a weight or state change is element operations. Adding or removing networks of a policy
  * is element operations on the policy's set only; farms coming and going change which services
  * a policy covers, also as elements. The load balancer leaves the netdev table alone until
- * something needs it, and replaces it (rather than adopting it) at start-up when it does.
+ * something needs it; at start-up it adopts one that already is what its policies and paths
+ * compile to, like the inet table, and replaces any other.
  *
  * <p>The futures complete on a thread of the load balancer's; dependent actions may call it
  * again and wait. {@link #close()} commits what is already queued, then closes the transport;

@@ -3,9 +3,12 @@ package io.nftlb.core.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
+import io.nftlb.core.Policy;
+import io.nftlb.core.compile.PolicyCompiler;
 import io.nftlb.core.compile.Layout;
 import io.nftlb.core.transport.Op;
 import io.nftlb.core.transport.Transaction;
@@ -98,6 +101,40 @@ class LoadBalancerStartUpIT {
                 assertEquals(foreign, ns.execOrThrow("nft", "list", "table", "ip", "foreign").stdout());
             }
             assertFalse(ns.listRuleset().contains("stale"), ns.listRuleset());
+        }
+    }
+
+    /**
+     * The netdev table of policies is adopted like the inet table when it matches (a restart
+     * commits nothing), and replaced alone when only the policies differ.
+     */
+    @Test
+    void aMatchingPolicyTableIsAdoptedAndADifferentOneReplacedAlone(NetworkNamespace ns) {
+        Policy before = Policy.blacklist("bad").on("lo").networks("192.0.2.0/24");
+        Policy after = Policy.blacklist("bad").on("lo").networks("198.51.100.0/24");
+        try (LoadBalancer earlier = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name()))
+                .farms(List.of(web())).policies(List.of(before)).open()) {
+            assertEquals(List.of(before), earlier.policies());
+        }
+        try (NetlinkTransport probe = probe(ns)) {
+            long generation = probe.generation();
+            List<Transaction> committed = new ArrayList<>();
+            try (LoadBalancer lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name()))
+                    .farms(List.of(web())).policies(List.of(before)).listener(recorder(committed)).open()) {
+                assertEquals(generation, probe.generation(), "the kernel's generation moved: something was committed");
+                assertEquals(List.of(), committed);
+            }
+            generation = probe.generation();
+            try (LoadBalancer lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name()))
+                    .farms(List.of(web())).policies(List.of(after)).listener(recorder(committed)).open()) {
+                assertEquals(generation + 1, probe.generation(), "one transaction, and only one");
+                assertEquals(1, committed.size(), committed.toString());
+                assertTrue(committed.get(0).ops().stream().allMatch(op -> op.table().equals(PolicyCompiler.TABLE)),
+                        "only the netdev table is replaced: " + committed.get(0).ops().stream().map(Op::describe).toList());
+                assertEquals(List.of(), Kernel.differences(probe, lb));
+                String policies = ns.execOrThrow("nft", "list", "table", "netdev", "nftlb").stdout();
+                assertTrue(policies.contains("198.51.100.0/24") && !policies.contains("192.0.2.0/24"), policies);
+            }
         }
     }
 
