@@ -41,10 +41,9 @@ public final class FarmParts {
      */
     public static Set<String> optionalSets(Farm farm) {
         Set<String> names = new LinkedHashSet<>();
-        for (NamedSet s : RulesetCompiler.declarations(List.of(farm))) {
+        for (NamedSet s : RulesetCompiler.optionalDeclarations(List.of(farm))) {
             names.add(s.name());
         }
-        names.removeAll(Core.NAMES);
         // Objects come and go with farms as optional sets do (names cannot clash: "ct helper" has a space).
         HelpersCompiler.objects(List.of(farm)).forEach(o -> names.add(o.kind().keyword() + " " + o.name()));
         return Set.copyOf(names);
@@ -53,11 +52,5 @@ public final class FarmParts {
     /** For people: what the data path does for one farm, given its ids and compiled part. */
     public static String explain(Farm farm, Ids ids, FarmPart part) {
         return Explain.farm(farm, ids, part);
-    }
-
-    /** The sets every ruleset declares, computed once. */
-    private static final class Core {
-        static final Set<String> NAMES = RulesetCompiler.declarations(List.of()).stream()
-                .map(NamedSet::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 }

@@ -38,12 +38,25 @@ public final class Layout {
 
     /** The scheduling map of the farm with this data-path id, e.g. {@code sched5}. */
     public static String sched(int farmId) {
-        return "sched" + Math.floorMod(farmId, SCHED_MAPS);
+        return SchedNames.MAPS[Math.floorMod(farmId, SCHED_MAPS)];
     }
 
     /** The lookup chain of {@link #sched} of this farm id, e.g. {@code lookup-sched5}. */
     public static String schedLookupChain(int farmId) {
-        return "lookup-" + sched(farmId);
+        return SchedNames.CHAINS[Math.floorMod(farmId, SCHED_MAPS)];
+    }
+
+    /** The names, made once: every farm compile asks for them (the runtime compiles one per change). */
+    private static final class SchedNames {
+        static final String[] MAPS = new String[SCHED_MAPS];
+        static final String[] CHAINS = new String[SCHED_MAPS];
+
+        static {
+            for (int k = 0; k < SCHED_MAPS; k++) {
+                MAPS[k] = "sched" + k;
+                CHAINS[k] = "lookup-sched" + k;
+            }
+        }
     }
     /** Marks of backends that take new connections (checked for persistence and static sessions). */
     public static final String SERVING = "serving";

@@ -173,24 +173,45 @@ public final class RulesetCompiler {
      * and go), plus the maps of optional features when some farm uses them.
      */
     static List<NamedSet> declarations(List<Farm> farms) {
-        Expr dispatch4 = concat(L4PROTO, daddr(false), TH_DPORT);
-        Expr dispatch6 = concat(L4PROTO, daddr(true), TH_DPORT);
-        Set<SetFlag> interval = Set.of(SetFlag.INTERVAL);
-        List<NamedSet> sets = new ArrayList<>(List.of(
-                NamedSet.verdictMap(Layout.FARMS4, dispatch4, Set.of()),
-                NamedSet.verdictMap(Layout.FARMS4_RANGES, dispatch4, interval),
-                NamedSet.verdictMap(Layout.FARMS6, dispatch6, Set.of()),
-                NamedSet.verdictMap(Layout.FARMS6_RANGES, dispatch6, interval),
-                NamedSet.map(Layout.DNAT4, CT_MARK, daddr(false), Set.of()),
-                NamedSet.map(Layout.DNAT4_PORT, CT_MARK, concat(daddr(false), TH_DPORT), Set.of()),
-                NamedSet.map(Layout.DNAT6, CT_MARK, daddr(true), Set.of()),
-                NamedSet.map(Layout.DNAT6_PORT, CT_MARK, concat(daddr(true), TH_DPORT), Set.of()),
-                NamedSet.set(Layout.MASQUERADE, CT_MARK, Set.of()),
-                NamedSet.map(Layout.SNAT4, CT_MARK, saddr(false), Set.of()),
-                NamedSet.map(Layout.SNAT6, CT_MARK, saddr(true), Set.of())));
-        for (int k = 0; k < Layout.SCHED_MAPS; k++) {
-            sets.add(NamedSet.map(Layout.sched(k), CT_MARK, CT_MARK, interval));
+        List<NamedSet> sets = new ArrayList<>(CoreSets.DECLARATIONS);
+        sets.addAll(optionalDeclarations(farms));
+        return sets;
+    }
+
+    /** The sets every ruleset declares, in declaration order; immutable values, so made once. */
+    private static final class CoreSets {
+        static final List<NamedSet> DECLARATIONS = core();
+
+        private static List<NamedSet> core() {
+            Expr dispatch4 = concat(L4PROTO, daddr(false), TH_DPORT);
+            Expr dispatch6 = concat(L4PROTO, daddr(true), TH_DPORT);
+            Set<SetFlag> interval = Set.of(SetFlag.INTERVAL);
+            List<NamedSet> sets = new ArrayList<>(List.of(
+                    NamedSet.verdictMap(Layout.FARMS4, dispatch4, Set.of()),
+                    NamedSet.verdictMap(Layout.FARMS4_RANGES, dispatch4, interval),
+                    NamedSet.verdictMap(Layout.FARMS6, dispatch6, Set.of()),
+                    NamedSet.verdictMap(Layout.FARMS6_RANGES, dispatch6, interval),
+                    NamedSet.map(Layout.DNAT4, CT_MARK, daddr(false), Set.of()),
+                    NamedSet.map(Layout.DNAT4_PORT, CT_MARK, concat(daddr(false), TH_DPORT), Set.of()),
+                    NamedSet.map(Layout.DNAT6, CT_MARK, daddr(true), Set.of()),
+                    NamedSet.map(Layout.DNAT6_PORT, CT_MARK, concat(daddr(true), TH_DPORT), Set.of()),
+                    NamedSet.set(Layout.MASQUERADE, CT_MARK, Set.of()),
+                    NamedSet.map(Layout.SNAT4, CT_MARK, saddr(false), Set.of()),
+                    NamedSet.map(Layout.SNAT6, CT_MARK, saddr(true), Set.of())));
+            for (int k = 0; k < Layout.SCHED_MAPS; k++) {
+                sets.add(NamedSet.map(Layout.sched(k), CT_MARK, CT_MARK, interval));
+            }
+            return List.copyOf(sets);
         }
+    }
+
+    /**
+     * The sets a ruleset declares only because some of {@code farms} need them (none of the
+     * core ones), in declaration order.
+     */
+    static List<NamedSet> optionalDeclarations(List<Farm> farms) {
+        Set<SetFlag> interval = Set.of(SetFlag.INTERVAL);
+        List<NamedSet> sets = new ArrayList<>();
         if (farms.stream().anyMatch(f -> f.scheduler() instanceof io.nftlb.core.Scheduler.Maglev)) {
             // Only with Maglev farms, so that other rulesets stay as they were (see MaglevSlots).
             sets.add(NamedSet.map(MaglevSlots.MAP4, CT_MARK, CT_MARK, Set.of()));
