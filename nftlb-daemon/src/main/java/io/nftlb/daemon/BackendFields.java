@@ -24,7 +24,7 @@ final class BackendFields {
             mapped("source-addr", (b, v, o, w) -> v.isEmpty() ? b : b.sourceAddress(v)),
             mapped("est-connlimit", LimitFields::backendConnections),
             notSupported("est-connlimit-log-prefix", "KNAME-FNAME-BNAME"),
-            notSupported("ether-addr")));
+            readElsewhere("ether-addr")));   // LinkLayer: dsr and stlsdnat only, reported for other modes
 
     private BackendFields() {}
 

@@ -2,14 +2,17 @@ package io.nftlb.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -59,8 +62,31 @@ public final class ConfigMapper {
      * @throws ConfigException if a field is malformed
      */
     public static List<Farm> map(JsonNode config) {
+        return mapAll(config).farms();
+    }
+
+    /**
+     * What a configuration asks of the load balancer: its farms, and the link layer of its dsr
+     * and stlsdnat farms (by farm name).
+     */
+    public record Mapped(List<Farm> farms, Map<String, DsrPath> paths) {
+
+        public Mapped {
+            farms = List.copyOf(farms);
+            paths = Map.copyOf(paths);
+        }
+    }
+
+    /**
+     * {@link #map} with the link layer of the farms at ingress.
+     *
+     * @throws UnsupportedFieldsException listing every field the library does not support yet
+     * @throws ConfigException if a field is malformed
+     */
+    public static Mapped mapAll(JsonNode config) {
         Problems problems = new Problems();
         List<Farm> farms = new ArrayList<>();
+        Map<String, DsrPath> paths = new HashMap<>();
         Set<String> names = new HashSet<>();
         NamedAddresses addresses = new NamedAddresses(config.get("addresses"));
         for (var e : config.properties()) {
@@ -71,7 +97,7 @@ public final class ConfigMapper {
                         if (!names.add(name)) {
                             throw new ConfigException("farm \"" + name + "\" is defined twice");
                         }
-                        FarmMapper.map(farm, addresses, problems).ifPresent(farms::add);
+                        FarmMapper.map(farm, addresses, problems, paths).ifPresent(farms::add);
                     }
                 }
                 // Addresses change nothing until a farm names them (read there).
@@ -87,7 +113,8 @@ public final class ConfigMapper {
             }
         }
         problems.throwIfAny();
-        return farms;
+        paths.keySet().retainAll(farms.stream().map(Farm::name).toList()); // only farms that are up
+        return new Mapped(farms, paths);
     }
 
     private static Iterable<JsonNode> list(JsonNode node, String field) {

@@ -2,12 +2,15 @@ package io.nftlb.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.runtime.LoadBalancer;
 import io.nftlb.core.transport.Transport;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
@@ -23,6 +26,7 @@ public final class Daemon implements AutoCloseable {
     private final LoadBalancer lb;
     private ObjectNode config = ConfigEdits.empty();
     private Map<String, Farm> applied = new LinkedHashMap<>();
+    private Map<String, DsrPath> paths = Map.of();
 
     private Daemon(LoadBalancer lb) {
         this.lb = lb;
@@ -57,16 +61,29 @@ public final class Daemon implements AutoCloseable {
     synchronized void change(Consumer<ObjectNode> edit) {
         ObjectNode next = config.deepCopy();
         edit.accept(next);
+        ConfigMapper.Mapped mapped = ConfigMapper.mapAll(next);
         Map<String, Farm> wanted = new LinkedHashMap<>();
-        ConfigMapper.map(next).forEach(f -> wanted.put(f.name(), f));
-        // One transaction for the whole request: the kernel never sees half of it. Removals go
-        // first, so that a farm may take over the address of one removed by the same request.
-        lb.update(changes -> {
+        mapped.farms().forEach(f -> wanted.put(f.name(), f));
+        // The link layer of dsr and stlsdnat farms first: a farm at ingress needs its path before
+        // it is applied. A path changes the kernel only for a farm already there (its rules).
+        List<CompletableFuture<Void>> pathChanges = new ArrayList<>();
+        mapped.paths().forEach((name, path) -> {
+            if (!path.equals(paths.get(name))) {
+                pathChanges.add(lb.setPath(path));
+            }
+        });
+        // One transaction for the farms of the whole request: the kernel never sees half of
+        // them. Removals go first, so that a farm may take over the address of one removed by
+        // the same request.
+        CompletableFuture<Void> farms = lb.update(changes -> {
             applied.keySet().stream().filter(name -> !wanted.containsKey(name)).forEach(changes::remove);
             wanted.values().stream().filter(f -> !f.equals(applied.get(f.name()))).forEach(changes::apply);
-        }).join();
+        });
+        pathChanges.forEach(CompletableFuture::join);
+        farms.join();
         config = next;
         applied = wanted;
+        paths = mapped.paths();
     }
 
     /** A copy of the configuration as given (fields as posted, not defaults). */

@@ -78,9 +78,9 @@ final class FarmFields {
             // The library queues once scheduled, with a choice of bypass; where nftlb queues and
             // whether it bypasses is not established, and this kernel lacks NFT_QUEUE to check.
             notSupported("queue", "-1"),
-            notSupported("iface"),
-            notSupported("oface"),
-            notSupported("ether-addr")));
+            readElsewhere("iface"),          // LinkLayer: dsr and stlsdnat only, reported for other modes
+            readElsewhere("oface"),
+            readElsewhere("ether-addr")));
 
     private FarmFields() {}
 

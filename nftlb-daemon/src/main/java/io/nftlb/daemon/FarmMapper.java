@@ -1,15 +1,20 @@
 package io.nftlb.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.common.net.InetAddresses;
 import io.nftlb.core.Backend;
+import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
+import io.nftlb.core.Forwarding;
 import io.nftlb.core.InvalidFarmException;
 import io.nftlb.core.IpFamily;
 import io.nftlb.core.PortRange;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.function.Function;
 
@@ -25,8 +30,10 @@ final class FarmMapper {
     /**
      * The farm to apply, or empty when the farm is not to be in the kernel (its state is not
      * up, it has no virtual address yet) or has unsupported fields (then in {@code problems}).
+     * The link layer of a dsr or stlsdnat farm goes into {@code paths}.
      */
-    static Optional<Farm> map(JsonNode object, NamedAddresses addresses, Problems problems) {
+    static Optional<Farm> map(JsonNode object, NamedAddresses addresses, Problems problems,
+                              Map<String, DsrPath> paths) {
         String name = Values.text("farm", "name", object.get("name"));
         if (name.isEmpty()) {
             throw new ConfigException("farm: field \"name\" is required");
@@ -45,13 +52,39 @@ final class FarmMapper {
             checkFamily(where, farm, text(object, "family", where, ""));
         }
         List<Backend> backends = backends(where, object.get("backends"), problems, farm != null);
-        farm = farm == null ? null : farm.backends(backends);
+        farm = farm == null || !backendsFit(farm, backends, where, problems) ? null : farm.backends(backends);
         farm = applyFields(farm, object, FarmFields.ALL, where, problems);
         farm = sessions(farm, object.get("sessions"), where, problems);
+        if (farm != null) {
+            LinkLayer.path(object, farm, where, problems).ifPresent(p -> paths.put(name, p));
+        }
         if (farm == null || problems.size() > before) {
             return Optional.empty();
         }
         return state.equals("up") ? Optional.of(farm) : Optional.empty();
+    }
+
+    /**
+     * Whether the backends can be the farm's; if not, says why in {@code problems}. nftlb takes
+     * two things the library refuses: in dsr mode it forwards frames by MAC, so it ignores a
+     * backend's port and does not care for its address family.
+     */
+    private static boolean backendsFit(Farm farm, List<Backend> backends, String where, Problems problems) {
+        int before = problems.size();
+        Set<IpFamily> families = EnumSet.noneOf(IpFamily.class);
+        farm.addresses().forEach(a -> families.add(a instanceof java.net.Inet6Address ? IpFamily.IPV6 : IpFamily.IPV4));
+        for (Backend b : backends) {
+            String bw = where + ": backend \"" + b.name() + "\"";
+            if (!families.contains(b.family())) {
+                problems.unsupported(bw, "ip-addr", InetAddresses.toAddrString(b.address()),
+                        "the library's backends are of the family of their farm's virtual address, " + families);
+            }
+            if (farm.forwarding() instanceof Forwarding.Dsr && b.port().isPresent()) {
+                problems.unsupported(bw, "port", String.valueOf(b.port().getAsInt()),
+                        "dsr does not rewrite packets: backends serve the virtual port");
+            }
+        }
+        return problems.size() == before;
     }
 
     /** The farm's addresses; none (reported) when they cannot be one farm of the library's. */

@@ -1,6 +1,8 @@
 package io.nftlb.daemon;
 
+import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
+import io.nftlb.core.compile.IngressCompiler;
 import io.nftlb.core.compile.RulesetCompiler;
 import io.nftlb.core.compile.UnsupportedFeatureException;
 import java.util.List;
@@ -54,7 +56,13 @@ final class Modes {
 
     private static Optional<String> trialCompile(Function<String[], Farm> entry) {
         try {
-            RulesetCompiler.compile(List.of(entry.apply(new String[] {"192.0.2.1"}).named("trial").port(80)));
+            Farm trial = entry.apply(new String[] {"192.0.2.1"}).named("trial").port(80);
+            if (IngressCompiler.atIngress(trial)) { // dsr and stlsdnat: the netdev table, with a link layer
+                String mac = "02:00:00:00:00:01";
+                IngressCompiler.compile(List.of(), List.of(trial), List.of(DsrPath.of("trial").in("eth0", mac).out("eth0", mac)));
+            } else {
+                RulesetCompiler.compile(List.of(trial));
+            }
             return Optional.empty();
         } catch (UnsupportedFeatureException e) {
             return Optional.of(e.getMessage().replace("farm \"trial\": ", ""));

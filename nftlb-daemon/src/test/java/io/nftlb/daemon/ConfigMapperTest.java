@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nftlb.core.Backend;
 import io.nftlb.core.BackendState;
+import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Persistence;
 import io.nftlb.core.PortRange;
@@ -111,6 +112,46 @@ class ConfigMapperTest {
                 {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "dnat", "virtual-ports": "90-80"}]}""")));
         assertTrue(ports.getMessage().startsWith("farm \"lb01\": field \"virtual-ports\" = \"90-80\" is not a port list"),
                 ports.getMessage());
+    }
+
+    @Test
+    void aDsrFarmsLinkLayerComesFromIfaceOfaceAndEtherAddr() {
+        ConfigMapper.Mapped m = ConfigMapper.mapAll(ConfigMapper.parse("""
+                {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "virtual-ports": "80", "mode": "dsr",
+                  "iface": "eth0", "oface": "eth1", "ether-addr": "0A:00:00:00:00:01",
+                  "backends": [{"name": "b0", "ip-addr": "10.1.0.10", "ether-addr": "0a:00:00:00:01:10"},
+                               {"name": "b1", "ip-addr": "10.1.0.11", "ether-addr": "0a:00:00:00:01:11"}]},
+                 {"name": "lb02", "virtual-addr": "10.0.0.41", "mode": "stlsdnat", "iface": "eth0",
+                  "ether-addr": "0a:00:00:00:00:01",
+                  "backends": [{"name": "b0", "ip-addr": "10.1.0.10", "ether-addr": "0a:00:00:00:01:10"}]}]}"""));
+        assertEquals(Farm.dsr("10.0.0.40").port(80).named("lb01").roundRobin(Backend.of("b0", "10.1.0.10"),
+                Backend.of("b1", "10.1.0.11")), m.farms().get(0));
+        assertEquals(DsrPath.of("lb01").in("eth0", "0a:00:00:00:00:01").out("eth1", "0a:00:00:00:00:01")
+                .backend("b0", "0a:00:00:00:01:10").backend("b1", "0a:00:00:00:01:11"), m.paths().get("lb01"));
+        // oface defaults to iface, as in nftlb
+        assertEquals(DsrPath.of("lb02").in("eth0", "0a:00:00:00:00:01").out("eth0", "0a:00:00:00:00:01")
+                .backend("b0", "0a:00:00:00:01:10"), m.paths().get("lb02"));
+    }
+
+    @Test
+    void aDsrFarmWithoutMacsNamesTheFieldAndAnotherModeReportsLinkLayerFields() {
+        ConfigException noMac = assertThrows(ConfigException.class, () -> ConfigMapper.map(ConfigMapper.parse("""
+                {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "dsr", "iface": "eth0",
+                  "ether-addr": "0a:00:00:00:00:01", "backends": [{"name": "b0", "ip-addr": "10.1.0.10"}]}]}""")));
+        assertEquals("farm \"lb01\": backend \"b0\": field \"ether-addr\" = \"\" is required for modes dsr and stlsdnat"
+                + " (the daemon does not read MACs from devices)", noMac.getMessage());
+        ConfigException badMac = assertThrows(ConfigException.class, () -> ConfigMapper.map(ConfigMapper.parse("""
+                {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "dsr", "iface": "eth0",
+                  "ether-addr": "0a:00:00:00:01"}]}""")));
+        assertTrue(badMac.getMessage().startsWith("farm \"lb01\": ") && badMac.getMessage().contains("0a:00:00:00:01"),
+                badMac.getMessage());
+        UnsupportedFieldsException e = assertThrows(UnsupportedFieldsException.class, () -> ConfigMapper.map(
+                ConfigMapper.parse("""
+                        {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "snat", "iface": "eth0",
+                          "backends": [{"name": "b0", "ip-addr": "10.1.0.10", "ether-addr": "0a:00:00:00:01:10"}]}]}""")));
+        assertEquals(List.of("farm \"lb01\": field \"iface\" = \"eth0\" is not supported (only modes dsr and stlsdnat use it)",
+                "farm \"lb01\": backend \"b0\": field \"ether-addr\" = \"0a:00:00:00:01:10\" is not supported"
+                        + " (only modes dsr and stlsdnat use it)"), e.problems());
     }
 
     /** Each nftlb case maps, or reports exactly the fields listed for it in conformance-unsupported.txt. */
