@@ -53,9 +53,9 @@ final class FarmFields {
             mapped("verdict", LimitFields::verdict),
             readElsewhere("addresses"),
             // Not supported yet: "off" values are accepted since they ask for nothing.
-            // nftlb matches a farm's policies in the farm's own filter chain; the library's
-            // Policies run in netdev ingress on a device nftlb does not name, and commit apart
-            // from the farms (a request could no longer be one transaction).
+            // nftlb enforces a farm's policies at netdev ingress on the device it finds by routing
+            // the farm's virtual address (the JSON does not name it); the library's Policy needs
+            // the device, and one Policy per farm that names it. Not mapped yet.
             notSupported("policies"),
             // Logs: nftlb logs new connections in its input, forward or output chain, and each
             // refusal with a prefix per limit and no rate unless log-rtlimit; the library logs
