@@ -41,11 +41,12 @@ import java.util.function.UnaryOperator;
  * }</pre>
  *
  * <p><b>Start-up.</b> {@link Builder#open} brings the library's table ({@code inet nftlb}) to the
- * farms given to {@link Builder#farms} (none by default). If the kernel already has exactly
- * that table (read back and compared, e.g. left by an earlier run of the same program), it is
- * adopted as it is: nothing is committed, so live connections and round-robin positions carry
- * on. Otherwise the table is replaced atomically, so nothing stale survives. Nothing outside the
- * table is ever touched.
+ * farms given to {@link Builder#farms} (none by default), and its netdev table ({@code netdev
+ * nftlb}) to the policies and paths given, if there are any. If the kernel already has exactly
+ * such a table (read back and compared, e.g. left by an earlier run of the same program), it is
+ * adopted as it is: nothing is committed for it, so live connections, round-robin positions and
+ * learnt client MACs carry on. The others are replaced, in one transaction, so nothing stale
+ * survives. Nothing outside these tables is ever touched.
  *
  * <p><b>Drift.</b> With {@link Builder#driftCheck}, the load balancer checks periodically that
  * the kernel's tables are still the ones it committed (the inet table, and the netdev table of
