@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
+import io.nftlb.core.Policy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,31 +64,36 @@ public final class ConfigMapper {
      * @throws ConfigException if a field is malformed
      */
     public static List<Farm> map(JsonNode config) {
-        return mapAll(config).farms();
+        return mapAll(config, DeviceFinder.none()).farms();
     }
 
     /**
-     * What a configuration asks of the load balancer: its farms, and the link layer of its dsr
-     * and stlsdnat farms (by farm name).
+     * What a configuration asks of the load balancer: its farms, the link layer of its dsr and
+     * stlsdnat farms (by farm name), and the policies its farms name (one per farm and policy,
+     * by the library's name).
      */
-    public record Mapped(List<Farm> farms, Map<String, DsrPath> paths) {
+    public record Mapped(List<Farm> farms, Map<String, DsrPath> paths, Map<String, Policy> policies) {
 
         public Mapped {
             farms = List.copyOf(farms);
             paths = Map.copyOf(paths);
+            policies = Map.copyOf(policies);
         }
     }
 
     /**
-     * {@link #map} with the link layer of the farms at ingress.
+     * {@link #map} with the link layer of the farms at ingress and the farms' policies, on the
+     * devices {@code devices} finds for farms that do not name theirs ({@code iface}).
      *
      * @throws UnsupportedFieldsException listing every field the library does not support yet
      * @throws ConfigException if a field is malformed
      */
-    public static Mapped mapAll(JsonNode config) {
+    public static Mapped mapAll(JsonNode config, DeviceFinder devices) {
         Problems problems = new Problems();
         List<Farm> farms = new ArrayList<>();
         Map<String, DsrPath> paths = new HashMap<>();
+        Map<String, Policy> policies = new LinkedHashMap<>();
+        Map<String, PolicyMapper.Listed> listed = PolicyMapper.read(config.get("policies"), problems);
         Set<String> names = new HashSet<>();
         NamedAddresses addresses = new NamedAddresses(config.get("addresses"));
         for (var e : config.properties()) {
@@ -97,24 +104,24 @@ public final class ConfigMapper {
                         if (!names.add(name)) {
                             throw new ConfigException("farm \"" + name + "\" is defined twice");
                         }
-                        FarmMapper.map(farm, addresses, problems, paths).ifPresent(farms::add);
+                        String where = "farm \"" + name + "\"";
+                        FarmMapper.map(farm, addresses, problems).ifPresent(f -> {
+                            farms.add(f);
+                            LinkLayer.path(farm, f, where, problems).ifPresent(p -> paths.put(name, p));
+                            PolicyMapper.ofFarm(farm, f, listed, devices, where, problems)
+                                    .forEach(p -> policies.put(p.name(), p));
+                        });
                     }
                 }
                 // Addresses change nothing until a farm names them (read there).
                 case "addresses" -> list(e.getValue(), "addresses");
-                case "policies" -> {
-                    for (JsonNode policy : list(e.getValue(), "policies")) {
-                        problems.unsupported("policy \"" + Values.text("policy", "name", policy.get("name")) + "\"",
-                                "type", Values.text("policy", "type", policy.get("type")));
-                    }
-                }
+                case "policies" -> { } // read first: farms name them
                 default -> problems.unsupported("configuration", e.getKey(), abbreviate(e.getValue().toString()),
                         "unknown field");
             }
         }
         problems.throwIfAny();
-        paths.keySet().retainAll(farms.stream().map(Farm::name).toList()); // only farms that are up
-        return new Mapped(farms, paths);
+        return new Mapped(farms, paths, policies);
     }
 
     private static Iterable<JsonNode> list(JsonNode node, String field) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
+import io.nftlb.core.Policy;
 import io.nftlb.core.runtime.LoadBalancer;
 import io.nftlb.core.transport.Transport;
 import java.util.ArrayList;
@@ -24,12 +25,15 @@ import java.util.function.Consumer;
 public final class Daemon implements AutoCloseable {
 
     private final LoadBalancer lb;
+    private final DeviceFinder devices;
     private ObjectNode config = ConfigEdits.empty();
     private Map<String, Farm> applied = new LinkedHashMap<>();
     private Map<String, DsrPath> paths = Map.of();
+    private Map<String, Policy> policies = Map.of();
 
-    private Daemon(LoadBalancer lb) {
+    private Daemon(LoadBalancer lb, DeviceFinder devices) {
         this.lb = lb;
+        this.devices = devices;
     }
 
     /**
@@ -39,10 +43,22 @@ public final class Daemon implements AutoCloseable {
      * @throws ConfigException if it is malformed; nothing is applied
      */
     public static Daemon start(Transport transport, JsonNode initial) {
+        return start(transport, initial, DeviceFinder.none());
+    }
+
+    /**
+     * Starts on a transport (owned from then on) with an initial configuration; the policies of
+     * a farm that does not name its device ({@code iface}) are enforced on the one
+     * {@code devices} finds for its virtual address.
+     *
+     * @throws UnsupportedFieldsException if the configuration uses unsupported fields; nothing is applied
+     * @throws ConfigException if it is malformed; nothing is applied
+     */
+    public static Daemon start(Transport transport, JsonNode initial, DeviceFinder devices) {
         ObjectNode first = ConfigEdits.empty();
         ConfigEdits.merge(first, initial);
-        ConfigMapper.map(first);   // refuse a bad configuration before the kernel's table is replaced
-        Daemon daemon = new Daemon(LoadBalancer.open(transport));
+        ConfigMapper.mapAll(first, devices); // refuse a bad configuration before the kernel's table is replaced
+        Daemon daemon = new Daemon(LoadBalancer.open(transport), devices);
         try {
             daemon.change(c -> ConfigEdits.merge(c, initial));
             return daemon;
@@ -61,7 +77,7 @@ public final class Daemon implements AutoCloseable {
     synchronized void change(Consumer<ObjectNode> edit) {
         ObjectNode next = config.deepCopy();
         edit.accept(next);
-        ConfigMapper.Mapped mapped = ConfigMapper.mapAll(next);
+        ConfigMapper.Mapped mapped = ConfigMapper.mapAll(next, devices);
         Map<String, Farm> wanted = new LinkedHashMap<>();
         mapped.farms().forEach(f -> wanted.put(f.name(), f));
         // The link layer of dsr and stlsdnat farms first: a farm at ingress needs its path before
@@ -79,11 +95,20 @@ public final class Daemon implements AutoCloseable {
             applied.keySet().stream().filter(name -> !wanted.containsKey(name)).forEach(changes::remove);
             wanted.values().stream().filter(f -> !f.equals(applied.get(f.name()))).forEach(changes::apply);
         });
+        // Policies after the farms they are for. Each is its own change (they commit apart from
+        // the farms): one that is gone first, then the new and changed ones.
+        List<CompletableFuture<Void>> policyChanges = new ArrayList<>();
+        policies.keySet().stream().filter(name -> !mapped.policies().containsKey(name))
+                .forEach(name -> policyChanges.add(lb.removePolicy(name)));
+        mapped.policies().values().stream().filter(p -> !p.equals(policies.get(p.name())))
+                .forEach(p -> policyChanges.add(lb.applyPolicy(p)));
         pathChanges.forEach(CompletableFuture::join);
         farms.join();
+        policyChanges.forEach(CompletableFuture::join);
         config = next;
         applied = wanted;
         paths = mapped.paths();
+        policies = mapped.policies();
     }
 
     /** A copy of the configuration as given (fields as posted, not defaults). */

@@ -53,10 +53,7 @@ final class FarmFields {
             mapped("verdict", LimitFields::verdict),
             readElsewhere("addresses"),
             // Not supported yet: "off" values are accepted since they ask for nothing.
-            // nftlb enforces a farm's policies at netdev ingress on the device it finds by routing
-            // the farm's virtual address (the JSON does not name it); the library's Policy needs
-            // the device, and one Policy per farm that names it. Not mapped yet.
-            notSupported("policies"),
+            readElsewhere("policies"),        // PolicyMapper: one library Policy per farm and policy
             // Logs: nftlb logs new connections in its input, forward or output chain, and each
             // refusal with a prefix per limit and no rate unless log-rtlimit; the library logs
             // in prerouting, at a rate, with one prefix and what fired. Not the same lines.
@@ -78,7 +75,7 @@ final class FarmFields {
             // The library queues once scheduled, with a choice of bypass; where nftlb queues and
             // whether it bypasses is not established, and this kernel lacks NFT_QUEUE to check.
             notSupported("queue", "-1"),
-            readElsewhere("iface"),          // LinkLayer: dsr and stlsdnat only, reported for other modes
+            readElsewhere("iface"),          // LinkLayer (dsr, stlsdnat) and PolicyMapper (the policies' device)
             readElsewhere("oface"),
             readElsewhere("ether-addr")));
 

@@ -3,7 +3,6 @@ package io.nftlb.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.net.InetAddresses;
 import io.nftlb.core.Backend;
-import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Forwarding;
 import io.nftlb.core.InvalidFarmException;
@@ -30,10 +29,8 @@ final class FarmMapper {
     /**
      * The farm to apply, or empty when the farm is not to be in the kernel (its state is not
      * up, it has no virtual address yet) or has unsupported fields (then in {@code problems}).
-     * The link layer of a dsr or stlsdnat farm goes into {@code paths}.
      */
-    static Optional<Farm> map(JsonNode object, NamedAddresses addresses, Problems problems,
-                              Map<String, DsrPath> paths) {
+    static Optional<Farm> map(JsonNode object, NamedAddresses addresses, Problems problems) {
         String name = Values.text("farm", "name", object.get("name"));
         if (name.isEmpty()) {
             throw new ConfigException("farm: field \"name\" is required");
@@ -55,9 +52,6 @@ final class FarmMapper {
         farm = farm == null || !backendsFit(farm, backends, where, problems) ? null : farm.backends(backends);
         farm = applyFields(farm, object, FarmFields.ALL, where, problems);
         farm = sessions(farm, object.get("sessions"), where, problems);
-        if (farm != null) {
-            LinkLayer.path(object, farm, where, problems).ifPresent(p -> paths.put(name, p));
-        }
         if (farm == null || problems.size() > before) {
             return Optional.empty();
         }

@@ -13,8 +13,9 @@ import java.util.Optional;
  * backends; {@code iface} when not given), the farm's {@code ether-addr} (the balancer's MAC,
  * the source of the frames it forwards and of stateless dNAT's replies, as nftlb uses it) and
  * each backend's {@code ether-addr}. nftlb reads a missing MAC from the device; the daemon
- * does not, so the MACs are required. Farms of other modes do not take these fields: given
- * there, they are reported, not ignored.
+ * does not, so the MACs are required. Farms of other modes do not take these fields (but for
+ * {@code iface} naming the device of the farm's policies): given there, they are reported, not
+ * ignored.
  */
 final class LinkLayer {
 
@@ -30,7 +31,8 @@ final class LinkLayer {
         if (!IngressCompiler.atIngress(farm)) {
             for (String field : new String[] {"iface", "oface", "ether-addr"}) {
                 String value = Values.text(where, field, object.get(field));
-                if (!value.isEmpty()) {
+                boolean policiesDevice = field.equals("iface") && PolicyMapper.named(object);
+                if (!value.isEmpty() && !policiesDevice) {
                     problems.unsupported(where, field, value, "only modes dsr and stlsdnat use it");
                 }
             }

@@ -54,7 +54,7 @@ public final class Main {
         Transport transport = options.netns().map(NetlinkTransport::openInNamespace).orElseGet(NetlinkTransport::open);
         Daemon daemon;
         try {
-            daemon = Daemon.start(transport, config);
+            daemon = Daemon.start(transport, config, DeviceFinder.ip(options.netns()));
         } catch (RuntimeException e) {
             transport.close();
             System.err.println("the kernel refused the configuration: " + e.getMessage());

@@ -11,6 +11,7 @@ import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Forwarding;
 import io.nftlb.core.Persistence;
+import io.nftlb.core.Policy;
 import io.nftlb.core.PortRange;
 import io.nftlb.core.Protocol;
 import io.nftlb.core.Scheduler;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -57,16 +59,20 @@ class ConformanceIT {
 
     @Test
     void everyCaseAppliesOrNamesItsUnsupportedFields(NetworkNamespace ns) {
+        ns.execOrThrow("ip", "link", "set", "lo", "up"); // the cases' virtual addresses are on lo, as on nftlb's host
+        DeviceFinder devices = DeviceFinder.ip(Optional.of(ns.name()));
         List<String> applied = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         for (Path c : ConformanceCases.all()) {
             JsonNode config = ConfigMapper.read(c.resolve("input.json"));
             List<Farm> farms;
             Map<String, DsrPath> paths;
+            Map<String, Policy> policies;
             try {
-                ConfigMapper.Mapped mapped = ConfigMapper.mapAll(config);
+                ConfigMapper.Mapped mapped = ConfigMapper.mapAll(config, devices);
                 farms = mapped.farms();
                 paths = mapped.paths();
+                policies = mapped.policies();
             } catch (UnsupportedFieldsException e) {
                 assertFalse(e.problems().isEmpty(), c.toString());
                 e.problems().forEach(p -> assertTrue(p.matches("^(farm|policy) \"[^\"]+\": .*field \"[^\"]+\" = .*"
@@ -74,7 +80,7 @@ class ConformanceIT {
                 refused.add(c.getFileName().toString());
                 continue;
             }
-            try (Daemon daemon = Daemon.start(NetlinkTransport.openInNamespace(ns.name()), config)) {
+            try (Daemon daemon = Daemon.start(NetlinkTransport.openInNamespace(ns.name()), config, devices)) {
                 assertEquals(farms, daemon.farms(), "case " + c.getFileName());
             }
             String ruleset = ns.listRuleset();
@@ -88,6 +94,10 @@ class ConformanceIT {
                     String seen = f.forwarding() instanceof Forwarding.Dsr ? paths.get(f.name()).backendMacs().get(b.name())
                             : InetAddresses.toAddrString(b.address());
                     assertTrue(ruleset.contains(seen), "case " + c.getFileName() + ": no backend " + seen + " in\n" + ruleset);
+                }
+                for (Policy p : policies.values()) { // each farm's policies: their networks in the netdev table
+                    p.networks().forEach(n -> assertTrue(ruleset.contains(InetAddresses.toAddrString(n.first())),
+                            "case " + c.getFileName() + ": no " + n + " of policy " + p.name() + " in\n" + ruleset));
                 }
                 for (String rule : protections(f)) {
                     assertTrue(ruleset.contains(rule), "case " + c.getFileName() + ": no \"" + rule + "\" in\n" + ruleset);
