@@ -10,7 +10,7 @@ import static io.nftlb.core.compile.Nodes.port;
 import static io.nftlb.core.compile.Nodes.proto;
 import static io.nftlb.core.compile.Nodes.saddr;
 import static io.nftlb.core.compile.Nodes.set;
-import static io.nftlb.core.compile.Nodes.slot;
+import static io.nftlb.core.compile.Nodes.numgenSlot;
 
 import io.nftlb.core.Backend;
 import io.nftlb.core.DsrPath;
@@ -286,8 +286,8 @@ public final class IngressCompiler {
         }
         List<Element> out = new ArrayList<>();
         for (Slots.Run run : Slots.partition(weights, SLOTS)) {
-            Expr key = run.first() == run.last() ? slot(base + run.first())
-                    : new Expr.Range(slot(base + run.first()), slot(base + run.last()));
+            Expr key = run.first() == run.last() ? numgenSlot(base + run.first())
+                    : new Expr.Range(numgenSlot(base + run.first()), numgenSlot(base + run.last()));
             out.add(Element.of(key, new Expr.Ether(mac(f, path, tier.get(run.index())))));
         }
         return out;

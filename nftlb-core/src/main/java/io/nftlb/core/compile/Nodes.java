@@ -46,6 +46,14 @@ final class Nodes {
         return new Expr.Int(value, DataType.MARK);
     }
 
+    /**
+     * A slot of an ingress map keyed {@code typeof numgen ...} (DSR, stateless dNAT): a plain
+     * integer, as the kernel's readback types it (typed as a mark, it would read back different).
+     */
+    static Expr.Int numgenSlot(long value) {
+        return new Expr.Int(value, DataType.INTEGER);
+    }
+
     static Expr.Addr addr(InetAddress a) {
         return new Expr.Addr(a);
     }

@@ -8,7 +8,7 @@ import static io.nftlb.core.compile.Nodes.port;
 import static io.nftlb.core.compile.Nodes.proto;
 import static io.nftlb.core.compile.Nodes.saddr;
 import static io.nftlb.core.compile.Nodes.set;
-import static io.nftlb.core.compile.Nodes.slot;
+import static io.nftlb.core.compile.Nodes.numgenSlot;
 
 import io.nftlb.core.Backend;
 import io.nftlb.core.DsrPath;
@@ -155,8 +155,8 @@ final class StatelessDnatRules {
             List<Integer> weights = tier.stream().map(b -> IngressCompiler.weight(f, b)).toList();
             if (!tier.isEmpty() && weights.stream().anyMatch(w -> w > 0)) {
                 for (Slots.Run run : Slots.partition(weights, IngressCompiler.SLOTS)) {
-                    Expr key = run.first() == run.last() ? slot(base + run.first())
-                            : new Expr.Range(slot(base + run.first()), slot(base + run.last()));
+                    Expr key = run.first() == run.last() ? numgenSlot(base + run.first())
+                            : new Expr.Range(numgenSlot(base + run.first()), numgenSlot(base + run.last()));
                     out.computeIfAbsent(v6 ? ADDR6 : ADDR4, k -> new ArrayList<>())
                             .add(Element.of(key, addr(tier.get(run.index()).address())));
                 }

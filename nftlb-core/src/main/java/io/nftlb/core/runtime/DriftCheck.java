@@ -46,8 +46,9 @@ final class DriftCheck {
             Transaction repair = Transaction.of(ops);
             String tables = drifts.stream().map(d -> d.expected().family().keyword() + " " + d.expected().name())
                     .collect(Collectors.joining(" and "));
-            log.warn("table {} was changed by someone else ({}); putting it back in one transaction", tables,
-                    String.join("; ", differences));
+            log.warn("{} {} changed by someone else ({}); putting {} back in one transaction",
+                    drifts.size() == 1 ? "table" : "tables", tables + (drifts.size() == 1 ? " was" : " were"),
+                    String.join("; ", differences), drifts.size() == 1 ? "it" : "them");
             listeners.drifted(differences, repair);
             try {
                 reconciler.commit(repair, true);

@@ -119,4 +119,46 @@ class DriftRepairIT {
         return kernel.read(PolicyCompiler.TABLE).map(t -> TableComparison.differences(expected, t))
                 .orElse(List.of("table " + PolicyCompiler.TABLE + " is missing"));
     }
+
+    /**
+     * What the load balancer cannot tell from the kernel's own work is not drift: with DSR and
+     * stateless dNAT farms and a policy in the netdev table, a change someone else makes in
+     * another table moves the generation, so the check reads both tables back; they must compare
+     * equal (learnt client MACs and read-back forms included), or every foreign commit would
+     * replace them.
+     */
+    @org.junit.jupiter.api.Test
+    void anUnrelatedChangeIsNotDriftWithIngressFarmsAndPolicies(NetworkNamespace ns) throws InterruptedException {
+        String mac = "02:00:00:00:00:01";
+        List<List<String>> drifts = new CopyOnWriteArrayList<>();
+        List<Farm> farms = List.of(
+                Farm.dsr("10.0.0.50").port(80).named("direct").weighted(Backend.of("d0", "10.1.0.20"),
+                        Backend.of("d1", "10.1.0.21")),
+                Farm.statelessDnat("10.0.0.51").port(53).udp().named("dns").weighted(Backend.of("s0", "10.1.0.30")));
+        List<io.nftlb.core.DsrPath> paths = List.of(
+                io.nftlb.core.DsrPath.of("direct").in("lo").out("lo", mac).backend("d0", "02:00:00:00:01:20")
+                        .backend("d1", "02:00:00:00:01:21"),
+                io.nftlb.core.DsrPath.of("dns").in("lo", mac).out("lo", mac).backend("s0", "02:00:00:00:01:30"));
+        try (LoadBalancer lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name())).farms(farms)
+                .paths(paths).policies(List.of(Policy.blacklist("bad").on("lo").networks("192.0.2.0/24")))
+                .driftCheck(CHECK).listener(new CommitListener() {
+                    @Override
+                    public void drifted(List<String> differences, Transaction repair) {
+                        drifts.add(differences);
+                    }
+                }).open();
+             NetlinkTransport probe = NetlinkTransport.openInNamespace(ns.name())) {
+            for (int i = 0; i < 3; i++) {
+                long generation = probe.generation();
+                ns.nft("table ip foreign" + i + " { chain c { }; }");
+                // wait until a check has run after the foreign change (it reads the generation first)
+                Kernel.await(DEADLINE, () -> probe.generation() > generation, () -> "generation did not move");
+                Thread.sleep(3 * CHECK.toMillis());
+            }
+            assertEquals(List.of(), drifts, "foreign commits in other tables are not drift");
+            // and the checks were running all along: a real change is found
+            ns.nft("delete element netdev nftlb " + PolicyCompiler.membersSet("bad", false) + " { 192.0.2.0/24 }");
+            Kernel.await(DEADLINE, () -> !drifts.isEmpty(), () -> "no drift found after deleting a policy's network");
+        }
+    }
 }

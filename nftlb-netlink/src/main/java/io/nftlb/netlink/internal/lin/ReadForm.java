@@ -28,13 +28,20 @@ public final class ReadForm {
     public static Table of(Table table, ToIntFunction<String> ifindex) {
         Map<String, NamedSet> sets = new HashMap<>();
         table.sets().forEach(s -> sets.put(s.name(), s));
+        // fwd and dup name devices; the kernel form holds their index: remember both ways.
+        Map<Integer, String> devices = new HashMap<>();
+        ToIntFunction<String> resolve = name -> {
+            int index = ifindex.applyAsInt(name);
+            devices.put(index, name);
+            return index;
+        };
         int[] ids = {0};
         List<Chain> chains = new ArrayList<>(table.chains().size());
         for (Chain c : table.chains()) {
             List<Rule> rules = new ArrayList<>(c.rules().size());
             for (Rule r : c.rules()) {
                 Linearizer.Result lin = Linearizer.linearize(table.family(), table.name(), c.name(), r, sets::get,
-                        () -> ids[0]++, ifindex);
+                        () -> ids[0]++, resolve);
                 // Anonymous sets all have the name pattern "__set%d": tell them apart by their id.
                 Map<String, NamedSet> anonymous = new HashMap<>();
                 for (AnonSets a : lin.anonSets()) {
@@ -51,7 +58,7 @@ public final class ReadForm {
                 }
                 KRule k = new KRule(table.name(), c.name(), OptionalLong.empty(), exprs, lin.rule().userdata());
                 rules.add(Delinearizer.rule(table.family(), k,
-                        n -> anonymous.containsKey(n) ? anonymous.get(n) : sets.get(n)));
+                        n -> anonymous.containsKey(n) ? anonymous.get(n) : sets.get(n), n -> null, devices::get));
             }
             chains.add(new Chain(c.name(), c.hook(), rules));
         }
