@@ -98,18 +98,20 @@ final class Reconciler {
     private List<String> differences(Table expected, TableRef ref) {
         String prefix = ref.equals(Layout.TABLE) ? "" : "table " + ref + ": ";
         Optional<Table> actual;
+        Table expectedForm;
         try {
             actual = transport.read(ref);
+            expectedForm = transport.readForm(expected);
         } catch (UnsupportedOperationException e) {
             throw e;
         } catch (RuntimeException e) {
-            // Something this library would not have made (e.g. a set declared by hand): not ours.
-            return List.of("table " + ref + " cannot be read back: " + e.getMessage());
+            // Something this library would not have made (e.g. a set declared by hand), or a
+            // form it cannot compare: not known to be ours, so it is put back.
+            return List.of("table " + ref + " cannot be read back and compared: " + e.getMessage());
         }
         if (actual.isEmpty()) {
             return List.of("table " + ref + " is missing");
         }
-        return TableComparison.differences(transport.readForm(expected), actual.get()).stream()
-                .map(line -> prefix + line).toList();
+        return TableComparison.differences(expectedForm, actual.get()).stream().map(line -> prefix + line).toList();
     }
 }

@@ -138,6 +138,33 @@ class LoadBalancerStartUpIT {
         }
     }
 
+    /** A netdev table with DSR and stateless dNAT farms is adopted too: a restart commits nothing. */
+    @Test
+    void aMatchingTableOfIngressFarmsIsAdopted(NetworkNamespace ns) {
+        String mac = "02:00:00:00:00:01";
+        List<Farm> farms = List.of(
+                Farm.dsr("10.0.0.50").port(80).named("direct").weighted(Backend.of("d0", "10.1.0.20"),
+                        Backend.of("d1", "10.1.0.21")),
+                Farm.statelessDnat("10.0.0.51").port(53).udp().named("dns").weighted(Backend.of("s0", "10.1.0.30")));
+        List<io.nftlb.core.DsrPath> paths = List.of(
+                io.nftlb.core.DsrPath.of("direct").in("lo").out("lo", mac).backend("d0", "02:00:00:00:01:20")
+                        .backend("d1", "02:00:00:00:01:21"),
+                io.nftlb.core.DsrPath.of("dns").in("lo", mac).out("lo", mac).backend("s0", "02:00:00:00:01:30"));
+        try (LoadBalancer earlier = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name())).farms(farms)
+                .paths(paths).open()) {
+            assertEquals(2, earlier.farms().size());
+        }
+        try (NetlinkTransport probe = probe(ns)) {
+            long generation = probe.generation();
+            List<Transaction> committed = new ArrayList<>();
+            try (LoadBalancer lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name())).farms(farms)
+                    .paths(paths).listener(recorder(committed)).open()) {
+                assertEquals(generation, probe.generation(), "the kernel's generation moved: something was committed");
+                assertEquals(List.of(), committed);
+            }
+        }
+    }
+
     static NetlinkTransport probe(NetworkNamespace ns) {
         return NetlinkTransport.openInNamespace(ns.name());
     }
