@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nftlb.core.Backend;
+import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Policy;
 import io.nftlb.core.ast.Table;
@@ -17,6 +18,7 @@ import io.nftlb.testkit.RequiresNetns;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -127,18 +129,11 @@ class DriftRepairIT {
      * equal (learnt client MACs and read-back forms included), or every foreign commit would
      * replace them.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void anUnrelatedChangeIsNotDriftWithIngressFarmsAndPolicies(NetworkNamespace ns) throws InterruptedException {
-        String mac = "02:00:00:00:00:01";
         List<List<String>> drifts = new CopyOnWriteArrayList<>();
-        List<Farm> farms = List.of(
-                Farm.dsr("10.0.0.50").port(80).named("direct").weighted(Backend.of("d0", "10.1.0.20"),
-                        Backend.of("d1", "10.1.0.21")),
-                Farm.statelessDnat("10.0.0.51").port(53).udp().named("dns").weighted(Backend.of("s0", "10.1.0.30")));
-        List<io.nftlb.core.DsrPath> paths = List.of(
-                io.nftlb.core.DsrPath.of("direct").in("lo").out("lo", mac).backend("d0", "02:00:00:00:01:20")
-                        .backend("d1", "02:00:00:00:01:21"),
-                io.nftlb.core.DsrPath.of("dns").in("lo", mac).out("lo", mac).backend("s0", "02:00:00:00:01:30"));
+        List<Farm> farms = Kernel.ingressFarms();
+        List<DsrPath> paths = Kernel.ingressPaths();
         try (LoadBalancer lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name())).farms(farms)
                 .paths(paths).policies(List.of(Policy.blacklist("bad").on("lo").networks("192.0.2.0/24")))
                 .driftCheck(CHECK).listener(new CommitListener() {

@@ -1,5 +1,8 @@
 package io.nftlb.core.runtime;
 
+import io.nftlb.core.Backend;
+import io.nftlb.core.DsrPath;
+import io.nftlb.core.Farm;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.compile.Layout;
 import io.nftlb.core.plan.TableComparison;
@@ -36,5 +39,23 @@ final class Kernel {
             }
             Thread.sleep(20);
         }
+    }
+
+    /** A DSR farm and a stateless dNAT farm whose link layer is {@code lo} (no traffic: tables only). */
+    static List<Farm> ingressFarms() {
+        return List.of(
+                Farm.dsr("10.0.0.50").port(80).named("direct").weighted(
+                        Backend.of("d0", "10.1.0.20"), Backend.of("d1", "10.1.0.21")),
+                Farm.statelessDnat("10.0.0.51").port(53).udp().named("dns")
+                        .weighted(Backend.of("s0", "10.1.0.30")));
+    }
+
+    /** The paths of {@link #ingressFarms}. */
+    static List<DsrPath> ingressPaths() {
+        String mac = "02:00:00:00:00:01";
+        return List.of(
+                DsrPath.of("direct").in("lo").out("lo", mac).backend("d0", "02:00:00:00:01:20")
+                        .backend("d1", "02:00:00:00:01:21"),
+                DsrPath.of("dns").in("lo", mac).out("lo", mac).backend("s0", "02:00:00:00:01:30"));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nftlb.core.Backend;
+import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Policy;
 import io.nftlb.core.compile.PolicyCompiler;
@@ -141,15 +142,8 @@ class LoadBalancerStartUpIT {
     /** A netdev table with DSR and stateless dNAT farms is adopted too: a restart commits nothing. */
     @Test
     void aMatchingTableOfIngressFarmsIsAdopted(NetworkNamespace ns) {
-        String mac = "02:00:00:00:00:01";
-        List<Farm> farms = List.of(
-                Farm.dsr("10.0.0.50").port(80).named("direct").weighted(Backend.of("d0", "10.1.0.20"),
-                        Backend.of("d1", "10.1.0.21")),
-                Farm.statelessDnat("10.0.0.51").port(53).udp().named("dns").weighted(Backend.of("s0", "10.1.0.30")));
-        List<io.nftlb.core.DsrPath> paths = List.of(
-                io.nftlb.core.DsrPath.of("direct").in("lo").out("lo", mac).backend("d0", "02:00:00:00:01:20")
-                        .backend("d1", "02:00:00:00:01:21"),
-                io.nftlb.core.DsrPath.of("dns").in("lo", mac).out("lo", mac).backend("s0", "02:00:00:00:01:30"));
+        List<Farm> farms = Kernel.ingressFarms();
+        List<DsrPath> paths = Kernel.ingressPaths();
         try (LoadBalancer earlier = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name())).farms(farms)
                 .paths(paths).open()) {
             assertEquals(2, earlier.farms().size());
