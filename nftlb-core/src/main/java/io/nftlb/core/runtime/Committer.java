@@ -3,8 +3,10 @@ package io.nftlb.core.runtime;
 import io.nftlb.core.Farm;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.compile.Layout;
+import io.nftlb.core.compile.PolicyCompiler;
 import io.nftlb.core.plan.Planner;
 import io.nftlb.core.transport.ConnectionTable;
+import io.nftlb.core.transport.Op;
 import io.nftlb.core.transport.Transaction;
 import io.nftlb.core.transport.Transport;
 import java.time.Duration;
@@ -83,7 +85,7 @@ final class Committer implements Runnable {
         Batch batch = state.startBatch();
         Table desired = batch.after().table(batch.farms().values().stream()
                 .map(e -> e.orElseThrow().part()).filter(java.util.Objects::nonNull).toList());
-        List<io.nftlb.core.transport.Op> ingressOps = batch.ingress().ops(); // the netdev table, made afresh
+        List<Op> ingressOps = batch.ingress().ops(); // the netdev table, made afresh
         List<Table> expected = ingressOps.isEmpty() ? List.of(desired) : List.of(desired, batch.ingress().desiredTable());
         List<Reconciler.Drift> drifts;
         try {
@@ -96,6 +98,7 @@ final class Committer implements Runnable {
             drifts = expected.stream().map(t -> new Reconciler.Drift(t, List.of("the transport cannot read it back")))
                     .toList();
         }
+        // Each drift names the expected table it is about: the inet one is `desired`, any other the netdev one.
         boolean inetAdopted = drifts.stream().noneMatch(d -> d.expected() == desired);
         boolean netdevAdopted = drifts.stream().allMatch(d -> d.expected() == desired);
         if (inetAdopted) {
@@ -104,7 +107,7 @@ final class Committer implements Runnable {
         }
         if (!ingressOps.isEmpty() && netdevAdopted) {
             log.info("adopted table {} as the kernel has it: it already holds the policies and paths asked for",
-                    io.nftlb.core.compile.PolicyCompiler.TABLE);
+                    PolicyCompiler.TABLE);
         }
         if (!drifts.isEmpty()) {
             log.debug("replacing: {}", drifts.stream().flatMap(d -> d.differences().stream()).toList());
