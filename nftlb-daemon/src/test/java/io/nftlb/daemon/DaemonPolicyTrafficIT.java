@@ -1,15 +1,13 @@
 package io.nftlb.daemon;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static io.nftlb.testkit.Reachability.assertAnswered;
+import static io.nftlb.testkit.Reachability.assertDropped;
+import static io.nftlb.testkit.Reachability.connect;
 
 import io.nftlb.netlink.NetlinkTransport;
-import io.nftlb.testkit.FailureReason;
 import io.nftlb.testkit.RequiresNetns;
 import io.nftlb.testkit.ReturnPath;
-import io.nftlb.testkit.Tally;
 import io.nftlb.testkit.Topology;
-import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -23,19 +21,6 @@ import org.junit.jupiter.api.Test;
 class DaemonPolicyTrafficIT {
 
     static final String VIP = "10.0.0.40";
-
-    static Tally connect(Topology t, String source) {
-        return t.client().tcp(VIP, 80).from(source).count(3).connectTimeout(Duration.ofMillis(700)).run();
-    }
-
-    static void assertAnswered(Tally tally, String what) {
-        assertEquals(3, tally.answered(), what + ": 3 connections, " + tally.answered() + " answered: " + tally);
-    }
-
-    static void assertDropped(Tally tally, String what) {
-        assertEquals(Map.of(FailureReason.CONNECT_TIMEOUT, 3), tally.failuresByReason(),
-                what + ": 3 connections, " + tally.answered() + " answered: " + tally);
-    }
 
     @Test
     void aBlacklistNamedByAFarmDropsItsClientsAndTakesNewMembers() {
@@ -53,14 +38,14 @@ class DaemonPolicyTrafficIT {
             String ns = t.balancer().namespace().name();
             try (Daemon daemon = Daemon.start(NetlinkTransport.openInNamespace(ns), ConfigMapper.parse(config),
                     DeviceFinder.ip(Optional.of(ns)))) {
-                assertAnswered(connect(t, good), "not listed " + good);
-                assertDropped(connect(t, bad), "blacklisted " + bad);
-                assertAnswered(connect(t, later), "not listed yet " + later);
+                assertAnswered(connect(t, VIP, good), "not listed " + good);
+                assertDropped(connect(t, VIP, bad), "blacklisted " + bad);
+                assertAnswered(connect(t, VIP, later), "not listed yet " + later);
                 daemon.change(c -> ConfigEdits.merge(c, ConfigMapper.parse("""
                         {"policies": [{"name": "black001", "type": "blacklist",
                           "elements": [{"data": "%s"}, {"data": "%s"}]}]}""".formatted(bad, later))));
-                assertDropped(connect(t, later), "blacklisted since the change " + later);
-                assertAnswered(connect(t, good), "still not listed " + good);
+                assertDropped(connect(t, VIP, later), "blacklisted since the change " + later);
+                assertAnswered(connect(t, VIP, good), "still not listed " + good);
             }
         }
     }

@@ -10,6 +10,7 @@ import io.nftlb.core.Policy;
 import io.nftlb.core.compile.IngressCompiler;
 import io.nftlb.core.compile.PolicyCompiler;
 import io.nftlb.core.render.NftText;
+import io.nftlb.testkit.Reachability;
 import io.nftlb.testkit.RequiresNetns;
 import io.nftlb.testkit.ReturnPath;
 import io.nftlb.testkit.Tally;
@@ -99,9 +100,9 @@ class DsrTrafficIT {
             String bad = t.client().sourceAddresses().get(1);
             install(t, List.of(Policy.blacklist("bad").on(t.balancer().clientInterface()).networks(bad)),
                     List.of(farm), List.of(path));
-            Tally good = PolicyTrafficIT.connect(t, VIP, t.client().address());
-            PolicyTrafficIT.assertAnswered(good, "not listed " + t.client().address());
-            PolicyTrafficIT.assertDropped(PolicyTrafficIT.connect(t, VIP, bad), "blacklisted " + bad);
+            Tally good = Reachability.connect(t, VIP, t.client().address());
+            Reachability.assertAnswered(good, "not listed " + t.client().address());
+            Reachability.assertDropped(Reachability.connect(t, VIP, bad), "blacklisted " + bad);
             assertEquals(Map.of("b0", 3), good.countsByBackend(), good.toString());
         }
     }

@@ -12,6 +12,7 @@ import io.nftlb.core.runtime.LoadBalancer;
 import io.nftlb.core.transport.NftCliTransport;
 import io.nftlb.core.transport.Op;
 import io.nftlb.core.transport.Transaction;
+import io.nftlb.testkit.Reachability;
 import io.nftlb.testkit.RequiresNetns;
 import io.nftlb.testkit.ReturnPath;
 import io.nftlb.testkit.Tally;
@@ -81,12 +82,12 @@ class LoadBalancerIngressTrafficIT {
             lb.applyPolicy(Policy.blacklist("bad").on(t.balancer().clientInterface()).networks(bad)).join();
             assertTrue(lastOps().stream().noneMatch(op -> op.contains("table") || op.contains("dsr-ether")),
                     "no table replaced, no slot touched: " + lastOps());
-            PolicyTrafficIT.assertDropped(PolicyTrafficIT.connect(t, DsrTrafficIT.VIP, bad), "blacklisted " + bad);
-            PolicyTrafficIT.assertAnswered(PolicyTrafficIT.connect(t, DsrTrafficIT.VIP, t.client().address()),
+            Reachability.assertDropped(Reachability.connect(t, DsrTrafficIT.VIP, bad), "blacklisted " + bad);
+            Reachability.assertAnswered(Reachability.connect(t, DsrTrafficIT.VIP, t.client().address()),
                     "not listed " + t.client().address());
             lb.removePolicy("bad").join();
             assertTrue(lastOps().contains("delete set netdev nftlb policy4-bad"), lastOps().toString());
-            PolicyTrafficIT.assertAnswered(PolicyTrafficIT.connect(t, DsrTrafficIT.VIP, bad), bad + " once unlisted");
+            Reachability.assertAnswered(Reachability.connect(t, DsrTrafficIT.VIP, bad), bad + " once unlisted");
 
             // Another DSR farm comes and goes: its chain and elements only.
             lb.setPath(DsrPath.of("web2").in(t.balancer().clientInterface())
@@ -133,20 +134,20 @@ class LoadBalancerIngressTrafficIT {
             PolicyTrafficIT.farms(t).forEach(lb::apply);
             List<String> v4 = t.client().sourceAddresses();
             lb.applyPolicy(Policy.blacklist("bad").on(t.balancer().clientInterface()).networks(v4.get(1))).join();
-            PolicyTrafficIT.assertDropped(PolicyTrafficIT.connect(t, PolicyTrafficIT.VIP, v4.get(1)),
+            Reachability.assertDropped(Reachability.connect(t, PolicyTrafficIT.VIP, v4.get(1)),
                     "blacklisted " + v4.get(1) + " to web");
-            PolicyTrafficIT.assertDropped(PolicyTrafficIT.connect(t, PolicyTrafficIT.OTHER, v4.get(1)),
+            Reachability.assertDropped(Reachability.connect(t, PolicyTrafficIT.OTHER, v4.get(1)),
                     "blacklisted " + v4.get(1) + " to other (all farms)");
-            PolicyTrafficIT.assertAnswered(PolicyTrafficIT.connect(t, PolicyTrafficIT.VIP, v4.get(3)),
+            Reachability.assertAnswered(Reachability.connect(t, PolicyTrafficIT.VIP, v4.get(3)),
                     v4.get(3) + " before it is listed");
 
             lb.addNetworks("bad", v4.get(3)).join();
             assertEquals(List.of("add element netdev nftlb policy4-bad (1 elements)"), lastOps());
-            PolicyTrafficIT.assertDropped(PolicyTrafficIT.connect(t, PolicyTrafficIT.VIP, v4.get(3)),
+            Reachability.assertDropped(Reachability.connect(t, PolicyTrafficIT.VIP, v4.get(3)),
                     v4.get(3) + " once added");
             lb.removeNetworks("bad", v4.get(3)).join();
             assertEquals(List.of("delete element netdev nftlb policy4-bad (1 elements)"), lastOps());
-            PolicyTrafficIT.assertAnswered(PolicyTrafficIT.connect(t, PolicyTrafficIT.VIP, v4.get(3)),
+            Reachability.assertAnswered(Reachability.connect(t, PolicyTrafficIT.VIP, v4.get(3)),
                     v4.get(3) + " once removed");
 
             // A farm added later is covered by the all-farms policy, in the same transaction as its rules.
@@ -154,9 +155,9 @@ class LoadBalancerIngressTrafficIT {
             lb.apply(Farm.dnat("10.0.0.42").port(80).named("late").roundRobin(Backend.at(t.backend(0).address())))
                     .join();
             assertTrue(lastOps().contains("add element netdev nftlb policy4-bad-farms (1 elements)"), lastOps().toString());
-            PolicyTrafficIT.assertDropped(PolicyTrafficIT.connect(t, "10.0.0.42", v4.get(1)),
+            Reachability.assertDropped(Reachability.connect(t, "10.0.0.42", v4.get(1)),
                     "blacklisted " + v4.get(1) + " to a farm added after the policy");
-            PolicyTrafficIT.assertAnswered(PolicyTrafficIT.connect(t, "10.0.0.42", v4.get(2)),
+            Reachability.assertAnswered(Reachability.connect(t, "10.0.0.42", v4.get(2)),
                     "not listed " + v4.get(2) + " to the late farm");
         }
     }

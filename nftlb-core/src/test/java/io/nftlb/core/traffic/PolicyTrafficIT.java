@@ -1,5 +1,8 @@
 package io.nftlb.core.traffic;
 
+import static io.nftlb.testkit.Reachability.assertAnswered;
+import static io.nftlb.testkit.Reachability.assertDropped;
+import static io.nftlb.testkit.Reachability.connect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.nftlb.core.Backend;
@@ -7,14 +10,10 @@ import io.nftlb.core.Farm;
 import io.nftlb.core.Policy;
 import io.nftlb.core.runtime.LoadBalancer;
 import io.nftlb.core.transport.NftCliTransport;
-import io.nftlb.testkit.FailureReason;
 import io.nftlb.testkit.RequiresNetns;
 import io.nftlb.testkit.ReturnPath;
-import io.nftlb.testkit.Tally;
 import io.nftlb.testkit.Topology;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Blacklists and whitelists at the balancer's ingress, through the load balancer, proven with real connections. */
@@ -42,20 +41,6 @@ class PolicyTrafficIT {
     /** A load balancer with these farms, which the policies then cover. */
     static LoadBalancer loadBalancer(Topology t, List<Farm> farms) {
         return LoadBalancer.builder(NftCliTransport.inNamespace(t.balancer().namespace().name())).farms(farms).open();
-    }
-
-    /** Three connections from one source; short connect timeout: a dropped SYN is never answered. */
-    static Tally connect(Topology t, String vip, String source) {
-        return t.client().tcp(vip, 80).from(source).count(3).connectTimeout(Duration.ofMillis(700)).run();
-    }
-
-    static void assertAnswered(Tally tally, String what) {
-        assertEquals(3, tally.answered(), what + ": 3 connections, " + tally.answered() + " answered: " + tally);
-    }
-
-    static void assertDropped(Tally tally, String what) {
-        assertEquals(Map.of(FailureReason.CONNECT_TIMEOUT, 3), tally.failuresByReason(),
-                what + ": 3 connections, " + tally.answered() + " answered: " + tally);
     }
 
     @Test
