@@ -38,11 +38,13 @@ import java.util.function.UnaryOperator;
  * @param limits what the farm refuses before scheduling (rates, connection counts, bans)
  * @param helper optionally a conntrack helper for the farm's connections (FTP, SIP...)
  * @param inspection logging of new connections, and NFQUEUE to a program
+ * @param flowOffload optionally forwards established connections by the kernel's flowtable fast path
  */
 public record Farm(String name, List<InetAddress> addresses, List<PortRange> ports, Protocol protocol,
                    Forwarding forwarding, Scheduler scheduler, Optional<Persistence> persistence,
                    Map<InetAddress, String> staticSessions, List<Backend> backends, OptionalLong packetMark,
-                   Limits limits, Optional<Helper> helper, Inspection inspection) {
+                   Limits limits, Optional<Helper> helper, Inspection inspection,
+                   Optional<FlowOffload> flowOffload) {
 
     /** Most backends one farm can have: each needs at least one slot of its scheduling table. */
     public static final int MAX_BACKENDS = 10_000;
@@ -74,6 +76,12 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
             Check.that(h.ipv6() || addresses.stream().allMatch(a -> Addresses.family(a) == IpFamily.IPV4), where,
                     "helper %s works for IPv4 only, and the farm has IPv6 addresses", h.kernelName());
         }
+        Objects.requireNonNull(flowOffload, "flowOffload");
+        Check.that(flowOffload.isEmpty() || forwarding instanceof Forwarding.Dnat
+                        || forwarding instanceof Forwarding.Snat, where,
+                "flow offload needs forwarded connections (dnat or snat), not %s forwarding", forwarding.keyword());
+        Check.that(flowOffload.isEmpty() || protocol != Protocol.SCTP, where,
+                "flow offload forwards tcp and udp only, not sctp");
         boolean tcp = protocol == Protocol.TCP || protocol == Protocol.ALL;
         Check.that(!limits.tcpStrict() || tcp, where, "tcp strict needs tcp, not %s", protocol.name().toLowerCase());
         Check.that(limits.resets().isEmpty() || tcp, where, "a reset limit needs tcp, not %s",
@@ -189,14 +197,14 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         String name = Addresses.text(vips.get(0)).replace(':', '.').replace('%', '.');
         return new Farm(name, vips, List.of(), Protocol.TCP, forwarding, new Scheduler.RoundRobin(),
                 Optional.empty(), Map.of(), List.of(), OptionalLong.empty(), Limits.none(), Optional.empty(),
-                Inspection.none());
+                Inspection.none(), Optional.empty());
     }
 
     // ---- steps --------------------------------------------------------------------------
 
     public Farm named(String value) {
         return new Farm(value, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, helper, inspection);
+                backends, packetMark, limits, helper, inspection, flowOffload);
     }
 
     /** Serves this port (replacing any ports given before). */
@@ -230,12 +238,12 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     private Farm withPorts(List<PortRange> value) {
         return new Farm(name, addresses, value, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, helper, inspection);
+                backends, packetMark, limits, helper, inspection, flowOffload);
     }
 
     public Farm protocol(Protocol value) {
         return new Farm(name, addresses, ports, value, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, helper, inspection);
+                backends, packetMark, limits, helper, inspection, flowOffload);
     }
 
     public Farm tcp() {
@@ -256,12 +264,12 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     public Farm forwarding(Forwarding value) {
         return new Farm(name, addresses, ports, protocol, value, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, helper, inspection);
+                backends, packetMark, limits, helper, inspection, flowOffload);
     }
 
     public Farm scheduler(Scheduler value) {
         return new Farm(name, addresses, ports, protocol, forwarding, value, persistence, staticSessions,
-                backends, packetMark, limits, helper, inspection);
+                backends, packetMark, limits, helper, inspection, flowOffload);
     }
 
     /** Round robin over these backends (replacing any given before). */
@@ -287,7 +295,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
     /** Replaces the backends. */
     public Farm backends(List<Backend> list) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                list, packetMark, limits, helper, inspection);
+                list, packetMark, limits, helper, inspection, flowOffload);
     }
 
     /** Adds a backend, or replaces the one of the same name. */
@@ -326,7 +334,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         sessions.values().removeIf(backendName::equals);
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, sessions,
                 backends.stream().filter(b -> !b.name().equals(backendName)).toList(), packetMark, limits, helper,
-                inspection);
+                inspection, flowOffload);
     }
 
     /** Keeps each client (by source address) on its backend for {@code ttl} after its last new connection. */
@@ -336,7 +344,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     public Farm persistence(Persistence value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, Optional.of(value), staticSessions,
-                backends, packetMark, limits, helper, inspection);
+                backends, packetMark, limits, helper, inspection, flowOffload);
     }
 
     /** Always sends this client address to this backend. */
@@ -344,30 +352,43 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Map<InetAddress, String> sessions = new LinkedHashMap<>(staticSessions);
         sessions.put(Addresses.parse(where(), "static session client", clientAddress), backendName);
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, sessions,
-                backends, packetMark, limits, helper, inspection);
+                backends, packetMark, limits, helper, inspection, flowOffload);
     }
 
     public Farm packetMark(long value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, OptionalLong.of(value), limits, helper, inspection);
+                backends, OptionalLong.of(value), limits, helper, inspection, flowOffload);
     }
 
     /** Limits new connections of each client, e.g. {@code farm.limits(Limits.none().connectionsPerClient(20))}. */
     public Farm limits(Limits value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, value, helper, inspection);
+                backends, packetMark, value, helper, inspection, flowOffload);
     }
 
     /** A conntrack helper for the farm's connections, e.g. {@code Helper.FTP} for an FTP farm. */
     public Farm helper(Helper value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, Optional.of(value), inspection);
+                backends, packetMark, limits, Optional.of(value), inspection, flowOffload);
     }
 
     /** Logs new connections or hands them to an NFQUEUE: {@code farm.inspection(Inspection.none().queue(3, true))}. */
     public Farm inspection(Inspection value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, helper, value);
+                backends, packetMark, limits, helper, value, flowOffload);
+    }
+
+    /**
+     * Forwards the farm's established TCP and UDP connections by the kernel's flowtable fast path
+     * on these devices (see {@link FlowOffload}): {@code farm.offload("eth0", "eth1")}.
+     */
+    public Farm offload(String... devices) {
+        return offload(FlowOffload.on(devices));
+    }
+
+    public Farm offload(FlowOffload value) {
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                backends, packetMark, limits, helper, inspection, Optional.of(value));
     }
 
     // ---- queries ------------------------------------------------------------------------

@@ -328,7 +328,8 @@ public final class NetlinkTransport implements Transport {
         for (NlMsg m : dump(Nl.NFT_MSG_GETFLOWTABLE, fam, w -> w.str(1, ref.name()))) {
             KFlowtable f = KFlowtable.decode(m.attrs());
             if (f.table().equals(ref.name())) {
-                flowtables.add(new Flowtable(f.name(), f.priority(), f.devices()));
+                flowtables.add(new Flowtable(f.name(), f.priority(), f.devices(),
+                        (f.flags() & KFlowtable.FLAG_COUNTER) != 0));
             }
         }
         Map<String, List<KRule>> rules = new HashMap<>();

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.nftlb.core.Backend;
+import io.nftlb.core.Farm;
 import io.nftlb.core.ast.Chain;
 import io.nftlb.core.ast.CtKey;
 import io.nftlb.core.ast.Element;
@@ -18,6 +20,7 @@ import io.nftlb.core.ast.PayloadField;
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.compile.RulesetCompiler;
 import io.nftlb.core.transport.Op;
 import io.nftlb.core.transport.TableRef;
 import io.nftlb.core.transport.Transaction;
@@ -82,6 +85,24 @@ class GoldenBytesTest {
         TableRef ref = new TableRef(Family.INET, "nftlb");
         assertGolden("maprule.golden", List.of(new Op.AddTable(ref), new Op.AddChain(ref, farmWeb),
                 new Op.AddSet(ref, sched), new Op.AddRule(ref, "farm-web", t.chains().get(0).rules().get(0))));
+    }
+
+    /**
+     * The flow offload of a compiled farm (its set, flowtable with counters, and forward rule) is
+     * what nft sends for the same text: proof of the encoding on a kernel that lacks flowtables.
+     */
+    @Test
+    void flowOffloadOfACompiledFarm() {
+        Farm farm = Farm.snat("10.0.0.60").port(80).named("web").offload("lo").weighted(Backend.of("w1", "10.1.0.10"));
+        Table compiled = RulesetCompiler.compile(List.of(farm)).ruleset().tables().get(0);
+        NamedSet offloaded = compiled.sets().stream().filter(s -> s.name().equals("offloaded")).findFirst()
+                .orElseThrow().withElements(List.of());
+        Chain forward = compiled.chains().stream().filter(c -> c.name().equals("forward")).findFirst().orElseThrow();
+        TableRef ref = new TableRef(Family.INET, "nftlb");
+        assertGolden("offload.golden", List.of(new Op.AddTable(ref),
+                new Op.AddChain(ref, Chain.base(forward.name(), forward.hook().orElseThrow(), List.of())),
+                new Op.AddSet(ref, offloaded), new Op.AddFlowtable(ref, compiled.flowtables().get(0)),
+                new Op.AddRule(ref, forward.name(), forward.rules().get(0))));
     }
 
     @Test

@@ -54,6 +54,10 @@ final class Explain {
                     .collect(Collectors.joining(", "))).append('\n');
         }
         LimitsCompiler.explain(farm).ifPresent(l -> b.append("  ").append(l).append('\n'));
+        farm.flowOffload().ifPresent(o -> b.append("  flow offload: established tcp and udp connections (marks in set ")
+                .append(Layout.OFFLOADED).append(") go to flowtable ").append(Layout.FLOWTABLE).append(" on ")
+                .append(String.join(", ", o.devices())).append(", added by chain ").append(Layout.CHAIN_FORWARD)
+                .append('\n'));
         b.append("  chain ").append(part.chain().name()).append(":\n");
         for (Rule r : part.chain().rules()) {
             b.append("    ").append(NftText.render(r)).append('\n');

@@ -210,6 +210,9 @@ final class FarmCompiler {
             if (packetMark != 0) {
                 add(Layout.PACKET_MARKS, Element.of(m, mark(packetMark)));
             }
+            if (farm.flowOffload().isPresent()) {
+                add(Layout.OFFLOADED, Element.of(m));
+            }
         }
         if (!farm.staticSessions().isEmpty() || farm.persistence().isPresent()) {
             for (Backend b : servingAll()) {

@@ -32,8 +32,8 @@ public final class FarmParts {
     }
 
     /**
-     * The names of the optional sets (those not every ruleset has), and of the objects such as
-     * {@code ct helper ftp-tcp}, that the ruleset declares
+     * The names of the optional sets (those not every ruleset has), of the objects such as
+     * {@code ct helper ftp-tcp}, and of the flowtable devices ({@code flowtable fastpath eth0}) that the ruleset declares
      * because of this farm, e.g. {@code serving} and {@code persist4-saddr} for a persistent
      * farm. The compiler declares an optional set when at least one farm needs it, so the
      * declarations of a ruleset follow from the union of these over its farms: a caller can
@@ -46,6 +46,8 @@ public final class FarmParts {
         }
         // Objects come and go with farms as optional sets do (names cannot clash: "ct helper" has a space).
         HelpersCompiler.objects(List.of(farm)).forEach(o -> names.add(o.kind().keyword() + " " + o.name()));
+        // The flowtable's devices are the union of the farms': one name per device keeps that union too.
+        names.addAll(OffloadCompiler.shape(farm));
         return Set.copyOf(names);
     }
 

@@ -75,6 +75,11 @@ public final class Layout {
     public static final String LOCAL = "local";
     public static final String LOCAL_PORT = "localp";
 
+    /** Marks of connections the flowtable {@link #FLOWTABLE} forwards once established (flow offload). */
+    public static final String OFFLOADED = "offloaded";
+    /** The one flowtable of all farms with flow offload, on the union of their devices. */
+    public static final String FLOWTABLE = "fastpath";
+
     /** Pinned clients: {@code saddr . daddr . dport : ct mark}. */
     public static final String STATIC4 = "static4";
     public static final String STATIC6 = "static6";
@@ -88,6 +93,8 @@ public final class Layout {
     public static final String CHAIN_DISPATCH = "prerouting";
     public static final String CHAIN_DNAT = "nat-prerouting";
     public static final String CHAIN_SNAT = "nat-postrouting";
+    /** Filter forward: hands established connections of offloading farms to the flowtable. */
+    public static final String CHAIN_FORWARD = "forward";
 
     /** Lookup chains, shared by all farms (see {@link Lookups}; the scheduling ones are {@link #schedLookupChain}). */
     public static final String CHAIN_LOOKUP_MAGLEV = "lookup-maglev";

@@ -165,7 +165,8 @@ public final class RulesetCompiler {
         sets.forEach(s -> declared.add(s.name()));
         List<Chain> chains = new ArrayList<>(baseChains(declared));
         parts.values().forEach(p -> chains.add(p.chain()));
-        return new Table(Family.INET, Layout.TABLE.name(), sets, HelpersCompiler.objects(farms), List.of(), chains);
+        return new Table(Family.INET, Layout.TABLE.name(), sets, HelpersCompiler.objects(farms),
+                OffloadCompiler.flowtables(farms), chains);
     }
 
     /**
@@ -246,6 +247,7 @@ public final class RulesetCompiler {
             sets.add(NamedSet.map(Layout.PACKET_MARKS, CT_MARK, META_MARK, Set.of()));
         }
         sets.addAll(LimitsCompiler.declarations(farms));
+        sets.addAll(OffloadCompiler.declarations(farms));
         return sets;
     }
 
@@ -286,6 +288,7 @@ public final class RulesetCompiler {
                         Chain.PRIORITY_DSTNAT), dnat),
                 Chain.base(Layout.CHAIN_SNAT, Chain.Hook.of(Chain.ChainType.NAT, Chain.HookPoint.POSTROUTING,
                         Chain.PRIORITY_SRCNAT), snat)));
+        OffloadCompiler.forwardChain(declared).ifPresent(chains::add);
         chains.addAll(Lookups.chains(declared));
         return chains;
     }

@@ -237,12 +237,17 @@ public final class Planner {
     }
 
     /** Why {@code to} cannot be reached from {@code from} incrementally, if it cannot. */
-    static Optional<String> incompatibility(Skeleton from, Skeleton to) {
+    public static Optional<String> incompatibility(Skeleton from, Skeleton to) {
         if (from == to) {
             return Optional.empty();
         }
         if (!from.table().equals(to.table())) {
             return Optional.of("cannot plan from table " + from.table() + " to table " + to.table());
+        }
+        if (!from.flowtables().equals(to.flowtables())) {
+            // Rules refer to the flowtable, so it cannot be deleted and added back under them.
+            return Optional.of("the flowtables of table " + to.table() + " change (" + from.flowtables() + " to "
+                    + to.flowtables() + "); plan the whole table with create()");
         }
         Map<String, NamedSet> fromSets = byName(from.sets());
         for (NamedSet s : to.sets()) {

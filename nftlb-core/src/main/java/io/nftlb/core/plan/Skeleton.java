@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.nftlb.core.ast.Chain;
 import io.nftlb.core.ast.Element;
+import io.nftlb.core.ast.Flowtable;
 import io.nftlb.core.ast.NamedObject;
 import io.nftlb.core.ast.NamedSet;
 import io.nftlb.core.ast.Table;
@@ -30,19 +31,22 @@ import java.util.Set;
  * @param sets the declarations in table order, each without elements
  * @param baseChains the chains that are not a farm's, with their rules
  * @param objects the stateful objects (conntrack helpers), which farms share
+ * @param flowtables the flowtable of flow offload, if some farm offloads
  */
-public record Skeleton(TableRef table, List<NamedSet> sets, List<Chain> baseChains, List<NamedObject> objects) {
+public record Skeleton(TableRef table, List<NamedSet> sets, List<Chain> baseChains, List<NamedObject> objects,
+                       List<Flowtable> flowtables) {
 
     public Skeleton {
         requireNonNull(table, "table");
         sets = sets.stream().map(s -> s.elements().isEmpty() ? s : s.withElements(List.of())).toList();
         baseChains = List.copyOf(baseChains);
         objects = List.copyOf(objects);
+        flowtables = List.copyOf(flowtables);
     }
 
-    /** Without objects. */
+    /** Without objects or flowtables. */
     public Skeleton(TableRef table, List<NamedSet> sets, List<Chain> baseChains) {
-        this(table, sets, baseChains, List.of());
+        this(table, sets, baseChains, List.of(), List.of());
     }
 
     /** The skeleton of a compiled ruleset (its one table): its sets emptied, and its chains that are no farm's. */
@@ -55,7 +59,7 @@ public record Skeleton(TableRef table, List<NamedSet> sets, List<Chain> baseChai
         Set<String> farmChains = new HashSet<>();
         compiled.parts().values().forEach(p -> farmChains.add(p.chain().name()));
         List<Chain> base = t.chains().stream().filter(c -> !farmChains.contains(c.name())).toList();
-        return new Skeleton(new TableRef(t.family(), t.name()), t.sets(), base, t.objects());
+        return new Skeleton(new TableRef(t.family(), t.name()), t.sets(), base, t.objects(), t.flowtables());
     }
 
     /**
@@ -81,6 +85,6 @@ public record Skeleton(TableRef table, List<NamedSet> sets, List<Chain> baseChai
             chains.add(p.chain());
         }
         List<NamedSet> filled = sets.stream().map(s -> s.withElements(elements.get(s.name()))).toList();
-        return new Table(table.family(), table.name(), filled, objects, List.of(), chains);
+        return new Table(table.family(), table.name(), filled, objects, flowtables, chains);
     }
 }

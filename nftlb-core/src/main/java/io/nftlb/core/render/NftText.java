@@ -178,8 +178,12 @@ public final class NftText {
     }
 
     private static List<String> flowtableLines(Flowtable f) {
-        return List.of("hook ingress priority " + f.priority(),
-                "devices = { " + String.join(", ", f.devices()) + " }");
+        List<String> lines = new java.util.ArrayList<>(List.of("hook ingress priority " + f.priority(),
+                "devices = { " + String.join(", ", f.devices()) + " }"));
+        if (f.counter()) {
+            lines.add("counter");
+        }
+        return lines;
     }
 
     private static String objectBody(NamedObject o, String sep) {

@@ -1,6 +1,7 @@
 package io.nftlb.core.runtime;
 
 import io.nftlb.core.plan.FarmChange;
+import io.nftlb.core.ast.Table;
 import io.nftlb.core.plan.Skeleton;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,9 @@ import java.util.Optional;
  * @param farmChanges the parts before and after, for the planner (farms whose part is the same object left out)
  * @param before the skeleton in the kernel
  * @param after the skeleton once committed
+ * @param replacement the whole inet table, when the skeleton changes in a way that parts cannot
+ *     be planned over (the flowtable's devices): the batch then replaces the table
  * @param ingress the netdev table's share (policies, paths, DSR and stateless dNAT farms)
  */
 record Batch(List<Change> changes, Map<String, Optional<FarmEntry>> farms, List<FarmChange> farmChanges,
-             Skeleton before, Skeleton after, IngressBatch ingress) {}
+             Skeleton before, Skeleton after, Optional<Table> replacement, IngressBatch ingress) {}

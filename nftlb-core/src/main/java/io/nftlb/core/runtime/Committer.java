@@ -266,7 +266,8 @@ final class Committer implements Runnable {
         Transaction tx = Transaction.of(List.of());
         RuntimeException failure = null;
         try {
-            tx = Planner.diff(batch.before(), batch.after(), batch.farmChanges());
+            tx = batch.replacement().map(Planner::create)
+                    .orElseGet(() -> Planner.diff(batch.before(), batch.after(), batch.farmChanges()));
             tx = IngressOps.join(tx, batch.ingress().ops()); // one transaction for both tables
             if (!tx.isEmpty()) {
                 reconciler.commit(tx, false);

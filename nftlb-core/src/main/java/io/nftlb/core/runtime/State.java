@@ -12,6 +12,7 @@ import io.nftlb.core.compile.Ids;
 import io.nftlb.core.compile.IngressCompiler;
 import io.nftlb.core.compile.PolicyCompiler;
 import io.nftlb.core.plan.FarmChange;
+import io.nftlb.core.plan.Planner;
 import io.nftlb.core.plan.Skeleton;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -187,7 +188,12 @@ final class State {
             }
         });
         IngressBatch ingressBatch = ingress.startBatch(ingressTouched(), this::committedEntries, this::entriesAfter);
-        return new Batch(changes, inflight, farmChanges, skeleton, features.after(inflight, committed), ingressBatch);
+        Skeleton after = features.after(inflight, committed);
+        // A change of the table's shape that cannot be planned by parts (the flowtable's devices)
+        // replaces the table: the whole table once this batch is in.
+        Optional<Table> replacement = Planner.incompatibility(skeleton, after).map(why -> after.table(
+                entriesAfter().stream().map(FarmEntry::part).filter(Objects::nonNull).toList()));
+        return new Batch(changes, inflight, farmChanges, skeleton, after, replacement, ingressBatch);
     }
 
     /**

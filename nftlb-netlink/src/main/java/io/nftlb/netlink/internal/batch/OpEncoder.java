@@ -159,7 +159,8 @@ public final class OpEncoder {
     }
 
     static KFlowtable flowtable(TableRef t, Flowtable f) {
-        return new KFlowtable(t.name(), f.name(), 0, f.priority(), f.devices());
+        return new KFlowtable(t.name(), f.name(), 0, f.priority(), f.devices(),
+                f.counter() ? KFlowtable.FLAG_COUNTER : 0);
     }
 
     /** For callers that need the set definition from an op list. */

@@ -384,6 +384,21 @@ public final class Linearizer {
         }
     }
 
+    /**
+     * The key byte order nft records for an anonymous set: 0 for a concatenation, else the key
+     * expression's. nft gives {@code meta l4proto} (one byte, but typed inet_proto) host order, and
+     * other meta keys but the ether type too; the layout's order is right for the rest.
+     */
+    private static int anonKeyByteorder(Expr key, Layout keyLayout) {
+        if (keyLayout.isConcat()) {
+            return 0;
+        }
+        if (key instanceof Expr.Meta m) {
+            return m.key() == io.nftlb.core.ast.MetaKey.PROTOCOL ? 2 : 1;
+        }
+        return keyLayout.parts().get(0).bigEndian() ? 2 : 1;
+    }
+
     private Lookup lookupOf(Expr key, Expr set, int slot, OptionalInt dreg, int flags, Optional<DataType> valueType,
                             boolean verdict) {
         if (set instanceof Expr.SetRef ref) {
@@ -400,8 +415,7 @@ public final class Linearizer {
         int setFlags = KSet.F_ANONYMOUS | KSet.F_CONSTANT | (map ? KSet.F_MAP : 0) | (interval ? KSet.F_INTERVAL : 0);
         int dataType = 0;
         int dataLen = 0;
-        Udata.Builder ud = Udata.builder().u32(Sets.UD_KEYBYTEORDER, keyLayout.parts().get(0).bigEndian()
-                && !keyLayout.isConcat() ? 2 : keyLayout.isConcat() ? 0 : 1);
+        Udata.Builder ud = Udata.builder().u32(Sets.UD_KEYBYTEORDER, anonKeyByteorder(key, keyLayout));
         Optional<Expr> dataTypeof = Optional.empty();
         if (map) {
             if (verdict) {

@@ -167,8 +167,9 @@ class RoundTripPropertyTest {
     @Provide
     Arbitrary<KFlowtable> flowtableRecords() {
         return Combinators.combine(names(), names(), Arbitraries.integers().between(-100, 100),
-                Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(15).list().ofMaxSize(3))
-                .as((t, n, p, d) -> new KFlowtable(t, n, 0, p, d));
+                Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(15).list().ofMaxSize(3),
+                Arbitraries.of(0, KFlowtable.FLAG_COUNTER, 1, 3))
+                .as((t, n, p, d, flags) -> new KFlowtable(t, n, 0, p, d, flags));
     }
 
     // ---- linearize -> delinearize
