@@ -72,9 +72,10 @@ public final class RuntimeBench {
                 default -> throw new IllegalArgumentException("unknown system " + system
                         + "; known: ours-netlink, ours-nft, nftlb");
             };
-            long heapBefore = LibraryControlPlane.usedHeapAfterGc();
             try (ControlPlane cp = open.apply(ns)) {
-                long memoryBefore = cp instanceof LibraryControlPlane ? heapBefore : cp.memoryBytes();
+                // Measured once the system is up with no farms, for each system alike (nftlb's
+                // process, our heap): what the farms cost, not the sockets and buffers of an empty one.
+                long memoryBefore = cp.memoryBytes();
                 List<Farm> farms = farms(n);
                 long t0 = System.nanoTime();
                 cp.load(farms);

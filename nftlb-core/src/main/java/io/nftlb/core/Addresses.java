@@ -1,5 +1,7 @@
 package io.nftlb.core;
 
+import com.google.common.collect.Interner;
+import com.google.common.collect.Interners;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -9,6 +11,14 @@ import java.net.UnknownHostException;
 final class Addresses {
 
     private Addresses() {}
+
+    /**
+     * One instance per address: farms often share backends (one pool behind many ports), and a
+     * runtime holding 10,000 farms then keeps each address once. Weak, so addresses no farm
+     * uses any more go. Text without a scope id ({@code %eth0}) is all {@link #parse} takes, so
+     * equal addresses are the same address.
+     */
+    private static final Interner<InetAddress> ADDRESSES = Interners.newWeakInterner();
 
     static InetAddress parse(String where, String field, String text) {
         Check.that(text != null && !text.isBlank(), where, "%s must not be empty", field);
@@ -20,7 +30,7 @@ final class Addresses {
             Check.that(v4 == (a instanceof Inet4Address), where, "%s \"%s\" is not a valid address", field, text);
             Check.that(!a.isAnyLocalAddress(), where, "%s %s must not be the wildcard address", field, text);
             Check.that(!a.isMulticastAddress(), where, "%s %s must not be a multicast address", field, text);
-            return a;
+            return ADDRESSES.intern(a);
         } catch (UnknownHostException e) {
             throw new InvalidFarmException(where + ": " + field + " \"" + text + "\" is not a valid address");
         }

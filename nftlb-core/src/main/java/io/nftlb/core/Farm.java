@@ -164,27 +164,27 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     /** A farm that forwards with destination NAT: backends see the client's address. */
     public static Farm dnat(String... virtualAddresses) {
-        return create(new Forwarding.Dnat(), virtualAddresses);
+        return create(Shared.DNAT, virtualAddresses);
     }
 
     /** A farm that forwards with source NAT by masquerade: backends see the balancer's address. */
     public static Farm snat(String... virtualAddresses) {
-        return create(new Forwarding.Snat(Optional.empty()), virtualAddresses);
+        return create(Shared.SNAT, virtualAddresses);
     }
 
     /** A farm with direct server return: backends hold the virtual address and answer clients directly. */
     public static Farm dsr(String... virtualAddresses) {
-        return create(new Forwarding.Dsr(), virtualAddresses);
+        return create(Shared.DSR, virtualAddresses);
     }
 
     /** A farm with stateless destination NAT at ingress (no conntrack). */
     public static Farm statelessDnat(String... virtualAddresses) {
-        return create(new Forwarding.StatelessDnat(), virtualAddresses);
+        return create(Shared.STATELESS_DNAT, virtualAddresses);
     }
 
     /** A farm that redirects to local ports of this host. */
     public static Farm local(String... virtualAddresses) {
-        return create(new Forwarding.Local(), virtualAddresses);
+        return create(Shared.LOCAL, virtualAddresses);
     }
 
     private static Farm create(Forwarding forwarding, String... virtualAddresses) {
@@ -195,9 +195,23 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
             vips.add(Addresses.parse("farm", "virtual address", v));
         }
         String name = Addresses.text(vips.get(0)).replace(':', '.').replace('%', '.');
-        return new Farm(name, vips, List.of(), Protocol.TCP, forwarding, new Scheduler.RoundRobin(),
+        return new Farm(name, vips, List.of(), Protocol.TCP, forwarding, Shared.ROUND_ROBIN,
                 Optional.empty(), Map.of(), List.of(), OptionalLong.empty(), Limits.none(), Optional.empty(),
                 Inspection.none(), Optional.empty());
+    }
+
+    /**
+     * Values without fields that every farm of a kind has: one instance each rather than one per
+     * farm (a runtime may hold 10,000 farms).
+     */
+    private static final class Shared {
+        static final Forwarding DNAT = new Forwarding.Dnat();
+        static final Forwarding SNAT = new Forwarding.Snat(Optional.empty());
+        static final Forwarding DSR = new Forwarding.Dsr();
+        static final Forwarding STATELESS_DNAT = new Forwarding.StatelessDnat();
+        static final Forwarding LOCAL = new Forwarding.Local();
+        static final Scheduler ROUND_ROBIN = new Scheduler.RoundRobin();
+        static final Scheduler WEIGHTED = new Scheduler.Weighted();
     }
 
     // ---- steps --------------------------------------------------------------------------
@@ -274,12 +288,12 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     /** Round robin over these backends (replacing any given before). */
     public Farm roundRobin(Backend... list) {
-        return scheduler(new Scheduler.RoundRobin()).backends(list);
+        return scheduler(Shared.ROUND_ROBIN).backends(list);
     }
 
     /** Weighted random over these backends (replacing any given before). */
     public Farm weighted(Backend... list) {
-        return scheduler(new Scheduler.Weighted()).backends(list);
+        return scheduler(Shared.WEIGHTED).backends(list);
     }
 
     /** Hash of the given fields, weighted, over these backends (replacing any given before). */

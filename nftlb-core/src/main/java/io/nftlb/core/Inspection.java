@@ -31,8 +31,11 @@ public record Inspection(Optional<Limits.Log> log, OptionalInt queue, boolean by
     }
 
     public static Inspection none() {
-        return new Inspection(Optional.empty(), OptionalInt.empty(), false);
+        return NONE;
     }
+
+    /** One instance for all farms without inspection. */
+    private static final Inspection NONE = new Inspection(Optional.empty(), OptionalInt.empty(), false);
 
     /** Logs new connections with this prefix, at most at {@code rate}. */
     public Inspection log(String prefix, Rate rate) {

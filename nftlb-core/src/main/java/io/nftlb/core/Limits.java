@@ -80,9 +80,12 @@ public record Limits(Optional<Rate> newConnections, OptionalInt connectionsPerCl
 
     /** No limits. */
     public static Limits none() {
-        return new Limits(Optional.empty(), OptionalInt.empty(), Optional.empty(), Optional.empty(), false,
-                Verdict.DROP, Optional.empty());
+        return NONE;
     }
+
+    /** One instance for all farms without limits. */
+    private static final Limits NONE = new Limits(Optional.empty(), OptionalInt.empty(), Optional.empty(),
+            Optional.empty(), false, Verdict.DROP, Optional.empty());
 
     /** Whether any limit is set. */
     public boolean any() {

@@ -32,6 +32,7 @@ import io.nftlb.core.ast.Verdict;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,11 @@ final class FarmCompiler {
     private final Ids ids;
     private final String chain;
     private final Map<String, List<Element>> elements = new LinkedHashMap<>();
+    /**
+     * Each backend's mark as one value per compile: it appears in several elements (where the
+     * backend is, its scheduling slots), and a runtime keeps 10,000 farms' elements.
+     */
+    private final Map<String, Expr.Int> marks = new HashMap<>();
 
     private FarmCompiler(Farm farm, Ids ids) {
         this.farm = farm;
@@ -53,6 +59,11 @@ final class FarmCompiler {
 
     static FarmPart compile(Farm farm, Ids ids) {
         return new FarmCompiler(farm, ids).compile();
+    }
+
+    /** The mark of a backend (see {@link #marks}). */
+    private Expr.Int backendMark(String backend) {
+        return marks.computeIfAbsent(backend, b -> mark(ids.mark(b)));
     }
 
     private FarmPart compile() {
@@ -138,7 +149,7 @@ final class FarmCompiler {
         }
         if (farm.scheduler() instanceof Scheduler.RoundRobin) {
             for (int i = 0; i < serving.size(); i++) {
-                add(Layout.sched(ids.farmId()), Element.of(slot(base(v6) + i), mark(ids.mark(serving.get(i).name()))));
+                add(Layout.sched(ids.farmId()), Element.of(slot(base(v6) + i), backendMark(serving.get(i).name())));
             }
             return;
         }
@@ -146,7 +157,7 @@ final class FarmCompiler {
         for (Slots.Run run : Slots.partition(weights, RulesetCompiler.SLOTS)) {
             Expr key = run.first() == run.last() ? slot(base(v6) + run.first())
                     : new Expr.Range(slot(base(v6) + run.first()), slot(base(v6) + run.last()));
-            add(Layout.sched(ids.farmId()), Element.of(key, mark(ids.mark(serving.get(run.index()).name()))));
+            add(Layout.sched(ids.farmId()), Element.of(key, backendMark(serving.get(run.index()).name())));
         }
     }
 
@@ -183,7 +194,7 @@ final class FarmCompiler {
 
     private void backendsElements() {
         for (Backend b : farm.backends()) {
-            Expr m = mark(ids.mark(b.name()));
+            Expr m = backendMark(b.name());
             boolean v6 = b.family() == IpFamily.IPV6;
             if (farm.forwarding() instanceof Forwarding.Local) {
                 // To this host: the address is the loopback (checked by Farm); only the port matters.
@@ -216,7 +227,7 @@ final class FarmCompiler {
         }
         if (!farm.staticSessions().isEmpty() || farm.persistence().isPresent()) {
             for (Backend b : servingAll()) {
-                add(Layout.SERVING, Element.of(mark(ids.mark(b.name()))));
+                add(Layout.SERVING, Element.of(backendMark(b.name())));
             }
         }
     }
@@ -234,7 +245,7 @@ final class FarmCompiler {
                 for (PortRange r : ports) {
                     Expr portKey = r.single() ? port(r.from()) : new Expr.Range(port(r.from()), port(r.to()));
                     add(v6 ? Layout.STATIC6 : Layout.STATIC4, Element.of(
-                            concat(addr(s.getKey()), addr(vip), portKey), mark(ids.mark(s.getValue()))));
+                            concat(addr(s.getKey()), addr(vip), portKey), backendMark(s.getValue())));
                 }
             }
         }
