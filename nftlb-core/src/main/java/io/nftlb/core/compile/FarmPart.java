@@ -13,7 +13,10 @@ import java.util.Map;
 public record FarmPart(String farm, Chain chain, Map<String, List<Element>> elements) {
 
     public FarmPart {
-        elements = Map.copyOf(elements);
+        // Immutable copies, sized to fit: a runtime keeps every farm's part (10,000 and more).
+        Map<String, List<Element>> copy = new java.util.HashMap<>();
+        elements.forEach((set, list) -> copy.put(set, List.copyOf(list)));
+        elements = Map.copyOf(copy);
     }
 
     /** This farm's elements of one set (empty if it has none there). */
