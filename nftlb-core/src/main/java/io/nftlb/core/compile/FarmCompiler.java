@@ -6,6 +6,7 @@ import static io.nftlb.core.compile.Nodes.L4PROTO;
 import static io.nftlb.core.compile.Nodes.TH_DPORT;
 import static io.nftlb.core.compile.Nodes.TH_SPORT;
 import static io.nftlb.core.compile.Nodes.addr;
+import static io.nftlb.core.compile.Nodes.backendAddr;
 import static io.nftlb.core.compile.Nodes.concat;
 import static io.nftlb.core.compile.Nodes.daddr;
 import static io.nftlb.core.compile.Nodes.mark;
@@ -205,9 +206,9 @@ final class FarmCompiler {
                 }
             } else if (b.port().isPresent()) {
                 add(v6 ? Layout.DNAT6_PORT : Layout.DNAT4_PORT,
-                        Element.of(m, concat(addr(b.address()), port(b.port().getAsInt()))));
+                        Element.of(m, concat(backendAddr(b.address()), port(b.port().getAsInt()))));
             } else {
-                add(v6 ? Layout.DNAT6 : Layout.DNAT4, Element.of(m, addr(b.address())));
+                add(v6 ? Layout.DNAT6 : Layout.DNAT4, Element.of(m, backendAddr(b.address())));
             }
             if (farm.forwarding() instanceof Forwarding.Snat snat) {
                 Optional<InetAddress> source = b.sourceAddress().or(snat::sourceAddress);

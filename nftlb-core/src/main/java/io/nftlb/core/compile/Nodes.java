@@ -1,5 +1,7 @@
 package io.nftlb.core.compile;
 
+import com.google.common.collect.Interner;
+import com.google.common.collect.Interners;
 import io.nftlb.core.ast.CtKey;
 import io.nftlb.core.ast.DataType;
 import io.nftlb.core.ast.Expr;
@@ -33,12 +35,19 @@ final class Nodes {
         return new Expr.Int(value, DataType.MARK);
     }
 
+    /**
+     * Constants that many farms' elements share (ports, protocols, backend addresses: one pool
+     * often serves many services), one instance each while some element holds it: a runtime
+     * keeps 10,000 farms' elements. Weak, so values no element uses any more go.
+     */
+    private static final Interner<Expr> SHARED = Interners.newWeakInterner();
+
     static Expr.Int port(int value) {
-        return new Expr.Int(value, DataType.INET_SERVICE);
+        return (Expr.Int) SHARED.intern(new Expr.Int(value, DataType.INET_SERVICE));
     }
 
     static Expr.Int proto(int value) {
-        return new Expr.Int(value, DataType.INET_PROTO);
+        return (Expr.Int) SHARED.intern(new Expr.Int(value, DataType.INET_PROTO));
     }
 
     /** A slot of a scheduling map: its number passes through {@code ct mark}, so it is typed as one. */
@@ -56,6 +65,11 @@ final class Nodes {
 
     static Expr.Addr addr(InetAddress a) {
         return new Expr.Addr(a);
+    }
+
+    /** A backend's address, shared with the other farms that have the same backend (see {@link #SHARED}). */
+    static Expr.Addr backendAddr(InetAddress a) {
+        return (Expr.Addr) SHARED.intern(new Expr.Addr(a));
     }
 
     static Expr concat(Expr... parts) {
