@@ -60,13 +60,32 @@ class ConfigMapperTest {
         UnsupportedFieldsException e = assertThrows(UnsupportedFieldsException.class, () -> ConfigMapper.map(
                 ConfigMapper.parse("""
                         {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "snat", "queue": "3",
-                          "tcp-strict": "on", "log": "none", "flow-offload": "off", "colour": "blue",
-                          "backends": [{"name": "b0", "ip-addr": "10.1.0.10", "est-connlimit-log-prefix": "x"}]}]}""")));
+                          "intra-connect": "on", "log": "none", "flow-offload": "off", "colour": "blue",
+                          "backends": [{"name": "b0", "ip-addr": "10.1.0.10", "speed": "fast"}]}]}""")));
         assertEquals(List.of(
-                "farm \"lb01\": backend \"b0\": field \"est-connlimit-log-prefix\" = \"x\" is not supported",
-                "farm \"lb01\": field \"queue\" = \"3\" is not supported",
-                "farm \"lb01\": field \"tcp-strict\" = \"on\" is not supported",
+                "farm \"lb01\": backend \"b0\": field \"speed\" = \"fast\" is not supported (unknown field)",
+                "farm \"lb01\": field \"intra-connect\" = \"on\" is not supported",
                 "farm \"lb01\": field \"colour\" = \"blue\" is not supported (unknown field)"), e.problems());
+    }
+
+    /**
+     * nftlb's queue is the library's NFQUEUE with bypass, as nftlb's {@code queue num N bypass};
+     * applying it fails on this kernel (no CONFIG_NFT_QUEUE), so the mapping is all there is to
+     * test here.
+     */
+    @Test
+    void aQueueNumberBecomesTheFarmsNfqueueWithBypass() {
+        Farm queued = LimitFieldsTest.farm("\"queue\": \"3\",");
+        assertEquals(java.util.OptionalInt.of(3), queued.inspection().queue());
+        assertTrue(queued.inspection().bypass(), "nftlb queues with bypass");
+        assertEquals(io.nftlb.core.Inspection.none(), LimitFieldsTest.farm("\"queue\": \"-1\",").inspection());
+        assertEquals(io.nftlb.core.Inspection.none(),
+                LimitFieldsTest.farm("\"protocol\": \"udp\", \"queue\": \"3\",").inspection(),
+                "nftlb queues TCP SYNs only: nothing of a udp farm");
+        assertEquals("farm \"lb01\": field \"queue\" = \"65536\" must be -1 (off) or a queue number 0..65535",
+                LimitFieldsTest.malformed("\"queue\": \"65536\","));
+        assertEquals("farm \"lb01\": field \"queue\" = \"first\" is not a number",
+                LimitFieldsTest.malformed("\"queue\": \"first\","));
     }
 
     @Test
