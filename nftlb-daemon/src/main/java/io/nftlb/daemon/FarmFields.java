@@ -55,20 +55,18 @@ final class FarmFields {
             mapped("verdict", LimitFields::verdict),
             readElsewhere("addresses"),
             readElsewhere("policies"),        // PolicyMapper: one library Policy per farm and policy
+            // LogFields, once the farm's limits are known: its new-connection log and its refusals' log.
+            readElsewhere("log"),
+            readElsewhere("log-prefix"),
+            readElsewhere("log-rtlimit"),
+            readElsewhere("new-rtlimit-log-prefix"),
+            readElsewhere("rst-rtlimit-log-prefix"),
+            readElsewhere("est-connlimit-log-prefix"),
+            readElsewhere("tcp-strict-log-prefix"),
             mapped("limits-ttl", LimitFields::limitsTtl),
             mapped("tcp-strict", LimitFields::strictTcp),
             mapped("queue", FarmFields::queue),
             // Not supported yet: "off" values are accepted since they ask for nothing.
-            // Logs: nftlb logs new connections in its input, forward or output chain, and each
-            // refusal with a prefix per limit and no rate unless log-rtlimit; the library logs
-            // in prerouting, at a rate, with one prefix and what fired. Not the same lines.
-            notSupported("log", "none"),
-            notSupported("log-prefix", "TYPE-FNAME"),
-            notSupported("log-rtlimit", "0", "0/second"),
-            notSupported("new-rtlimit-log-prefix", "KNAME-TYPE-FNAME"),
-            notSupported("rst-rtlimit-log-prefix", "KNAME-TYPE-FNAME"),
-            notSupported("est-connlimit-log-prefix", "KNAME-TYPE-FNAME"),
-            notSupported("tcp-strict-log-prefix", "KNAME-TYPE-FNAME"),
             notSupported("flow-offload", "off"),
             notSupported("intra-connect", "off"),
             readElsewhere("iface"),          // LinkLayer (dsr, stlsdnat) and PolicyMapper (the policies' device)

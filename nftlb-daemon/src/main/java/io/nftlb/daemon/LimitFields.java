@@ -20,9 +20,10 @@ import java.util.function.BiFunction;
  * {@code add @new-rtlimit-lb01 { ip saddr limit rate over 10/second }}); the library by client,
  * virtual address and port. The two count the same only for a farm with one address and one
  * port, so the per-client limits are mapped for such farms and reported otherwise. nftlb also
- * logs each refusal with a prefix per limit; the library has one prefix for all and adds what
- * fired, so refusals are dropped as nftlb drops them but not logged (the log prefix fields stay
- * reported unless left at their defaults).
+ * logs each refusal with a prefix per limit ({@code new-rtlimit-log-prefix} and the like); the
+ * library has one prefix per farm and adds what fired, so {@link LogFields} logs refusals as
+ * {@code "<farm>-rate "}, {@code "<farm>-conns "}, ... and accepts a per-limit prefix with a
+ * warning that its text cannot be had.
  */
 final class LimitFields {
 
@@ -115,7 +116,7 @@ final class LimitFields {
         return farm;
     }
 
-    /** nftlb's default verdict (log and drop) drops as the library does; see the class comment on logs. */
+    /** nftlb's default verdict (log and drop) drops as the library does; {@link LogFields} reads its log. */
     static Farm verdict(Farm farm, String value, JsonNode object, String where) {
         return switch (value) {
             case "drop", "log drop", "drop log" -> farm;

@@ -190,11 +190,13 @@ class ConfigMapperTest {
                 a -> Optional.of(a.getHostAddress().equals("10.0.0.40") ? "eth1" : "none"));
         assertEquals(Map.of(
                 "black001-lb01", Policy.blacklist("black001-lb01").on("eth1").forFarm("lb01")
-                        .networks("192.168.40.0/24", "192.168.200.100"),
-                "white6-lb01", Policy.whitelist("white6-lb01").on("eth1").forFarm("lb01").networks("2001:db8::/32"),
+                        .networks("192.168.40.0/24", "192.168.200.100").log("policy-BL-black001-lb01 "),
+                "white6-lb01", Policy.whitelist("white6-lb01").on("eth1").forFarm("lb01").networks("2001:db8::/32")
+                        .log("policy-WL-white6-lb01 "),
                 "black001-lb02", Policy.blacklist("black001-lb02").on("eth7").forFarm("lb02")
-                        .networks("192.168.40.0/24", "192.168.200.100")), m.policies(),
-                "host bits cleared as nftlb does; a farm's iface names the device, else it is found");
+                        .networks("192.168.40.0/24", "192.168.200.100").log("policy-BL-black001-lb02 ")),
+                m.policies(), "host bits cleared as nftlb does; a farm's iface names the device, else it is found;"
+                        + " drops logged with nftlb's default prefix");
     }
 
     @Test
@@ -208,14 +210,16 @@ class ConfigMapperTest {
                 {"policies": [{"name": "b", "type": "blacklist", "elements": [{"data": "2001:db8::1"}]}]}""")));
         assertEquals("policy \"b\": field \"elements\" = \"2001:db8::1\" is not of the policy's family ipv4 (the default)",
                 family.getMessage());
+        ConfigException timeout = assertThrows(ConfigException.class, () -> ConfigMapper.map(ConfigMapper.parse("""
+                {"policies": [{"name": "b", "type": "blacklist", "timeout": "soon"}]}""")));
+        assertEquals("policy \"b\": field \"timeout\" = \"soon\" is not a number", timeout.getMessage());
         UnsupportedFieldsException e = assertThrows(UnsupportedFieldsException.class, () -> ConfigMapper.map(
                 ConfigMapper.parse("""
                         {"policies": [{"name": "b", "type": "blacklist", "timeout": "5", "elements": []}],
                          "farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "dnat",
                                     "policies": [{"name": "b"}]}]}""")));
-        assertEquals(List.of("policy \"b\": field \"timeout\" = \"5\" is not supported",
-                "farm \"lb01\": field \"policies\" = \"b\" is not supported (no device holds or routes 10.0.0.40;"
-                        + " give the farm's iface)"), e.problems());
+        assertEquals(List.of("farm \"lb01\": field \"policies\" = \"b\" is not supported (no device holds or"
+                + " routes 10.0.0.40; give the farm's iface)"), e.problems());
     }
 
     /** Each nftlb case maps, or reports exactly the fields listed for it in conformance-unsupported.txt (devices found: lo). */
