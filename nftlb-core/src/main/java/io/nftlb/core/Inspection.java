@@ -13,7 +13,7 @@ import java.util.OptionalInt;
  * Inspection.none().log("web-new ", Rate.perSecond(10)).queue(3, true)
  * }</pre>
  *
- * @param log logs each new connection the farm accepts, at most at the log's rate
+ * @param log logs each new connection the farm accepts, at most at the log's rate if it has one
  * @param queue the NFQUEUE number the first packet of each new connection goes to, once scheduled
  * @param bypass whether packets are accepted while no program listens on the queue (else dropped)
  */
@@ -39,7 +39,17 @@ public record Inspection(Optional<Limits.Log> log, OptionalInt queue, boolean by
 
     /** Logs new connections with this prefix, at most at {@code rate}. */
     public Inspection log(String prefix, Rate rate) {
-        return new Inspection(Optional.of(new Limits.Log(prefix, rate)), queue, bypass);
+        return log(new Limits.Log(prefix, rate));
+    }
+
+    /** Logs every new connection with this prefix, with no rate limit on the lines. */
+    public Inspection log(String prefix) {
+        return log(Limits.Log.unlimited(prefix));
+    }
+
+    /** Logs new connections as {@code value} says (prefix, and rate if any). */
+    public Inspection log(Limits.Log value) {
+        return new Inspection(Optional.of(Objects.requireNonNull(value, "log")), queue, bypass);
     }
 
     /** Hands each new connection to NFQUEUE {@code number}; with {@code bypass}, accepts them while nobody listens. */

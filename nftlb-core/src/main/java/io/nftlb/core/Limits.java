@@ -24,7 +24,8 @@ import java.util.OptionalInt;
  *        SYN with FIN, RST or ACK, that conntrack would pick up as a new connection is refused), and
  *        packets conntrack finds invalid (out of window, for no connection) are dropped
  * @param verdict what happens to a connection over a limit
- * @param log optionally logs each refusal with this prefix, at most at this rate
+ * @param log optionally logs each refusal with this prefix (followed by what fired), at most at its rate if
+ *        it has one
  */
 public record Limits(Optional<Rate> newConnections, OptionalInt connectionsPerClient, Optional<Duration> ban,
                      Optional<Rate> resets, boolean tcpStrict, Verdict verdict, Optional<Log> log) {
@@ -37,8 +38,16 @@ public record Limits(Optional<Rate> newConnections, OptionalInt connectionsPerCl
         LOG
     }
 
-    /** A log prefix and the most log lines per unit of time. */
-    public record Log(String prefix, Rate rate) {
+    /**
+     * A log prefix and, optionally, the most log lines per unit of time. Without a rate every
+     * line is written: that is what nftlb does, and what a person reading every refusal wants,
+     * but a flood of refused packets then becomes a flood of kernel log lines.
+     *
+     * @param prefix the text each line starts with
+     * @param rate the most lines per unit of time (the kernel's {@code limit} statement); empty
+     *        for no limit
+     */
+    public record Log(String prefix, Optional<Rate> rate) {
         /**
          * Longest prefix: the kernel keeps 127 characters, and the library adds what fired
          * (e.g. {@code "backend b1 "}, up to 57 more).
@@ -52,6 +61,21 @@ public record Limits(Optional<Rate> newConnections, OptionalInt connectionsPerCl
                     prefix, MAX_PREFIX);
             Check.that(prefix.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"'), "log",
                     "prefix \"%s\" may only have printable ASCII characters other than '\"'", prefix);
+        }
+
+        /** At most {@code rate} lines. */
+        public Log(String prefix, Rate rate) {
+            this(prefix, Optional.of(Objects.requireNonNull(rate, "rate")));
+        }
+
+        /** Every line, with no rate limit. */
+        public static Log unlimited(String prefix) {
+            return new Log(prefix, Optional.empty());
+        }
+
+        /** For people: {@code at most 5/second}, or {@code without a rate limit}. */
+        public String rateText() {
+            return rate.map(r -> "at most " + r).orElse("without a rate limit");
         }
     }
 
@@ -121,7 +145,20 @@ public record Limits(Optional<Rate> newConnections, OptionalInt connectionsPerCl
 
     /** Logs refusals (and, with verdict LOG, connections over a limit) with this prefix, at most at {@code rate}. */
     public Limits log(String prefix, Rate rate) {
+        return log(new Log(prefix, rate));
+    }
+
+    /**
+     * Logs every refusal (and, with verdict LOG, every connection over a limit) with this prefix,
+     * with no rate limit on the lines.
+     */
+    public Limits log(String prefix) {
+        return log(Log.unlimited(prefix));
+    }
+
+    /** Logs refusals as {@code value} says (prefix, and rate if any). */
+    public Limits log(Log value) {
         return new Limits(newConnections, connectionsPerClient, ban, resets, tcpStrict, verdict,
-                Optional.of(new Log(prefix, rate)));
+                Optional.of(Objects.requireNonNull(value, "log")));
     }
 }

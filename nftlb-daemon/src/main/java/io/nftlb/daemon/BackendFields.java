@@ -1,7 +1,6 @@
 package io.nftlb.daemon;
 
 import static io.nftlb.daemon.Field.mapped;
-import static io.nftlb.daemon.Field.notSupported;
 import static io.nftlb.daemon.Field.readElsewhere;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,7 +9,7 @@ import io.nftlb.core.BackendState;
 import java.util.List;
 import java.util.Map;
 
-/** The fields of an nftlb backend object, each mapped onto {@link Backend} or listed as not supported yet. */
+/** The fields of an nftlb backend object, each mapped onto {@link Backend} or read with its farm's. */
 final class BackendFields {
 
     static final Map<String, Field<Backend>> ALL = FarmFields.table(List.of(
@@ -23,7 +22,7 @@ final class BackendFields {
             mapped("mark", BackendFields::mark),
             mapped("source-addr", (b, v, o, w) -> v.isEmpty() ? b : b.sourceAddress(v)),
             mapped("est-connlimit", LimitFields::backendConnections),
-            notSupported("est-connlimit-log-prefix", "KNAME-FNAME-BNAME"),
+            readElsewhere("est-connlimit-log-prefix"), // LogFields: the library's line is "<farm>-backend NAME "
             readElsewhere("ether-addr")));   // LinkLayer: dsr and stlsdnat only, reported for other modes
 
     private BackendFields() {}

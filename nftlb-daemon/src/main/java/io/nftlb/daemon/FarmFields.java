@@ -6,11 +6,13 @@ import static io.nftlb.daemon.Field.readElsewhere;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nftlb.core.Farm;
+import io.nftlb.core.Inspection;
 import io.nftlb.core.Persistence;
 import io.nftlb.core.PortRange;
 import io.nftlb.core.Protocol;
 import io.nftlb.core.Scheduler;
 import io.nftlb.core.Scheduler.HashField;
+import io.nftlb.core.compile.IngressCompiler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,29 +54,21 @@ final class FarmFields {
             mapped("est-connlimit", LimitFields::connections),
             mapped("verdict", LimitFields::verdict),
             readElsewhere("addresses"),
-            // Not supported yet: "off" values are accepted since they ask for nothing.
             readElsewhere("policies"),        // PolicyMapper: one library Policy per farm and policy
-            // Logs: nftlb logs new connections in its input, forward or output chain, and each
-            // refusal with a prefix per limit and no rate unless log-rtlimit; the library logs
-            // in prerouting, at a rate, with one prefix and what fired. Not the same lines.
-            notSupported("log", "none"),
-            notSupported("log-prefix", "TYPE-FNAME"),
-            notSupported("log-rtlimit", "0", "0/second"),
-            notSupported("new-rtlimit-log-prefix", "KNAME-TYPE-FNAME"),
-            notSupported("rst-rtlimit-log-prefix", "KNAME-TYPE-FNAME"),
-            notSupported("est-connlimit-log-prefix", "KNAME-TYPE-FNAME"),
-            notSupported("tcp-strict-log-prefix", "KNAME-TYPE-FNAME"),
-            // How long nftlb keeps a client's limit state (its sets' timeout, not a ban): the
-            // library's elements expire after a minute idle, a fixed part of its layout.
-            notSupported("limits-ttl", "120"),
-            // nftlb drops what conntrack finds invalid; the library's strictTcp also refuses a
-            // new TCP connection opened by anything but a plain SYN, which conntrack accepts.
-            notSupported("tcp-strict", "off"),
+            // LogFields, once the farm's limits are known: its new-connection log and its refusals' log.
+            readElsewhere("log"),
+            readElsewhere("log-prefix"),
+            readElsewhere("log-rtlimit"),
+            readElsewhere("new-rtlimit-log-prefix"),
+            readElsewhere("rst-rtlimit-log-prefix"),
+            readElsewhere("est-connlimit-log-prefix"),
+            readElsewhere("tcp-strict-log-prefix"),
+            mapped("limits-ttl", LimitFields::limitsTtl),
+            mapped("tcp-strict", LimitFields::strictTcp),
+            mapped("queue", FarmFields::queue),
+            // Not supported yet: "off" values are accepted since they ask for nothing.
             notSupported("flow-offload", "off"),
             notSupported("intra-connect", "off"),
-            // The library queues once scheduled, with a choice of bypass; where nftlb queues and
-            // whether it bypasses is not established, and this kernel lacks NFT_QUEUE to check.
-            notSupported("queue", "-1"),
             readElsewhere("iface"),          // LinkLayer (dsr, stlsdnat) and PolicyMapper (the policies' device)
             readElsewhere("oface"),
             readElsewhere("ether-addr")));
@@ -168,6 +162,31 @@ final class FarmFields {
     private static Farm mark(Farm farm, String value, JsonNode object, String where) {
         long mark = Values.mark(where, "mark", value);
         return mark == 0 ? farm : farm.packetMark(mark);
+    }
+
+    /**
+     * nftlb's {@code queue} ({@code -1}: off) hands new TCP connections to that NFQUEUE, with
+     * {@code bypass} (its {@code src/nft.c}: {@code tcp flags syn queue num N bypass}, in the
+     * farm's filter chain before scheduling): so does the library, with bypass, but once the
+     * connection is scheduled, where nftlb queues every TCP packet with the SYN flag (a
+     * retransmitted SYN again). nftlb queues nothing of a udp or sctp farm, nor of a dsr or
+     * stlsdnat farm, so neither does the daemon; a farm of every protocol has its udp and sctp
+     * connections queued too. A kernel without
+     * {@code CONFIG_NFT_QUEUE} refuses the farm when it is applied, naming that option.
+     */
+    private static Farm queue(Farm farm, String value, JsonNode object, String where) {
+        int number = Values.integer(where, "queue", value);
+        if (number == -1) {
+            return farm;
+        }
+        if (number < 0 || number > Inspection.MAX_QUEUE) {
+            throw ConfigException.field(where, "queue", value, "must be -1 (off) or a queue number 0.."
+                    + Inspection.MAX_QUEUE);
+        }
+        if (farm.protocol() == Protocol.UDP || farm.protocol() == Protocol.SCTP || IngressCompiler.atIngress(farm)) {
+            return farm; // nftlb queues TCP SYNs, and from its filter chain, which dsr and stlsdnat farms lack
+        }
+        return farm.inspection(farm.inspection().queue(number, true));
     }
 
     /**

@@ -19,7 +19,8 @@ import java.util.function.Function;
 
 /**
  * Maps one nftlb farm object onto a {@link Farm}: builds it from its mode and virtual address,
- * then applies each field through {@link FarmFields} and each backend through {@link BackendFields}.
+ * then applies each field through {@link FarmFields} and each backend through {@link BackendFields},
+ * and last its logs through {@link LogFields} (they depend on the limits the other fields set).
  * Unsupported fields go to {@link Problems}; the mapping goes on so that all of them are found.
  */
 final class FarmMapper {
@@ -52,6 +53,7 @@ final class FarmMapper {
         farm = farm == null || !backendsFit(farm, backends, where, problems) ? null : farm.backends(backends);
         farm = applyFields(farm, object, FarmFields.ALL, where, problems);
         farm = sessions(farm, object.get("sessions"), where, problems);
+        farm = farm == null ? null : LogFields.apply(farm, object, where, problems);
         if (farm == null || problems.size() > before) {
             return Optional.empty();
         }

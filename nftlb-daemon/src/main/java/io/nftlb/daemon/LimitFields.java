@@ -7,6 +7,7 @@ import io.nftlb.core.Helper;
 import io.nftlb.core.Limits;
 import io.nftlb.core.PortRange;
 import io.nftlb.core.Rate;
+import io.nftlb.core.compile.IngressCompiler;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -19,9 +20,10 @@ import java.util.function.BiFunction;
  * {@code add @new-rtlimit-lb01 { ip saddr limit rate over 10/second }}); the library by client,
  * virtual address and port. The two count the same only for a farm with one address and one
  * port, so the per-client limits are mapped for such farms and reported otherwise. nftlb also
- * logs each refusal with a prefix per limit; the library has one prefix for all and adds what
- * fired, so refusals are dropped as nftlb drops them but not logged (the log prefix fields stay
- * reported unless left at their defaults).
+ * logs each refusal with a prefix per limit ({@code new-rtlimit-log-prefix} and the like); the
+ * library has one prefix per farm and adds what fired, so {@link LogFields} logs refusals as
+ * {@code "<farm>-rate "}, {@code "<farm>-conns "}, ... and accepts a per-limit prefix with a
+ * warning that its text cannot be had.
  */
 final class LimitFields {
 
@@ -68,7 +70,53 @@ final class LimitFields {
         return withLimits(farm, where, "est-connlimit", value, l -> l.connectionsPerClient(n));
     }
 
-    /** nftlb's default verdict (log and drop) drops as the library does; see the class comment on logs. */
+    /**
+     * {@code tcp-strict}: nftlb drops (and logs) what conntrack finds invalid
+     * ({@code ct state invalid log prefix "tcp-strict-FARM " drop}); the library's
+     * {@link Limits#strictTcp} does that and also refuses a new TCP connection whose first
+     * packet is not a plain SYN (a bare ACK, or a SYN with FIN, RST or ACK), which conntrack's
+     * loose pick-up of connections takes for a new one and nftlb lets through. nftlb checks
+     * nothing of a dsr or stlsdnat farm (it has no filter chain for them), nor does the daemon;
+     * a farm of udp or sctp, whose invalid packets nftlb drops, is reported.
+     */
+    static Farm strictTcp(Farm farm, String value, JsonNode object, String where) {
+        return switch (value) {
+            case "off" -> farm;
+            case "on" -> {
+                if (IngressCompiler.atIngress(farm)) {
+                    yield farm;
+                }
+                try {
+                    yield farm.limits(farm.limits().strictTcp());
+                } catch (IllegalArgumentException e) {
+                    throw new Field.NotSupported("tcp-strict", value, e.getMessage());
+                }
+            }
+            default -> throw ConfigException.field(where, "tcp-strict", value, "must be on or off");
+        };
+    }
+
+    /**
+     * {@code limits-ttl} (seconds, nftlb's default 120) is the timeout of nftlb's per-farm limit
+     * sets ({@code timeout 2m} on {@code new-rtlimit-FARM}, {@code rst-rtlimit-FARM}) and of its
+     * policies' per-farm counter sets: nftlb {@code add}s a client's element, so it goes, and the
+     * client has a full bucket again, that long after it came, however busy the client. The
+     * library {@code update}s its element on each new connection and lets it go a minute (or one
+     * unit of the rate, if longer) after the last one, a fixed part of its layout. A bucket fills
+     * up again within one unit of its rate anyway, so the two differ only for a client that
+     * keeps going over the rate (nftlb forgives it every limits-ttl) or a rate whose unit is
+     * longer than limits-ttl (with nftlb's 120 s, a client of a {@code 2/hour} limit starts
+     * afresh every two minutes). Neither
+     * bans anyone for this field: any value is accepted and changes nothing.
+     */
+    static Farm limitsTtl(Farm farm, String value, JsonNode object, String where) {
+        if (Values.integer(where, "limits-ttl", value) < 0) {
+            throw ConfigException.field(where, "limits-ttl", value, "must be 0 or more seconds");
+        }
+        return farm;
+    }
+
+    /** nftlb's default verdict (log and drop) drops as the library does; {@link LogFields} reads its log. */
     static Farm verdict(Farm farm, String value, JsonNode object, String where) {
         return switch (value) {
             case "drop", "log drop", "drop log" -> farm;

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * nftlb's policies: the configuration's {@code policies} (each a named blacklist or whitelist of
@@ -22,16 +21,19 @@ import java.util.Set;
  * policies at the netdev ingress of the device its clients arrive on, for that farm's traffic
  * only; so does the library, with one {@link Policy} per farm and policy, named
  * {@code POLICY-FARM}, on the farm's {@code iface} or else the device a {@link DeviceFinder}
- * finds for its first virtual address.
+ * finds for its first virtual address. Each drop is logged as nftlb logs it, with the
+ * policy's {@code log-prefix} expanded for the farm, unless the farm's verdict leaves out the
+ * log; a policy's {@code priority} and {@code timeout} change nothing in nftlb's rules and are
+ * accepted as such ({@link #inert}).
  */
 final class PolicyMapper {
 
-    /** A policy of the configuration, before a farm names it. */
-    record Listed(Policy.Kind kind, List<Network> networks) {}
-
-    /** Values of fields the library has no use for that ask for nothing (nftlb's defaults). */
-    private static final Map<String, Set<String>> INERT = Map.of("priority", Set.of("", "1"), "timeout", Set.of(""),
-            "log-prefix", Set.of(""));
+    /**
+     * A policy of the configuration, before a farm names it.
+     *
+     * @param logPrefix its {@code log-prefix} template, as written, or nftlb's default
+     */
+    record Listed(Policy.Kind kind, List<Network> networks, String logPrefix) {}
 
     private PolicyMapper() {}
 
@@ -83,16 +85,14 @@ final class PolicyMapper {
                 String value = e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString();
                 switch (e.getKey()) {
                     case "name", "type", "family", "elements" -> { }
-                    case "priority", "timeout", "log-prefix" -> {
-                        if (!INERT.get(e.getKey()).contains(value)) {
-                            problems.unsupported(where, e.getKey(), value);
-                        }
-                    }
+                    case "priority", "timeout" -> inert(where, e.getKey(), value);
+                    case "log-prefix" -> { } // read below, as written
                     default -> problems.unsupported(where, e.getKey(), value, "unknown field");
                 }
             });
             try {
-                policies.put(name, new Listed(kind, List.copyOf(Policy.blacklist("check").networks(networks).networks())));
+                policies.put(name, new Listed(kind, List.copyOf(Policy.blacklist("check").networks(networks).networks()),
+                        LogFields.template(object, "log-prefix", where).orElse(LogPrefix.POLICY_DEFAULT)));
             } catch (InvalidFarmException e) { // overlapping networks, which the kernel's interval sets refuse
                 throw new ConfigException(where + ": " + e.getMessage().replace("policy \"check\": ", ""));
             }
@@ -129,13 +129,44 @@ final class PolicyMapper {
             }
             Policy base = policy.kind() == Policy.Kind.BLACKLIST ? Policy.blacklist(name + "-" + farm.name())
                     : Policy.whitelist(name + "-" + farm.name());
+            Policy p;
             try {
-                policies.add(base.on(device.get()).forFarm(farm.name()).networks(policy.networks()));
+                p = base.on(device.get()).forFarm(farm.name()).networks(policy.networks());
             } catch (InvalidFarmException e) {
                 throw new ConfigException(where + ": " + e.getMessage());
             }
+            policies.add(logged(p, name, policy, object, farm, where));
         }
         return policies;
+    }
+
+    /**
+     * The policy with nftlb's log of its drops: the policy's {@code log-prefix} expanded for
+     * this farm ({@link LogPrefix#policy}), when the farm's verdict logs (nftlb's default), at
+     * the farm's {@code log-rtlimit} (as nftlb does: the rate is the farm's, not the policy's).
+     */
+    private static Policy logged(Policy p, String name, Listed policy, JsonNode object, Farm farm, String where) {
+        if (!LogFields.logsRefusals(object, where)) {
+            return p;
+        }
+        String prefix = LogPrefix.policy(policy.logPrefix(), name, policy.kind(), farm.name());
+        return p.log(LogFields.line("policy \"" + name + "\"", "log-prefix", policy.logPrefix(), prefix,
+                LogFields.rate(object, where)));
+    }
+
+    /**
+     * {@code priority} and {@code timeout}: nftlb keeps them (its {@code src/policies.c},
+     * {@code policy_set_attribute}) and shows them in its dumps, but its rules never read them
+     * ({@code src/nft.c} has no {@code p->priority} nor {@code p->timeout}: a policy's set is
+     * {@code flags interval; auto-merge; counter} without a timeout, and its per-farm counter set
+     * takes the farm's {@code limits-ttl}); a changed timeout only restarts the policy. Its
+     * conformance output for them (cases 037, 042) has no trace of them either. So any number is
+     * accepted and changes nothing.
+     */
+    private static void inert(String where, String field, String value) {
+        if (!value.isEmpty()) {
+            Values.integer(where, field, value);
+        }
     }
 
     /** Whether the farm names policies. */

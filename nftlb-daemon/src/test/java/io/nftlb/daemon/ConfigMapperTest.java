@@ -60,13 +60,32 @@ class ConfigMapperTest {
         UnsupportedFieldsException e = assertThrows(UnsupportedFieldsException.class, () -> ConfigMapper.map(
                 ConfigMapper.parse("""
                         {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "snat", "queue": "3",
-                          "tcp-strict": "on", "log": "none", "flow-offload": "off", "colour": "blue",
-                          "backends": [{"name": "b0", "ip-addr": "10.1.0.10", "est-connlimit-log-prefix": "x"}]}]}""")));
+                          "intra-connect": "on", "log": "none", "flow-offload": "off", "colour": "blue",
+                          "backends": [{"name": "b0", "ip-addr": "10.1.0.10", "speed": "fast"}]}]}""")));
         assertEquals(List.of(
-                "farm \"lb01\": backend \"b0\": field \"est-connlimit-log-prefix\" = \"x\" is not supported",
-                "farm \"lb01\": field \"queue\" = \"3\" is not supported",
-                "farm \"lb01\": field \"tcp-strict\" = \"on\" is not supported",
+                "farm \"lb01\": backend \"b0\": field \"speed\" = \"fast\" is not supported (unknown field)",
+                "farm \"lb01\": field \"intra-connect\" = \"on\" is not supported",
                 "farm \"lb01\": field \"colour\" = \"blue\" is not supported (unknown field)"), e.problems());
+    }
+
+    /**
+     * nftlb's queue is the library's NFQUEUE with bypass, as nftlb's {@code queue num N bypass};
+     * applying it fails on this kernel (no CONFIG_NFT_QUEUE), so the mapping is all there is to
+     * test here.
+     */
+    @Test
+    void aQueueNumberBecomesTheFarmsNfqueueWithBypass() {
+        Farm queued = LimitFieldsTest.farm("\"queue\": \"3\",");
+        assertEquals(java.util.OptionalInt.of(3), queued.inspection().queue());
+        assertTrue(queued.inspection().bypass(), "nftlb queues with bypass");
+        assertEquals(io.nftlb.core.Inspection.none(), LimitFieldsTest.farm("\"queue\": \"-1\",").inspection());
+        assertEquals(io.nftlb.core.Inspection.none(),
+                LimitFieldsTest.farm("\"protocol\": \"udp\", \"queue\": \"3\",").inspection(),
+                "nftlb queues TCP SYNs only: nothing of a udp farm");
+        assertEquals("farm \"lb01\": field \"queue\" = \"65536\" must be -1 (off) or a queue number 0..65535",
+                LimitFieldsTest.malformed("\"queue\": \"65536\","));
+        assertEquals("farm \"lb01\": field \"queue\" = \"first\" is not a number",
+                LimitFieldsTest.malformed("\"queue\": \"first\","));
     }
 
     @Test
@@ -171,11 +190,13 @@ class ConfigMapperTest {
                 a -> Optional.of(a.getHostAddress().equals("10.0.0.40") ? "eth1" : "none"));
         assertEquals(Map.of(
                 "black001-lb01", Policy.blacklist("black001-lb01").on("eth1").forFarm("lb01")
-                        .networks("192.168.40.0/24", "192.168.200.100"),
-                "white6-lb01", Policy.whitelist("white6-lb01").on("eth1").forFarm("lb01").networks("2001:db8::/32"),
+                        .networks("192.168.40.0/24", "192.168.200.100").log("policy-BL-black001-lb01 "),
+                "white6-lb01", Policy.whitelist("white6-lb01").on("eth1").forFarm("lb01").networks("2001:db8::/32")
+                        .log("policy-WL-white6-lb01 "),
                 "black001-lb02", Policy.blacklist("black001-lb02").on("eth7").forFarm("lb02")
-                        .networks("192.168.40.0/24", "192.168.200.100")), m.policies(),
-                "host bits cleared as nftlb does; a farm's iface names the device, else it is found");
+                        .networks("192.168.40.0/24", "192.168.200.100").log("policy-BL-black001-lb02 ")),
+                m.policies(), "host bits cleared as nftlb does; a farm's iface names the device, else it is found;"
+                        + " drops logged with nftlb's default prefix");
     }
 
     @Test
@@ -189,14 +210,16 @@ class ConfigMapperTest {
                 {"policies": [{"name": "b", "type": "blacklist", "elements": [{"data": "2001:db8::1"}]}]}""")));
         assertEquals("policy \"b\": field \"elements\" = \"2001:db8::1\" is not of the policy's family ipv4 (the default)",
                 family.getMessage());
+        ConfigException timeout = assertThrows(ConfigException.class, () -> ConfigMapper.map(ConfigMapper.parse("""
+                {"policies": [{"name": "b", "type": "blacklist", "timeout": "soon"}]}""")));
+        assertEquals("policy \"b\": field \"timeout\" = \"soon\" is not a number", timeout.getMessage());
         UnsupportedFieldsException e = assertThrows(UnsupportedFieldsException.class, () -> ConfigMapper.map(
                 ConfigMapper.parse("""
                         {"policies": [{"name": "b", "type": "blacklist", "timeout": "5", "elements": []}],
                          "farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "dnat",
                                     "policies": [{"name": "b"}]}]}""")));
-        assertEquals(List.of("policy \"b\": field \"timeout\" = \"5\" is not supported",
-                "farm \"lb01\": field \"policies\" = \"b\" is not supported (no device holds or routes 10.0.0.40;"
-                        + " give the farm's iface)"), e.problems());
+        assertEquals(List.of("farm \"lb01\": field \"policies\" = \"b\" is not supported (no device holds or"
+                + " routes 10.0.0.40; give the farm's iface)"), e.problems());
     }
 
     /** Each nftlb case maps, or reports exactly the fields listed for it in conformance-unsupported.txt (devices found: lo). */

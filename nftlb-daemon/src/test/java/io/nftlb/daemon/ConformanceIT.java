@@ -98,6 +98,8 @@ class ConformanceIT {
                 for (Policy p : policies.values()) { // each farm's policies: their networks in the netdev table
                     p.networks().forEach(n -> assertTrue(ruleset.contains(InetAddresses.toAddrString(n.first())),
                             "case " + c.getFileName() + ": no " + n + " of policy " + p.name() + " in\n" + ruleset));
+                    p.log().ifPresent(g -> assertTrue(ruleset.contains("log prefix \"" + g.prefix() + "\" drop"),
+                            "case " + c.getFileName() + ": no log of policy " + p.name() + " in\n" + ruleset));
                 }
                 for (String rule : protections(f)) {
                     assertTrue(ruleset.contains(rule), "case " + c.getFileName() + ": no \"" + rule + "\" in\n" + ruleset);
@@ -108,7 +110,7 @@ class ConformanceIT {
         assertTrue(applied.containsAll(TRAFFIC_CASES), "applied " + applied + ", refused " + refused);
     }
 
-    /** What the kernel's ruleset shows of a farm's limits and helper (their rules' own words). */
+    /** What the kernel's ruleset shows of a farm's limits, helper and logs (their rules' own words). */
     private static List<String> protections(Farm f) {
         List<String> rules = new ArrayList<>();
         f.limits().newConnections().ifPresent(r -> rules.add("limit rate over " + r.count() + "/"));
@@ -116,6 +118,12 @@ class ConformanceIT {
         f.limits().connectionsPerClient().ifPresent(n -> rules.add("ct count over " + n + " }"));
         f.backends().forEach(b -> b.maxConnections().ifPresent(n -> rules.add("ct mark ct count over " + n + " }")));
         f.helper().ifPresent(h -> rules.add("ct helper set \"" + h.kernelName() + "-"));
+        if (f.limits().tcpStrict()) {
+            rules.add("ct state invalid");
+        }
+        f.limits().log().ifPresent(g -> rules.add(g.rate().map(r -> "limit rate " + r + " ").orElse("")
+                + "log prefix \"" + g.prefix()));
+        f.inspection().log().ifPresent(g -> rules.add("log prefix \"" + g.prefix() + "\""));
         return rules;
     }
 

@@ -76,11 +76,11 @@ class DaemonApiIT {
             assertTrue(after.contains("10.0.0.40") && !after.contains("10.1.0.12"),
                     "a request with a wrong key changed the kernel: " + after);
 
-            HttpResponse<String> strict = send("POST", base + "/farms", KEY, """
-                    {"farms": [{"name": "web", "tcp-strict": "on"}]}""");
-            assertEquals(400, strict.statusCode(), strict.body());
-            assertTrue(strict.body().contains("farm \\\"web\\\": field \\\"tcp-strict\\\" = \\\"on\\\" is not supported"),
-                    strict.body());
+            HttpResponse<String> intra = send("POST", base + "/farms", KEY, """
+                    {"farms": [{"name": "web", "intra-connect": "on"}]}""");
+            assertEquals(400, intra.statusCode(), intra.body());
+            assertTrue(intra.body().contains("farm \\\"web\\\": field \\\"intra-connect\\\" = \\\"on\\\" is not supported"),
+                    intra.body());
 
             assertOk(send("POST", base + "/addresses", KEY, """
                     {"addresses": [{"name": "a2", "family": "ipv4", "ip-addr": "10.0.0.42", "ports": "80", "protocol": "tcp"}]}"""));

@@ -106,16 +106,29 @@ class LimitFieldsTest {
                 problems("\"virtual-ports\": \"80-81\", \"rst-rtlimit\": \"10\","));
     }
 
+    /** nftlb's tcp-strict drops what conntrack finds invalid; the library's strictTcp does that and more. */
     @Test
-    void whatDoesNotMapFaithfullyStaysReported() {
-        assertEquals(List.of(
-                        "farm \"lb01\": field \"limits-ttl\" = \"300\" is not supported",
-                        "farm \"lb01\": field \"tcp-strict\" = \"on\" is not supported",
-                        "farm \"lb01\": field \"queue\" = \"2\" is not supported",
-                        "farm \"lb01\": field \"new-rtlimit-log-prefix\" = \"mine\" is not supported",
-                        "farm \"lb01\": field \"log-rtlimit\" = \"5\" is not supported"),
-                problems("\"limits-ttl\": \"300\", \"tcp-strict\": \"on\", \"queue\": \"2\","
-                        + " \"new-rtlimit-log-prefix\": \"mine\", \"log-rtlimit\": \"5\","));
+    void tcpStrictMapsOntoTheLibrarysStrictTcp() {
+        assertEquals(true, farm("\"tcp-strict\": \"on\",").limits().tcpStrict());
+        assertEquals(Limits.none(), farm("\"tcp-strict\": \"off\",").limits());
+        assertEquals("farm \"lb01\": field \"tcp-strict\" = \"yes\" must be on or off", malformed("\"tcp-strict\": \"yes\","));
+        assertEquals(List.of("farm \"lb01\": field \"tcp-strict\" = \"on\" is not supported (farm \"lb01\": tcp strict"
+                + " needs tcp, not udp)"), problems("\"protocol\": \"udp\", \"tcp-strict\": \"on\","));
+    }
+
+    /** The library's rate state has a fixed lifetime, and neither bans for limits-ttl: any value changes nothing. */
+    @Test
+    void limitsTtlIsAcceptedAndChangesNothing() {
+        Farm plain = farm("\"new-rtlimit\": \"10\",");
+        assertEquals(plain, farm("\"new-rtlimit\": \"10\", \"limits-ttl\": \"300\","));
+        assertEquals(plain, farm("\"new-rtlimit\": \"10\", \"limits-ttl\": \"0\","));
+        assertEquals("farm \"lb01\": field \"limits-ttl\" = \"soon\" is not a number", malformed("\"limits-ttl\": \"soon\","));
+        assertEquals("farm \"lb01\": field \"limits-ttl\" = \"-5\" must be 0 or more seconds",
+                malformed("\"limits-ttl\": \"-5\","));
+    }
+
+    @Test
+    void aVerdictThatLetsConnectionsThroughStaysReported() {
         assertEquals(List.of("farm \"lb01\": field \"verdict\" = \"accept\" is not supported (the library lets"
                         + " connections over a limit through only with its own log lines (verdict LOG))"),
                 problems("\"verdict\": \"accept\","));

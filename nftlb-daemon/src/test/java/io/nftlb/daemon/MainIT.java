@@ -26,9 +26,9 @@ class MainIT {
 
     @Test
     void aConfigurationWithUnsupportedFieldsAppliesNothing(NetworkNamespace ns, @TempDir Path dir) throws Exception {
-        Path config = Files.writeString(dir.resolve("strict.json"), """
+        Path config = Files.writeString(dir.resolve("intra.json"), """
                 {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "virtual-ports": "21", "mode": "snat",
-                  "tcp-strict": "on", "backends": [{"name": "b0", "ip-addr": "10.1.0.10"}]}]}""");
+                  "intra-connect": "on", "backends": [{"name": "b0", "ip-addr": "10.1.0.10"}]}]}""");
         assertEquals(1, Main.run(Options.parse("-c", config.toString(), "-e", "-n", ns.name())));
         assertFalse(ns.listRuleset().contains("nftlb"), ns.listRuleset());
     }

@@ -9,6 +9,7 @@ import io.nftlb.core.Policy;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.compile.PolicyCompiler;
 import io.nftlb.core.plan.Planner;
+import io.nftlb.core.plan.TableComparison;
 import io.nftlb.core.render.NftText;
 import io.nftlb.core.runtime.LoadBalancer;
 import io.nftlb.core.usecases.PolicyCases;
@@ -34,6 +35,19 @@ class PolicyNetlinkIT {
         viaNft.nft(NftText.render(table));
         try (NetlinkTransport nl = NetlinkTransport.openInNamespace(viaNetlink.name())) {
             nl.commit(Planner.create(table));
+        }
+        assertEquals(viaNft.listRuleset(), viaNetlink.listRuleset());
+    }
+
+    /** Logged drops: nft and netlink agree, and the kernel reads back what was compiled (else every drift check would repair it). */
+    @Test
+    void loggedPoliciesInstallAsNftInstallsThemAndReadBackAsCompiled(NetworkNamespace viaNft,
+                                                                      NetworkNamespace viaNetlink) {
+        Table table = PolicyCompiler.compile(PolicyCases.logged("lo"), UseCases.all());
+        viaNft.nft(NftText.render(table));
+        try (NetlinkTransport nl = NetlinkTransport.openInNamespace(viaNetlink.name())) {
+            nl.commit(Planner.create(table));
+            assertEquals(List.of(), TableComparison.differences(table, nl.read(PolicyCompiler.TABLE).orElseThrow()));
         }
         assertEquals(viaNft.listRuleset(), viaNetlink.listRuleset());
     }

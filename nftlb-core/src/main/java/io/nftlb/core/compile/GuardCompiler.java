@@ -126,8 +126,8 @@ final class GuardCompiler {
         boolean drop = limits.verdict() == Limits.Verdict.DROP;
         if (limits.tcpStrict()) {
             Stmt invalid = Stmt.Match.eq(CT_STATE, new Expr.Int(CtKey.STATE_INVALID, DataType.CT_STATE));
-            limits.log().ifPresent(log -> rules.add(Rule.of(invalid, limit(log.rate(), false),
-                    new Stmt.Log(Optional.of(log.prefix() + "invalid "), Optional.empty(), OptionalInt.empty()))));
+            limits.log().ifPresent(log -> rules.add(LimitsCompiler.logged(List.of(invalid), log,
+                    log.prefix() + "invalid ")));
             rules.add(drop ? Rule.of(invalid, new Stmt.Counter(), new Stmt.VerdictStmt(Verdict.DROP))
                     : Rule.of(invalid, new Stmt.Counter()));
         }

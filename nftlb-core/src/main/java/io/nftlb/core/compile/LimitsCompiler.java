@@ -105,8 +105,7 @@ final class LimitsCompiler {
         for (boolean v6 : families) {
             clientChecks(rules, limits, v6);
         }
-        farm.inspection().log().ifPresent(log -> rules.add(Rule.of(limit(log.rate(), false),
-                new Stmt.Log(Optional.of(log.prefix()), Optional.empty(), OptionalInt.empty()))));
+        farm.inspection().log().ifPresent(log -> rules.add(logged(List.of(), log, log.prefix())));
         // What runs once a backend is chosen: its cap, then the queue, which ends the chain as accept would.
         List<List<Rule>> caps = new ArrayList<>();
         if (marksPackets(farm)) {
@@ -184,8 +183,7 @@ final class LimitsCompiler {
      */
     private static void react(List<Rule> rules, Limits limits, long backendMark, String what) {
         Stmt flagged = Stmt.Match.eq(CT_MARK, mark(backendMark | FLAG));
-        limits.log().ifPresent(log -> rules.add(Rule.of(flagged, limit(log.rate(), false),
-                new Stmt.Log(Optional.of(log.prefix() + what + " "), Optional.empty(), OptionalInt.empty()))));
+        limits.log().ifPresent(log -> rules.add(logged(List.of(flagged), log, log.prefix() + what + " ")));
         // The counter tells an operator (and the tests) how many connections each check refused.
         rules.add(limits.verdict() == Limits.Verdict.DROP
                 ? Rule.of(flagged, new Stmt.Counter(), new Stmt.VerdictStmt(Verdict.DROP))
@@ -254,6 +252,18 @@ final class LimitsCompiler {
         return unit.compareTo(RATE_IDLE) > 0 ? unit : RATE_IDLE;
     }
 
+    /**
+     * A rule that logs the packets {@code matches} match with {@code prefix}: at most at the
+     * log's rate when it has one ({@code limit} is a match, so over the rate the rule stops
+     * before its log and nothing else is lost), else every one of them.
+     */
+    static Rule logged(List<Stmt> matches, Limits.Log log, String prefix) {
+        List<Stmt> statements = new ArrayList<>(matches);
+        log.rate().ifPresent(rate -> statements.add(limit(rate, false)));
+        statements.add(new Stmt.Log(Optional.of(prefix), Optional.empty(), OptionalInt.empty()));
+        return new Rule(statements, Optional.empty());
+    }
+
     static Stmt.Limit limit(Rate rate, boolean over) {
         Stmt.TimeUnit per = switch (rate.per()) {
             case SECONDS -> Stmt.TimeUnit.SECOND;
@@ -288,14 +298,14 @@ final class LimitsCompiler {
         List<String> lines = new ArrayList<>();
         if (!parts.isEmpty()) {
             lines.add("limits: " + (l.verdict() == Limits.Verdict.DROP ? "drops " : "only logs ")
-                    + String.join("; ", parts) + l.log().map(g -> "; logged as \"" + g.prefix() + "<what> \" at most "
-                    + g.rate()).orElse(""));
+                    + String.join("; ", parts) + l.log().map(g -> "; logged as \"" + g.prefix() + "<what> \" "
+                    + g.rateText()).orElse(""));
         }
         farm.helper().ifPresent(h -> lines.add("helper: " + h.kernelName() + " (ct helper objects "
                 + String.join(", ", HelpersCompiler.objects(List.of(farm)).stream().map(o -> o.name()).toList())
                 + ")"));
         List<String> shown = new ArrayList<>();
-        farm.inspection().log().ifPresent(g -> shown.add("logged as \"" + g.prefix() + "\" at most " + g.rate()));
+        farm.inspection().log().ifPresent(g -> shown.add("logged as \"" + g.prefix() + "\" " + g.rateText()));
         farm.inspection().queue().ifPresent(q -> shown.add("handed to nfqueue " + q + " once scheduled"
                 + (farm.inspection().bypass() ? " (accepted while nobody listens)"
                         : " (dropped while nobody listens)")));

@@ -12,6 +12,7 @@ import static io.nftlb.core.compile.Nodes.set;
 
 import io.nftlb.core.Farm;
 import io.nftlb.core.InvalidFarmException;
+import io.nftlb.core.Limits;
 import io.nftlb.core.Network;
 import io.nftlb.core.Policy;
 import io.nftlb.core.PortRange;
@@ -33,6 +34,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -48,14 +50,18 @@ import java.util.TreeMap;
  *   chain ingress-eth0 { type filter hook ingress device "eth0" priority 100; policy accept;
  *     meta l4proto . ip daddr . th dport @policy4-bad-farms ip saddr @policy4-bad drop      (blacklist)
  *     meta l4proto . ip daddr . th dport @policy4-ok-farms ip saddr != @policy4-ok drop     (whitelist)
+ *     ... ip saddr @policy4-logged log prefix "logged " drop                (logged)
+ *     ... ip saddr @policy4-capped limit rate 10/second log prefix "capped "  (logged at a rate,
+ *     ... ip saddr @policy4-capped drop                                       in two rules)
  *   }
  * }
  * </pre>
  *
- * One rule per policy and IP version, two lookups per rule: the cost per packet does not grow
- * with the number of networks (an interval set lookup) nor of farms. A policy's members and
- * the farms it applies to are set elements, so adding or removing a network, or a farm coming
- * or going, is an element-only change; rules change only when a policy comes or goes.
+ * One rule per policy and IP version (two with a rate-limited log), two lookups per rule: the
+ * cost per packet does not grow with the number of networks (an interval set lookup) nor of
+ * farms. A policy's members and the farms it applies to are set elements, so adding or
+ * removing a network, or a farm coming or going, is an element-only change; rules change only
+ * when a policy comes or goes or its log changes.
  */
 public final class PolicyCompiler {
 
@@ -100,7 +106,7 @@ public final class PolicyCompiler {
                         .withElements(members(p, v6)));
                 sets.add(NamedSet.set(farmsSet(p.name(), v6), service(v6), Set.of(SetFlag.INTERVAL))
                         .withElements(services(p, farms, v6)));
-                chains.computeIfAbsent(p.device(), d -> new ArrayList<>()).add(rule(p, v6));
+                chains.computeIfAbsent(p.device(), d -> new ArrayList<>()).addAll(rules(p, v6));
             }
         }
         List<Chain> list = new ArrayList<>();
@@ -167,16 +173,35 @@ public final class PolicyCompiler {
                 + " (interval sets: changing members changes elements only)\n"
                 + "  effect: " + (p.kind() == Policy.Kind.BLACKLIST
                         ? "packets from members to those farms are dropped"
-                        : "packets to those farms from anyone but members are dropped") + "\n";
+                        : "packets to those farms from anyone but members are dropped") + "\n"
+                + p.log().map(g -> "  log: dropped packets logged as \"" + g.prefix() + "\" " + g.rateText() + "\n")
+                        .orElse("");
     }
 
-    private static Rule rule(Policy p, boolean v6) {
+    /**
+     * The rules of a policy for one IP version: the drop, and its log. An unlimited log is one
+     * rule ({@code ... log prefix "P" drop}); a rate-limited one is a rule of its own before the
+     * drop, since {@code limit} is a match that would otherwise stop the drop too once the rate
+     * is spent.
+     */
+    private static List<Rule> rules(Policy p, boolean v6) {
         Stmt.Match farm = Stmt.Match.eq(service(v6), set(farmsSet(p.name(), v6)));
         Expr members = set(membersSet(p.name(), v6));
         Stmt.Match client = p.kind() == Policy.Kind.BLACKLIST
                 ? Stmt.Match.eq(saddr(v6), members)
                 : new Stmt.Match(saddr(v6), Stmt.Op.NE, members);
-        return Rule.of(farm, client, new Stmt.VerdictStmt(Verdict.DROP));
+        Stmt drop = new Stmt.VerdictStmt(Verdict.DROP);
+        if (p.log().isEmpty()) {
+            return List.of(Rule.of(farm, client, drop));
+        }
+        Limits.Log log = p.log().get();
+        Rule logged = LimitsCompiler.logged(List.of(farm, client), log, log.prefix());
+        if (log.rate().isEmpty()) {
+            List<Stmt> logThenDrop = new ArrayList<>(logged.statements());
+            logThenDrop.add(drop);
+            return List.of(new Rule(logThenDrop, Optional.empty()));
+        }
+        return List.of(logged, Rule.of(farm, client, drop));
     }
 
     private static Expr service(boolean v6) {

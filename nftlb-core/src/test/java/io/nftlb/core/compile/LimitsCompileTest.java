@@ -64,6 +64,28 @@ class LimitsCompileTest {
         assertEquals(golden("explain-limits.txt", actual), actual);
     }
 
+    /** Logs without a rate: every refusal and every new connection gets its line. */
+    static Farm logsEverything() {
+        return Farm.snat("10.0.0.43").port(443).named("shop").roundRobin(Backend.of("s1", "10.1.0.15").maxConnections(9))
+                .limits(Limits.none().connectionsPerClient(4).strictTcp().log("shop-"))
+                .inspection(io.nftlb.core.Inspection.none().log("shop-new "));
+    }
+
+    @Test
+    void aLogWithoutARateHasNoLimitStatement() throws IOException {
+        Farm shop = logsEverything();
+        assertEquals(new Limits.Log("shop-", java.util.Optional.empty()), shop.limits().log().orElseThrow());
+        assertEquals(java.util.Optional.empty(), shop.inspection().log().orElseThrow().rate());
+        String actual = RulesetCompiler.compile(List.of(shop)).explain("shop");
+        assertEquals(golden("explain-unlimited-logs.txt", actual), actual);
+        List<String> logRules = actual.lines().filter(l -> l.contains(" log prefix ") || l.startsWith("    log "))
+                .toList();
+        assertEquals(5, logRules.size(), "invalid, strict, conns, backend s1 and the new connection: " + logRules);
+        assertTrue(logRules.stream().noneMatch(l -> l.contains("limit rate")), logRules.toString());
+        assertTrue(actual.contains("logged as \"shop-<what> \" without a rate limit"), actual);
+        assertTrue(actual.contains("logged as \"shop-new \" without a rate limit"), actual);
+    }
+
     @Test
     void setsDoNotGrowWithFarms() {
         int one = sets(1);

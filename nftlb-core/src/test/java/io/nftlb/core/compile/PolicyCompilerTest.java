@@ -33,6 +33,21 @@ class PolicyCompilerTest {
         assertEquals(RulesetCompilerTest.golden("explain-policy.txt", text), text);
     }
 
+    /** A logged drop: one rule without a rate, and with one the log in a rule of its own so the limit never stops the drop. */
+    @Test
+    void loggedPoliciesLogBeforeTheyDrop() throws Exception {
+        String text = NftText.render(PolicyCompiler.compile(PolicyCases.logged("eth0"), UseCases.all()));
+        assertEquals(RulesetCompilerTest.golden("policies-logged.nft", text), text);
+        List<String> staff = text.lines().filter(l -> l.contains("@policy4-staff")).map(String::strip).toList();
+        assertEquals(List.of(
+                "meta l4proto . ip daddr . th dport @policy4-staff-farms ip saddr != @policy4-staff"
+                        + " limit rate 10/minute burst 20 packets log prefix \"[WL,dual,staff]\"",
+                "meta l4proto . ip daddr . th dport @policy4-staff-farms ip saddr != @policy4-staff drop"), staff);
+        String explained = PolicyCompiler.explain(PolicyCases.logged("eth0").get(1), UseCases.all());
+        assertEquals(RulesetCompilerTest.golden("explain-policy-logged.txt", explained), explained);
+        assertThrows(InvalidFarmException.class, () -> Policy.blacklist("p").log("a\"b"));
+    }
+
     @Test
     void aFarmPolicyCoversOnlyThatFarmsServices() {
         Policy staff = PolicyCases.onDevice("eth0").get(1);

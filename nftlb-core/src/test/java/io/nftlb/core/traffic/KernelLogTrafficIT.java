@@ -83,6 +83,18 @@ class KernelLogTrafficIT {
     }
 
     @Test
+    void aLogWithoutARateLogsEveryNewConnection() {
+        String prefix = prefix("all");
+        try (Topology t = LimitsTrafficIT.topology(1)) {
+            Apply.farms(t, LimitsTrafficIT.farm().inspection(Inspection.none().log(prefix)));
+            Tally tally = t.client().tcp(VIP, 80).count(12).run();
+            List<String> lines = kernelLog(t, prefix);
+            assertEquals(12, tally.answered(), tally.toString());
+            assertEquals(12, lines.size(), "no rate: a line for each of 12 connections made back to back: " + lines);
+        }
+    }
+
+    @Test
     void aLimitThatOnlyLogsLetsEveryConnectionThroughAndLogsThoseOverIt() {
         String prefix = prefix("over");
         try (Topology t = LimitsTrafficIT.topology(1)) {

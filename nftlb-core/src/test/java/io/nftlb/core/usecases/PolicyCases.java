@@ -4,6 +4,7 @@ import io.nftlb.core.Backend;
 import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Policy;
+import io.nftlb.core.Rate;
 import io.nftlb.core.Scheduler;
 import java.util.List;
 
@@ -21,6 +22,17 @@ public final class PolicyCases {
                 Policy.blacklist("bad").on(device).networks("10.0.0.3", "192.168.0.0/16", "10.9.0.1-10.9.0.9",
                         "fd00::3", "fd00:9::/64"),
                 Policy.whitelist("staff").on(device).forFarm("dual").networks("10.8.0.0/16", "fd00:8::/48"));
+    }
+
+    /**
+     * Policies that log their drops: a blacklist for all farms that logs every drop, and a
+     * whitelist for one farm whose lines are rate-limited (the drops are not).
+     */
+    public static List<Policy> logged(String device) {
+        return List.of(
+                Policy.blacklist("bad").on(device).networks("10.0.0.3", "fd00::3").log("policy-BL-bad "),
+                Policy.whitelist("staff").on(device).forFarm("dual").networks("10.8.0.0/16")
+                        .log("[WL,dual,staff]", Rate.perMinute(10).burst(20)));
     }
 
     /**
