@@ -12,7 +12,7 @@ case "${1:-}" in
     chains) MAIN=ChainWalkBench; shift ;;
 esac
 cd "$(dirname "$0")/.."
-mvn -q -o -pl nftlb-testkit,nftlb-core,nftlb-netlink test-compile dependency:build-classpath \
+mvn -q -pl nftlb-testkit,nftlb-core,nftlb-netlink test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
 . ~/.mavenrc 2>/dev/null || true
 exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" --enable-native-access=ALL-UNNAMED -Xmx2g \
