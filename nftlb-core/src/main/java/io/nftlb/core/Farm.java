@@ -69,6 +69,9 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Objects.requireNonNull(inspection, "inspection");
         Check.that(!inspection.any() || forwarding.stateful(), where,
                 "inspection needs conntrack, which %s forwarding does not use", forwarding.keyword());
+        Check.that(helper.isEmpty() || forwarding.stateful(), where,
+                "helper %s needs conntrack, which %s forwarding does not use",
+                helper.map(Helper::kernelName).orElse(""), forwarding.keyword());
         if (helper.isPresent()) {
             Helper h = helper.get();
             Check.that(protocol == Protocol.ALL || h.protocols().contains(protocol), where,
@@ -136,10 +139,14 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
                     Addresses.text(s.sourceAddress().get()), families);
         }
         if (!forwarding.stateful()) {
-            Check.that(persistence.isEmpty(), where,
+            // DSR remembers clients at ingress by themselves (see DsrPersistence), without conntrack.
+            Check.that(persistence.isEmpty() || forwarding instanceof Forwarding.Dsr, where,
                     "persistence %s needs conntrack, which %s forwarding does not use",
                     persistence.map(p -> p.key().toString()).orElse(""), forwarding.keyword());
             Check.that(staticSessions.isEmpty(), where, "static sessions need conntrack, which %s does not use",
+                    forwarding.keyword());
+            Check.that(packetMark.isEmpty() && backends.stream().allMatch(b -> b.packetMark().isEmpty()), where,
+                    "packet marks are set from conntrack marks, which %s forwarding does not use",
                     forwarding.keyword());
         }
         persistence.ifPresent(p -> Check.that(p.key() != Persistence.Key.SOURCE_MAC

@@ -39,8 +39,12 @@ public sealed interface Forwarding {
         };
     }
 
-    /** Whether the farm's connections are tracked by conntrack (marks, persistence, limits). */
+    /**
+     * Whether the farm's connections are tracked by conntrack (marks, persistence, limits,
+     * helpers, inspection). DSR and stateless dNAT farms are served at netdev ingress, before
+     * conntrack sees a packet, so none of that is theirs.
+     */
     default boolean stateful() {
-        return !(this instanceof StatelessDnat);
+        return !(this instanceof StatelessDnat || this instanceof Dsr);
     }
 }

@@ -79,6 +79,12 @@ final class FarmMapper {
                 problems.unsupported(bw, "port", String.valueOf(b.port().getAsInt()),
                         "dsr does not rewrite packets: backends serve the virtual port");
             }
+            if (!farm.forwarding().stateful()) {
+                b.packetMark().ifPresent(m -> problems.unsupported(bw, "mark", "0x" + Long.toHexString(m),
+                        atIngress(farm, "packet marks come from conntrack marks")));
+                b.maxConnections().ifPresent(n -> problems.unsupported(bw, "est-connlimit", String.valueOf(n),
+                        atIngress(farm, "connections are counted by conntrack")));
+            }
         }
         return problems.size() == before;
     }
@@ -170,9 +176,31 @@ final class FarmMapper {
                         "static sessions are kept by client address only, not with ports");
                 continue;
             }
-            f = f == null ? null : f.staticSession(client, backend);
+            try {
+                f = f == null ? null : f.staticSession(client, backend);
+            } catch (InvalidFarmException e) {
+                if (!needsConntrack(f, e)) {
+                    throw e;
+                }
+                problems.unsupported(where, "sessions", client, atIngress(f, e.getMessage()));
+                f = null;
+            }
         }
         return f;
+    }
+
+    /**
+     * Whether the library refused a step because the farm (dsr, stlsdnat) is served at netdev
+     * ingress, before conntrack: nftlb does some of these there (persistence, static sessions),
+     * the library not yet, so they are reported as not supported rather than as bad values.
+     */
+    private static boolean needsConntrack(Farm farm, InvalidFarmException e) {
+        return !farm.forwarding().stateful() && e.getMessage().contains("conntrack");
+    }
+
+    private static String atIngress(Farm farm, String why) {
+        return "the library serves " + farm.forwarding().keyword() + " farms at netdev ingress, before conntrack: "
+                + why;
     }
 
     /**
@@ -196,6 +224,11 @@ final class FarmMapper {
                     result = field.step().get().apply(result, value, object, where);
                 } catch (Field.NotSupported n) {
                     problems.unsupported(where, n.field, n.value, n.getMessage());
+                } catch (InvalidFarmException refused) {
+                    if (!(result instanceof Farm f) || !needsConntrack(f, refused)) {
+                        throw refused;
+                    }
+                    problems.unsupported(where, e.getKey(), value, atIngress(f, refused.getMessage()));
                 }
             }
         }

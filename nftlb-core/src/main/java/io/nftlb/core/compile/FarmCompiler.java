@@ -181,7 +181,7 @@ final class FarmCompiler {
                 ? Layout.CHAIN_LOOKUP_MAGLEV : Layout.schedLookupChain(ids.farmId())));
     }
 
-    private static Expr hashInput(List<Scheduler.HashField> fields, boolean v6) {
+    static Expr hashInput(List<Scheduler.HashField> fields, boolean v6) {
         List<Expr> parts = fields.stream().map(f -> switch (f) {
             case SOURCE_ADDRESS -> saddr(v6);
             case SOURCE_PORT -> TH_SPORT;

@@ -148,6 +148,7 @@ public final class IngressCompiler {
                 dsrFarms = true;
                 dispatch(f, path, farmChain(f.name()), elements);
                 elements.computeIfAbsent(DSR_ETHER, k -> new ArrayList<>()).addAll(slots(f, path, base0));
+                DsrPersistence.elements(f, path, elements);
                 farmChains.add(Chain.regular(farmChain(f.name()), farmRules(f, path, base0)));
             } else {
                 stateless = true;
@@ -178,6 +179,8 @@ public final class IngressCompiler {
         }
         if (dsrFarms) { // declared while a DSR farm exists, so all its backends going down stays an element change
             sets.add(NamedSet.map(DSR_ETHER, new Expr.Numgen(Expr.NumgenType.RANDOM, SLOTS, 0), ETHER_DADDR, interval));
+            sets.addAll(DsrPersistence.declarations(ingressFarms.stream()
+                    .filter(f -> f.forwarding() instanceof Forwarding.Dsr).toList()));
         }
         if (stateless) {
             sets.addAll(StatelessDnatRules.declarations());
@@ -218,10 +221,23 @@ public final class IngressCompiler {
                 .append(" looks up l4proto . daddr . dport in ").append(dispatchMap(path.inDevice(), false)).append(", ")
                 .append(dispatchMap(path.inDevice(), true)).append(" and goes to chain ")
                 .append(dsr ? farmChain(f.name()) : StatelessDnatRules.farmChain(f.name())).append('\n');
-        b.append("  scheduling: ").append(f.scheduler() instanceof Scheduler.SymmetricHash ? "symhash"
-                        : "jhash of client address . port").append(" over slots ").append(first).append("..")
+        String hashed = switch (f.scheduler()) {
+            case Scheduler.SymmetricHash s -> "symhash";
+            case Scheduler.Hash h -> "jhash of " + h.fields().stream().map(x -> x.name().toLowerCase().replace('_', ' '))
+                    .collect(java.util.stream.Collectors.joining(" . "));
+            default -> "jhash of client address . port";
+        };
+        b.append("  scheduling: ").append(hashed).append(" over slots ").append(first).append("..")
                 .append(first + SLOTS - 1).append(" of map ").append(dsr ? DSR_ETHER : "sdnat4/sdnat6")
                 .append(" (weights are shares of the hash space; no conntrack, so no per-connection state)\n");
+        if (dsr && f.persistence().isPresent()) {
+            var p = f.persistence().get();
+            b.append("  persistence: by ").append(p.key().toString().toLowerCase().replace('_', ' '))
+                    .append(", the backend's MAC remembered ").append(p.ttl()).append(" after the client's last packet in ")
+                    .append(DsrPersistence.map(p.key(), false)).append('/').append(DsrPersistence.map(p.key(), true))
+                    .append(", used while it serves the virtual address (").append(DsrPersistence.SERVING4).append('/')
+                    .append(DsrPersistence.SERVING6).append(")\n");
+        }
         if (dsr) {
             b.append("  forwarding: ether daddr set to the backend's MAC, ether saddr ").append(path.outMac())
                     .append(", fwd to ").append(path.outDevice())
@@ -325,19 +341,36 @@ public final class IngressCompiler {
             if (f.addresses().stream().noneMatch(a -> (a instanceof Inet6Address) == v6)) {
                 continue;
             }
-            Expr hash = f.scheduler() instanceof Scheduler.SymmetricHash
-                    ? new Expr.Symhash(SLOTS, base)
-                    : new Expr.Jhash(concat(saddr(v6), TH_SPORT), SLOTS, 0, base);
-            rules.add(Rule.of(
-                    new Stmt.PayloadSet(PayloadField.ETHER_DADDR,
-                            new Expr.MapLookup(hash, set(DSR_ETHER), DataType.ETHER_ADDR)),
-                    new Stmt.PayloadSet(PayloadField.ETHER_SADDR, new Expr.Ether(path.outMac())),
-                    new Stmt.Fwd(path.outDevice(), Optional.empty())));
-            if (f.scheduler() instanceof Scheduler.SymmetricHash) {
+            if (f.persistence().isPresent()) {
+                rules.addAll(DsrPersistence.lookup(f, path, v6));
+            }
+            Expr hash = selector(f, v6, base);
+            List<Stmt> schedule = new ArrayList<>(List.of(new Stmt.PayloadSet(PayloadField.ETHER_DADDR,
+                    new Expr.MapLookup(hash, set(DSR_ETHER), DataType.ETHER_ADDR))));
+            if (f.persistence().isPresent()) {
+                schedule.add(DsrPersistence.record(f, v6));
+            }
+            schedule.add(new Stmt.PayloadSet(PayloadField.ETHER_SADDR, new Expr.Ether(path.outMac())));
+            schedule.add(new Stmt.Fwd(path.outDevice(), Optional.empty()));
+            rules.add(new Rule(schedule, Optional.empty()));
+            if (f.scheduler() instanceof Scheduler.SymmetricHash && f.persistence().isEmpty()) {
                 break; // symhash reads the packet itself: one rule serves both IP versions
             }
         }
         return rules;
+    }
+
+    /**
+     * The slot of a packet of a farm at ingress. Without conntrack there is no per-connection
+     * state: round robin and weighted hash the client's address and port (stable for a
+     * connection), a hash farm hashes its fields, a symhash farm both directions alike.
+     */
+    static Expr selector(Farm f, boolean v6, int base) {
+        return switch (f.scheduler()) {
+            case Scheduler.SymmetricHash s -> new Expr.Symhash(SLOTS, base);
+            case Scheduler.Hash h -> new Expr.Jhash(FarmCompiler.hashInput(h.fields(), v6), SLOTS, h.seed(), base);
+            default -> new Expr.Jhash(concat(saddr(v6), TH_SPORT), SLOTS, 0, base);
+        };
     }
 
     private static Expr service(boolean v6) {

@@ -114,7 +114,7 @@ final class StatelessDnatRules {
     static List<Rule> forward(Farm f, DsrPath path, int base) {
         List<Rule> rules = new ArrayList<>();
         for (boolean v6 : families(f)) {
-            Expr hash = new Expr.Jhash(concat(saddr(v6), TH_SPORT), IngressCompiler.SLOTS, 0, base);
+            Expr hash = IngressCompiler.selector(f, v6, base);
             PayloadField daddr = v6 ? PayloadField.IP6_DADDR : PayloadField.IP_DADDR;
             rules.add(Rule.of(
                     new Stmt.SetUpdate(Stmt.SetOp.UPDATE, v6 ? CLIENTS6 : CLIENTS4, saddr(v6),

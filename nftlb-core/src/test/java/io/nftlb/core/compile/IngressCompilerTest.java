@@ -34,7 +34,8 @@ class IngressCompilerTest {
     void explainSaysWhereAndHow() throws Exception {
         List<DsrPath> paths = PolicyCases.dsrPaths("eth0", "eth1");
         String text = IngressCompiler.explain("site", PolicyCases.dsrFarms(), paths.get(0))
-                + IngressCompiler.explain("stateless", PolicyCases.dsrFarms(), paths.get(2));
+                + IngressCompiler.explain("sticky", PolicyCases.dsrFarms(), paths.get(2))
+                + IngressCompiler.explain("stateless", PolicyCases.dsrFarms(), paths.get(3));
         assertEquals(RulesetCompilerTest.golden("explain-ingress.txt", text), text);
     }
 

@@ -161,4 +161,42 @@ class LoadBalancerIngressTrafficIT {
                     "not listed " + v4.get(2) + " to the late farm");
         }
     }
+
+    /**
+     * DSR persistence at ingress: a client's connections (new source ports each) stay on the
+     * backend it was first hashed to; when that backend goes down they move to another one, by
+     * element changes only, and stay there when it comes back.
+     */
+    @Test
+    void aPersistentDsrFarmKeepsAClientOnItsBackendUntilTheBackendGoesDown() {
+        try (Topology t = Topology.builder().backends(2).returnPath(ReturnPath.DIRECT).start();
+             LoadBalancer lb = open(t)) {
+            t.backends().forEach(b -> b.addLoopbackAddress(DsrTrafficIT.VIP));
+            t.balancer().addAddress(DsrTrafficIT.VIP);
+            String out = t.balancer().backendInterface();
+            lb.setPath(DsrPath.of("web").in(t.balancer().clientInterface())
+                    .out(out, t.balancer().namespace().macAddress(out))
+                    .backend("b0", t.backend(0).macAddress()).backend("b1", t.backend(1).macAddress()));
+            lb.apply(Farm.dsr(DsrTrafficIT.VIP).port(80).named("web").persistent(java.time.Duration.ofMinutes(5))
+                    .weighted(Backend.of("b0", t.backend(0).address()), Backend.of("b1", t.backend(1).address())))
+                    .join();
+
+            int n = 32;
+            Tally first = t.client().tcp(DsrTrafficIT.VIP, 80).count(n).run();
+            assertEquals(n, first.answered(), first.toString());
+            assertEquals(1, first.backends().size(), n + " connections from one client, each from its own port"
+                    + " (hashed over both backends without persistence), on one backend: " + first);
+            String kept = first.backends().iterator().next();
+            String other = kept.equals("b0") ? "b1" : "b0";
+
+            lb.setState("web", kept, io.nftlb.core.BackendState.DOWN).join();
+            assertTrue(lastOps().stream().allMatch(o -> o.contains("element")), "element changes only: " + lastOps());
+            Tally moved = t.client().tcp(DsrTrafficIT.VIP, 80).count(n).run();
+            assertEquals(Map.of(other, n), moved.countsByBackend(), kept + " down: " + moved);
+
+            lb.setState("web", kept, io.nftlb.core.BackendState.UP).join();
+            Tally stayed = t.client().tcp(DsrTrafficIT.VIP, 80).count(n).run();
+            assertEquals(Map.of(other, n), stayed.countsByBackend(), kept + " up again, the client stays: " + stayed);
+        }
+    }
 }

@@ -46,6 +46,9 @@ public final class PolicyCases {
                         Backend.of("b3", "10.1.0.12").state(io.nftlb.core.BackendState.DOWN)),
                 Farm.dsr("10.0.0.51").udp().port(53).named("dns").scheduler(Scheduler.symmetricHash())
                         .backends(Backend.of("b1", "10.1.0.10")),
+                // IPv4 only: nft 1.0.6 cannot load an IPv6 persistence update (a 36-byte key), netlink can.
+                Farm.dsr("10.0.0.53").port(443).named("sticky").persistent(java.time.Duration.ofMinutes(5))
+                        .weighted(Backend.of("b1", "10.1.0.10"), Backend.of("b2", "10.1.0.11")),
                 Farm.statelessDnat("10.0.0.52", "fd00::52").port(80).named("stateless").weighted(
                         Backend.of("b1", "10.1.0.10"), Backend.of("b2", "10.1.0.11").weight(2),
                         Backend.of("b1v6", "fd00:1::10")));
@@ -57,6 +60,8 @@ public final class PolicyCases {
                 DsrPath.of("site").in(in).out(out, "02:00:00:00:00:01").backend("b1", "02:00:00:00:01:10")
                         .backend("b2", "02:00:00:00:01:11").backend("b3", "02:00:00:00:01:12"),
                 DsrPath.of("dns").in(in).out(out, "02:00:00:00:00:01").backend("b1", "02:00:00:00:01:10"),
+                DsrPath.of("sticky").in(in).out(out, "02:00:00:00:00:01").backend("b1", "02:00:00:00:01:10")
+                        .backend("b2", "02:00:00:00:01:11"),
                 DsrPath.of("stateless").in(in, "02:00:00:00:00:02").out(out, "02:00:00:00:00:01")
                         .backend("b1", "02:00:00:00:01:10").backend("b2", "02:00:00:00:01:11")
                         .backend("b1v6", "02:00:00:00:01:10"));
