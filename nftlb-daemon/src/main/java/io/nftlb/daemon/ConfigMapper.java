@@ -105,7 +105,8 @@ public final class ConfigMapper {
                             throw new ConfigException("farm \"" + name + "\" is defined twice");
                         }
                         String where = "farm \"" + name + "\"";
-                        FarmMapper.map(farm, addresses, problems).ifPresent(f -> {
+                        FarmMapper.map(farm, addresses, problems).ifPresent(mapped -> {
+                            Farm f = OffloadMapper.apply(farm, mapped, devices, where, problems);
                             farms.add(f);
                             LinkLayer.path(farm, f, where, problems).ifPresent(p -> paths.put(name, p));
                             PolicyMapper.ofFarm(farm, f, listed, devices, where, problems)

@@ -67,7 +67,7 @@ final class FarmFields {
             mapped("tcp-strict", LimitFields::strictTcp),
             mapped("queue", FarmFields::queue),
             // Not supported yet: "off" values are accepted since they ask for nothing.
-            notSupported("flow-offload", "off"),
+            readElsewhere("flow-offload"),   // OffloadMapper: it needs the devices a DeviceFinder finds
             notSupported("intra-connect", "off"),
             readElsewhere("iface"),          // LinkLayer (dsr, stlsdnat) and PolicyMapper (the policies' device)
             readElsewhere("oface"),

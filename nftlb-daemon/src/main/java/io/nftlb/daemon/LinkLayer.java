@@ -32,7 +32,8 @@ final class LinkLayer {
             for (String field : new String[] {"iface", "oface", "ether-addr"}) {
                 String value = Values.text(where, field, object.get(field));
                 boolean policiesDevice = field.equals("iface") && PolicyMapper.named(object);
-                if (!value.isEmpty() && !policiesDevice) {
+                boolean offloadDevice = !field.equals("ether-addr") && OffloadMapper.on(object);
+                if (!value.isEmpty() && !policiesDevice && !offloadDevice) {
                     problems.unsupported(where, field, value, "only modes dsr and stlsdnat use it");
                 }
             }

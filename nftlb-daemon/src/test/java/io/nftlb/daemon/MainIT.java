@@ -32,4 +32,26 @@ class MainIT {
         assertEquals(1, Main.run(Options.parse("-c", config.toString(), "-e", "-n", ns.name())));
         assertFalse(ns.listRuleset().contains("nftlb"), ns.listRuleset());
     }
+
+    /**
+     * flow-offload maps onto the library's flow offload; this project's kernel has no
+     * flowtables, so the kernel refuses it (exit 3) and nothing is applied. On a kernel with them
+     * it applies and the flowtable is there.
+     */
+    @Test
+    void flowOffloadAppliesOrTheKernelRefusesItWhole(NetworkNamespace ns, @TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("offload.json"), """
+                {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "virtual-ports": "80", "mode": "snat",
+                  "flow-offload": "on", "iface": "lo", "oface": "lo",
+                  "backends": [{"name": "b0", "ip-addr": "10.1.0.10"}]}]}""");
+        int exit = Main.run(Options.parse("-c", config.toString(), "-e", "-n", ns.name()));
+        if (exit == 3) {
+            String ruleset = ns.listRuleset(); // the load balancer's empty table is there from its start
+            assertFalse(ruleset.contains("10.0.0.40") || ruleset.contains("fastpath"), "nothing of it applied: " + ruleset);
+            org.junit.jupiter.api.Assumptions.assumeTrue(false,
+                    "this kernel lacks CONFIG_NF_FLOW_TABLE: the flowtable cannot be installed");
+        }
+        assertEquals(0, exit);
+        assertTrue(ns.listRuleset().contains("flow add @fastpath"), ns.listRuleset());
+    }
 }
