@@ -127,10 +127,15 @@ class LimitFieldsTest {
                 malformed("\"limits-ttl\": \"-5\","));
     }
 
+    /** accept and log let connections over a limit through; only a verdict with log logs them. */
     @Test
-    void aVerdictThatLetsConnectionsThroughStaysReported() {
-        assertEquals(List.of("farm \"lb01\": field \"verdict\" = \"accept\" is not supported (the library lets"
-                        + " connections over a limit through only with its own log lines (verdict LOG))"),
-                problems("\"verdict\": \"accept\","));
+    void aVerdictThatLetsConnectionsThroughLetsThemThrough() {
+        Limits accepted = farm("\"est-connlimit\": \"5\", \"verdict\": \"accept\",").limits();
+        assertEquals(Limits.Verdict.LOG, accepted.verdict());
+        assertEquals(Optional.empty(), accepted.log(), "accept alone logs nothing");
+        Limits logged = farm("\"est-connlimit\": \"5\", \"verdict\": \"log accept\",").limits();
+        assertEquals(Limits.Verdict.LOG, logged.verdict());
+        assertEquals(Optional.of("lb01-"), logged.log().map(Limits.Log::prefix));
+        assertEquals(Limits.Verdict.LOG, farm("\"est-connlimit\": \"5\", \"verdict\": \"log\",").limits().verdict());
     }
 }

@@ -167,8 +167,6 @@ class LogFieldsTest {
     @Test
     void aFarmWithoutLimitsHasNoRefusalLogWhateverItsPrefixes() {
         assertEquals(Optional.empty(), refusalLog("\"tcp-strict-log-prefix\": \"mine\", \"log-rtlimit\": \"1\","));
-        assertEquals(List.of("farm \"lb01\": field \"verdict\" = \"accept\" is not supported (the library lets"
-                + " connections over a limit through only with its own log lines (verdict LOG))"),
-                problems("\"verdict\": \"accept\", \"log\": \"input\","));
+        assertEquals(Optional.empty(), refusalLog("\"verdict\": \"log accept\", \"log\": \"input\","));
     }
 }
