@@ -139,12 +139,12 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
                     Addresses.text(s.sourceAddress().get()), families);
         }
         if (!forwarding.stateful()) {
-            // DSR remembers clients at ingress by themselves (see DsrPersistence), without conntrack.
+            // DSR remembers clients at ingress by themselves (see compile.DsrSessions), without conntrack.
             Check.that(persistence.isEmpty() || forwarding instanceof Forwarding.Dsr, where,
                     "persistence %s needs conntrack, which %s forwarding does not use",
                     persistence.map(p -> p.key().toString()).orElse(""), forwarding.keyword());
-            Check.that(staticSessions.isEmpty(), where, "static sessions need conntrack, which %s does not use",
-                    forwarding.keyword());
+            Check.that(staticSessions.isEmpty() || forwarding instanceof Forwarding.Dsr, where,
+                    "static sessions need conntrack, which %s does not use", forwarding.keyword());
             Check.that(packetMark.isEmpty() && backends.stream().allMatch(b -> b.packetMark().isEmpty()), where,
                     "packet marks are set from conntrack marks, which %s forwarding does not use",
                     forwarding.keyword());

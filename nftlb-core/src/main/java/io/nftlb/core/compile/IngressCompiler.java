@@ -148,7 +148,7 @@ public final class IngressCompiler {
                 dsrFarms = true;
                 dispatch(f, path, farmChain(f.name()), elements);
                 elements.computeIfAbsent(DSR_ETHER, k -> new ArrayList<>()).addAll(slots(f, path, base0));
-                DsrPersistence.elements(f, path, elements);
+                DsrSessions.elements(f, path, elements);
                 farmChains.add(Chain.regular(farmChain(f.name()), farmRules(f, path, base0)));
             } else {
                 stateless = true;
@@ -179,7 +179,7 @@ public final class IngressCompiler {
         }
         if (dsrFarms) { // declared while a DSR farm exists, so all its backends going down stays an element change
             sets.add(NamedSet.map(DSR_ETHER, new Expr.Numgen(Expr.NumgenType.RANDOM, SLOTS, 0), ETHER_DADDR, interval));
-            sets.addAll(DsrPersistence.declarations(ingressFarms.stream()
+            sets.addAll(DsrSessions.declarations(ingressFarms.stream()
                     .filter(f -> f.forwarding() instanceof Forwarding.Dsr).toList()));
         }
         if (stateless) {
@@ -230,13 +230,18 @@ public final class IngressCompiler {
         b.append("  scheduling: ").append(hashed).append(" over slots ").append(first).append("..")
                 .append(first + SLOTS - 1).append(" of map ").append(dsr ? DSR_ETHER : "sdnat4/sdnat6")
                 .append(" (weights are shares of the hash space; no conntrack, so no per-connection state)\n");
+        if (dsr && !f.staticSessions().isEmpty()) {
+            b.append("  static sessions: ").append(f.staticSessions().size()).append(" client(s) pinned in ")
+                    .append(DsrSessions.STATIC4).append('/').append(DsrSessions.STATIC6)
+                    .append(", used while their backend serves the virtual address\n");
+        }
         if (dsr && f.persistence().isPresent()) {
             var p = f.persistence().get();
             b.append("  persistence: by ").append(p.key().toString().toLowerCase().replace('_', ' '))
                     .append(", the backend's MAC remembered ").append(p.ttl()).append(" after the client's last packet in ")
-                    .append(DsrPersistence.map(p.key(), false)).append('/').append(DsrPersistence.map(p.key(), true))
-                    .append(", used while it serves the virtual address (").append(DsrPersistence.SERVING4).append('/')
-                    .append(DsrPersistence.SERVING6).append(")\n");
+                    .append(DsrSessions.map(p.key(), false)).append('/').append(DsrSessions.map(p.key(), true))
+                    .append(", used while it serves the virtual address (").append(DsrSessions.SERVING4).append('/')
+                    .append(DsrSessions.SERVING6).append(")\n");
         }
         if (dsr) {
             b.append("  forwarding: ether daddr set to the backend's MAC, ether saddr ").append(path.outMac())
@@ -336,24 +341,23 @@ public final class IngressCompiler {
         if (f.scheduler() instanceof Scheduler.Maglev) {
             throw new UnsupportedFeatureException("farm \"" + f.name() + "\": Maglev scheduling is not available with DSR");
         }
+        List<Boolean> families = List.of(false, true).stream()
+                .filter(v6 -> f.addresses().stream().anyMatch(a -> (a instanceof Inet6Address) == v6)).toList();
+        // Pinned and remembered clients of both IP versions first: a symhash rule matches either.
         List<Rule> rules = new ArrayList<>();
-        for (boolean v6 : List.of(false, true)) {
-            if (f.addresses().stream().noneMatch(a -> (a instanceof Inet6Address) == v6)) {
-                continue;
-            }
-            if (f.persistence().isPresent()) {
-                rules.addAll(DsrPersistence.lookup(f, path, v6));
-            }
+        families.forEach(v6 -> rules.addAll(DsrSessions.lookup(f, path, v6)));
+        for (boolean v6 : families) {
             Expr hash = selector(f, v6, base);
             List<Stmt> schedule = new ArrayList<>(List.of(new Stmt.PayloadSet(PayloadField.ETHER_DADDR,
                     new Expr.MapLookup(hash, set(DSR_ETHER), DataType.ETHER_ADDR))));
             if (f.persistence().isPresent()) {
-                schedule.add(DsrPersistence.record(f, v6));
+                schedule.add(DsrSessions.record(f, v6));
             }
             schedule.add(new Stmt.PayloadSet(PayloadField.ETHER_SADDR, new Expr.Ether(path.outMac())));
             schedule.add(new Stmt.Fwd(path.outDevice(), Optional.empty()));
             rules.add(new Rule(schedule, Optional.empty()));
-            if (f.scheduler() instanceof Scheduler.SymmetricHash && f.persistence().isEmpty()) {
+            if (f.scheduler() instanceof Scheduler.SymmetricHash && f.persistence().isEmpty()
+                    && f.staticSessions().isEmpty()) {
                 break; // symhash reads the packet itself: one rule serves both IP versions
             }
         }

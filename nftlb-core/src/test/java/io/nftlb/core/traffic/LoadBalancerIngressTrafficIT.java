@@ -199,4 +199,34 @@ class LoadBalancerIngressTrafficIT {
             assertEquals(Map.of(other, n), stayed.countsByBackend(), kept + " up again, the client stays: " + stayed);
         }
     }
+
+    /** A DSR farm's static session: the pinned client goes to its backend while it serves, elsewhere while not. */
+    @Test
+    void aPinnedClientOfADsrFarmGoesToItsBackendWhileItServes() {
+        try (Topology t = Topology.builder().backends(2).returnPath(ReturnPath.DIRECT).start();
+             LoadBalancer lb = open(t)) {
+            t.backends().forEach(b -> b.addLoopbackAddress(DsrTrafficIT.VIP));
+            t.balancer().addAddress(DsrTrafficIT.VIP);
+            String out = t.balancer().backendInterface();
+            lb.setPath(DsrPath.of("web").in(t.balancer().clientInterface())
+                    .out(out, t.balancer().namespace().macAddress(out))
+                    .backend("b0", t.backend(0).macAddress()).backend("b1", t.backend(1).macAddress()));
+            lb.apply(Farm.dsr(DsrTrafficIT.VIP).port(80).named("web")
+                    .weighted(Backend.of("b0", t.backend(0).address()), Backend.of("b1", t.backend(1).address()))
+                    .staticSession(t.client().address(), "b1")).join();
+
+            int n = 32;
+            Tally pinned = t.client().tcp(DsrTrafficIT.VIP, 80).count(n).run();
+            assertEquals(Map.of("b1", n), pinned.countsByBackend(), "client pinned to b1: " + pinned);
+
+            lb.setState("web", "b1", io.nftlb.core.BackendState.DOWN).join();
+            assertTrue(lastOps().stream().allMatch(o -> o.contains("element")), "element changes only: " + lastOps());
+            Tally away = t.client().tcp(DsrTrafficIT.VIP, 80).count(n).run();
+            assertEquals(Map.of("b0", n), away.countsByBackend(), "b1 down: " + away);
+
+            lb.setState("web", "b1", io.nftlb.core.BackendState.UP).join();
+            Tally back = t.client().tcp(DsrTrafficIT.VIP, 80).count(n).run();
+            assertEquals(Map.of("b1", n), back.countsByBackend(), "b1 up again: " + back);
+        }
+    }
 }

@@ -48,7 +48,8 @@ public final class PolicyCases {
                         .backends(Backend.of("b1", "10.1.0.10")),
                 // IPv4 only: nft 1.0.6 cannot load an IPv6 persistence update (a 36-byte key), netlink can.
                 Farm.dsr("10.0.0.53").port(443).named("sticky").persistent(java.time.Duration.ofMinutes(5))
-                        .weighted(Backend.of("b1", "10.1.0.10"), Backend.of("b2", "10.1.0.11")),
+                        .weighted(Backend.of("b1", "10.1.0.10"), Backend.of("b2", "10.1.0.11"))
+                        .staticSession("192.0.2.7", "b2"),
                 Farm.statelessDnat("10.0.0.52", "fd00::52").port(80).named("stateless").weighted(
                         Backend.of("b1", "10.1.0.10"), Backend.of("b2", "10.1.0.11").weight(2),
                         Backend.of("b1v6", "fd00:1::10")));
