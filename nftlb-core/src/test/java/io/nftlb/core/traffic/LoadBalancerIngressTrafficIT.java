@@ -163,6 +163,21 @@ class LoadBalancerIngressTrafficIT {
     }
 
     /**
+     * DSR farm "web" on two backends: they hold the VIP on loopback, the balancer answers ARP for
+     * it, and the load balancer has the farm's path.
+     */
+    static Farm dsrWeb(Topology t, LoadBalancer lb) {
+        t.backends().forEach(b -> b.addLoopbackAddress(DsrTrafficIT.VIP));
+        t.balancer().addAddress(DsrTrafficIT.VIP);
+        String out = t.balancer().backendInterface();
+        lb.setPath(DsrPath.of("web").in(t.balancer().clientInterface())
+                .out(out, t.balancer().namespace().macAddress(out))
+                .backend("b0", t.backend(0).macAddress()).backend("b1", t.backend(1).macAddress()));
+        return Farm.dsr(DsrTrafficIT.VIP).port(80).named("web")
+                .weighted(Backend.of("b0", t.backend(0).address()), Backend.of("b1", t.backend(1).address()));
+    }
+
+    /**
      * DSR persistence at ingress: a client's connections (new source ports each) stay on the
      * backend it was first hashed to; when that backend goes down they move to another one, by
      * element changes only, and stay there when it comes back.
@@ -171,15 +186,7 @@ class LoadBalancerIngressTrafficIT {
     void aPersistentDsrFarmKeepsAClientOnItsBackendUntilTheBackendGoesDown() {
         try (Topology t = Topology.builder().backends(2).returnPath(ReturnPath.DIRECT).start();
              LoadBalancer lb = open(t)) {
-            t.backends().forEach(b -> b.addLoopbackAddress(DsrTrafficIT.VIP));
-            t.balancer().addAddress(DsrTrafficIT.VIP);
-            String out = t.balancer().backendInterface();
-            lb.setPath(DsrPath.of("web").in(t.balancer().clientInterface())
-                    .out(out, t.balancer().namespace().macAddress(out))
-                    .backend("b0", t.backend(0).macAddress()).backend("b1", t.backend(1).macAddress()));
-            lb.apply(Farm.dsr(DsrTrafficIT.VIP).port(80).named("web").persistent(java.time.Duration.ofMinutes(5))
-                    .weighted(Backend.of("b0", t.backend(0).address()), Backend.of("b1", t.backend(1).address())))
-                    .join();
+            lb.apply(dsrWeb(t, lb).persistent(java.time.Duration.ofMinutes(5))).join();
 
             int n = 32;
             Tally first = t.client().tcp(DsrTrafficIT.VIP, 80).count(n).run();
@@ -205,15 +212,7 @@ class LoadBalancerIngressTrafficIT {
     void aPinnedClientOfADsrFarmGoesToItsBackendWhileItServes() {
         try (Topology t = Topology.builder().backends(2).returnPath(ReturnPath.DIRECT).start();
              LoadBalancer lb = open(t)) {
-            t.backends().forEach(b -> b.addLoopbackAddress(DsrTrafficIT.VIP));
-            t.balancer().addAddress(DsrTrafficIT.VIP);
-            String out = t.balancer().backendInterface();
-            lb.setPath(DsrPath.of("web").in(t.balancer().clientInterface())
-                    .out(out, t.balancer().namespace().macAddress(out))
-                    .backend("b0", t.backend(0).macAddress()).backend("b1", t.backend(1).macAddress()));
-            lb.apply(Farm.dsr(DsrTrafficIT.VIP).port(80).named("web")
-                    .weighted(Backend.of("b0", t.backend(0).address()), Backend.of("b1", t.backend(1).address()))
-                    .staticSession(t.client().address(), "b1")).join();
+            lb.apply(dsrWeb(t, lb).staticSession(t.client().address(), "b1")).join();
 
             int n = 32;
             Tally pinned = t.client().tcp(DsrTrafficIT.VIP, 80).count(n).run();
