@@ -105,6 +105,23 @@ class GoldenBytesTest {
                 new Op.AddRule(ref, forward.name(), forward.rules().get(0))));
     }
 
+    /**
+     * A delete from a map keyed by a concatenation, with an ether address as data, at netdev:
+     * the implied matches of key and data come first, each in register 1, as nft emits them.
+     */
+    @Test
+    void dynsetDeleteWithItsImpliedMatchesFirst() {
+        Expr key = new Expr.Concat(List.of(new Expr.Payload(PayloadField.IP_SADDR),
+                new Expr.Payload(PayloadField.IP_DADDR), new Expr.Payload(PayloadField.TH_DPORT)));
+        Expr ether = new Expr.Payload(PayloadField.ETHER_DADDR);
+        NamedSet p4 = NamedSet.map("p4", key, ether, Set.of(SetFlag.DYNAMIC, SetFlag.TIMEOUT)).withSize(1000);
+        Chain c = Chain.regular("c", List.of(Rule.of(new Stmt.SetUpdate(Stmt.SetOp.DELETE, "p4", key,
+                java.util.Optional.of(ether), java.util.Optional.empty(), java.util.Optional.empty()))));
+        TableRef ref = new TableRef(Family.NETDEV, "t");
+        assertGolden("dsrdelete.golden", List.of(new Op.AddTable(ref), new Op.AddChain(ref,
+                Chain.regular("c", List.of())), new Op.AddSet(ref, p4), new Op.AddRule(ref, "c", c.rules().get(0))));
+    }
+
     @Test
     void aDifferenceIsShownAsAFourBytesPerLineHexdump() {
         AssertionError e = assertThrows(AssertionError.class,

@@ -78,16 +78,18 @@ public final class TablePlanner {
                 adds.add(new Op.AddElements(ref, s.name(), added));
             }
         }
-        // Gone chains: emptied first (their rules may use gone sets), deleted once no element jumps to them.
+        // Gone sets, then gone chains: a gone verdict map may still jump to a gone chain (the
+        // last DSR farm of a device takes its dispatch maps with it), and the kernel refuses to
+        // delete a chain something jumps to. Gone chains were emptied first, so no rule uses a gone set.
+        for (NamedSet s : cur.sets()) {
+            if (!setsAfter.containsKey(s.name())) {
+                gone.add(new Op.DeleteSet(ref, s.name()));
+            }
+        }
         for (Chain c : cur.chains()) {
             if (!chainsAfter.containsKey(c.name())) {
                 flushes.add(new Op.FlushChain(ref, c.name()));
                 gone.add(new Op.DeleteChain(ref, c.name()));
-            }
-        }
-        for (NamedSet s : cur.sets()) {
-            if (!setsAfter.containsKey(s.name())) {
-                gone.add(new Op.DeleteSet(ref, s.name()));
             }
         }
         List<Op> ops = new ArrayList<>(newChains); // new sets' elements may jump to new chains

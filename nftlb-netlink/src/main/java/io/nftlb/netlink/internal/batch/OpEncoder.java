@@ -139,6 +139,12 @@ public final class OpEncoder {
                 e = new io.nftlb.netlink.internal.expr.Lookup(l.set(),
                         OptionalInt.of(batchSetIds.get(t.name() + "\0" + l.set())), l.sreg(), l.dreg(), l.flags());
                 changed = true;
+            } else if (e instanceof io.nftlb.netlink.internal.expr.Dynset d && d.setId().isEmpty()
+                    && batchSetIds.containsKey(t.name() + "\0" + d.set())) {
+                e = new io.nftlb.netlink.internal.expr.Dynset(d.set(),
+                        OptionalInt.of(batchSetIds.get(t.name() + "\0" + d.set())), d.op(), d.sregKey(), d.sregData(),
+                        d.timeoutMs(), d.flags(), d.expr());
+                changed = true;
             }
             exprs.add(e);
         }

@@ -254,6 +254,10 @@ public final class Linearizer {
 
     private void setUpdate(Stmt.SetUpdate u) {
         NamedSet s = sets.apply(u.set());
+        // The data's implied matches too, before any register is taken: a 36-byte IPv6 key and
+        // an ether address fill all 64 bytes, so nothing is left for them afterwards (nft does the same).
+        hoistDependencies(u.key());
+        u.data().ifPresent(this::hoistDependencies);
         int keySlot = load(u.key());
         OptionalInt dataReg = OptionalInt.empty();
         if (u.data().isPresent()) {
@@ -457,7 +461,19 @@ public final class Linearizer {
     }
 
     /** Loads an expression into fresh registers; returns the first slot. */
+    /** Emits the implied matches of every header field {@code e} reads, each in a register of its own, released at once. */
+    private void hoistDependencies(Expr e) {
+        switch (e) {
+            case Expr.Payload p -> dependencies(p.field());
+            case Expr.Concat c -> c.parts().forEach(this::hoistDependencies);
+            case Expr.Jhash j -> hoistDependencies(j.input());
+            case Expr.MapLookup m -> hoistDependencies(m.key());
+            default -> { }
+        }
+    }
+
     private int load(Expr e) {
+        hoistDependencies(e); // before the value's registers, as nft does: it then needs no more than its own
         int len = Layout.of(e).length();
         if (e instanceof Expr.MapLookup m) {
             len = Math.max(len, Layout.of(m.key()).length());

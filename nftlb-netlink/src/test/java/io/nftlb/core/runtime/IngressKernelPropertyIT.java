@@ -1,0 +1,227 @@
+package io.nftlb.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.nftlb.core.Backend;
+import io.nftlb.core.BackendState;
+import io.nftlb.core.DsrPath;
+import io.nftlb.core.Farm;
+import io.nftlb.core.Persistence;
+import io.nftlb.core.Scheduler;
+import io.nftlb.core.ast.Table;
+import io.nftlb.core.compile.IngressCompiler;
+import io.nftlb.core.compile.PolicyCompiler;
+import io.nftlb.core.plan.TableComparison;
+import io.nftlb.netlink.NetlinkTransport;
+import io.nftlb.testkit.NetworkNamespace;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.AfterTry;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.state.Action;
+import net.jqwik.api.state.ActionChain;
+import net.jqwik.api.state.Transformer;
+
+/**
+ * The runtime's netdev table against the kernel, as a jqwik stateful property: random chains of
+ * calls on DSR farms (put a random farm: scheduler, weights, states, priorities, persistence,
+ * static sessions, one or both IP versions; remove it; re-weight or change the state of a
+ * backend) through a load balancer over netlink. After every call the netdev table read back
+ * from the kernel is what {@link IngressCompiler} makes of the load balancer's farms and paths,
+ * at the slots their farm ids give them (learnt elements aside, as drift checks compare).
+ */
+@Tag("netns")
+class IngressKernelPropertyIT {
+
+    static final int FARMS = 4;
+    static final int BACKENDS = 4;
+    static final String OUT_MAC = "02:00:00:00:00:01";
+
+    static NetworkNamespace ns;
+    static NetlinkTransport probe;
+    LoadBalancer open;
+
+    @BeforeContainer
+    static void namespace() {
+        ns = NetworkNamespace.create();
+        probe = NetlinkTransport.openInNamespace(ns.name());
+    }
+
+    @AfterContainer
+    static void removeNamespace() {
+        if (probe != null) {
+            probe.close();
+        }
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
+    @AfterTry
+    void closeLoadBalancer() {
+        if (open != null) {
+            open.close();
+            open = null;
+        }
+    }
+
+    /** Farm {@code d<index>}'s path: in and out by lo, every backend it may have with a MAC. */
+    static DsrPath path(int index) {
+        DsrPath p = DsrPath.of("d" + index).in("lo").out("lo", OUT_MAC);
+        for (int j = 0; j < BACKENDS; j++) {
+            p = p.backend("b" + j, "02:00:00:00:%02x:%02x".formatted(index, j));
+        }
+        return p;
+    }
+
+    /** A random DSR farm {@code d<index>} on 10.0.index.1 and/or fd00::index+1. */
+    static Farm farm(int index, Random random) {
+        int family = random.nextInt(3); // 0: IPv4; 1: IPv6; 2: both
+        List<String> vips = new ArrayList<>();
+        if (family != 1) {
+            vips.add("10.0." + index + ".1");
+        }
+        if (family != 0) {
+            vips.add("fd00::" + (index + 1));
+        }
+        Farm f = Farm.dsr(vips.toArray(String[]::new)).named("d" + index);
+        f = switch (random.nextInt(3)) {
+            case 0 -> f.port(80);
+            case 1 -> f.ports(80, 443);
+            default -> f.portRange(8000, 8099);
+        };
+        f = f.scheduler(switch (random.nextInt(4)) {
+            case 0 -> Scheduler.roundRobin();
+            case 1 -> Scheduler.weighted();
+            case 2 -> Scheduler.hash(Scheduler.HashField.SOURCE_ADDRESS);
+            default -> Scheduler.symmetricHash();
+        });
+        int count = 1 + random.nextInt(BACKENDS);
+        for (int j = 0; j < count; j++) {
+            boolean v4 = family == 0 || family == 2 && random.nextBoolean();
+            String address = v4 ? "10.1." + index + "." + (10 + j)
+                    : "fd00:1::" + Integer.toHexString(index * 256 + 10 + j);
+            Backend b = Backend.of("b" + j, address)
+                    .weight(random.nextInt(6) == 0 ? 0 : 1 + random.nextInt(100));
+            if (random.nextInt(4) == 0) {
+                b = b.state(BackendState.values()[random.nextInt(BackendState.values().length)]);
+            }
+            if (random.nextInt(5) == 0) {
+                b = b.priority(2);
+            }
+            f = f.backend(b);
+        }
+        if (random.nextInt(2) == 0) {
+            f = f.persistence(new Persistence(random.nextBoolean() ? Persistence.Key.SOURCE_ADDRESS
+                    : Persistence.Key.SOURCE_ADDRESS_PORT, Duration.ofSeconds(1 + random.nextInt(600))));
+        }
+        if (family != 1 && random.nextInt(3) == 0) {
+            f = f.staticSession("192.168." + index + ".7", f.backends().get(random.nextInt(count)).name());
+        }
+        return f;
+    }
+
+    /** A load balancer with every path set, and the farms it should hold. */
+    final class Driven {
+        final LoadBalancer lb;
+        final Map<String, Farm> farms = new LinkedHashMap<>();
+
+        Driven() {
+            closeLoadBalancer();
+            List<DsrPath> paths = new ArrayList<>();
+            for (int i = 0; i < FARMS; i++) {
+                paths.add(path(i));
+            }
+            lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name())).coalesce(Duration.ZERO)
+                    .paths(paths).open();
+            open = lb;
+        }
+
+        void put(int index, long seed) {
+            Farm f = farm(index, new Random(seed));
+            farms.put(f.name(), f);
+            lb.apply(f).join();
+        }
+
+        void remove(int index) {
+            farms.remove("d" + index);
+            lb.remove("d" + index).join();
+        }
+
+        void reweight(int index, int backend, int weight) {
+            Farm f = farms.get("d" + index);
+            if (f == null) {
+                return;
+            }
+            String b = f.backends().get(backend % f.backends().size()).name();
+            farms.put(f.name(), f.backend(b, x -> x.weight(weight)));
+            lb.setWeight(f.name(), b, weight).join();
+        }
+
+        void setState(int index, int backend, BackendState state) {
+            Farm f = farms.get("d" + index);
+            if (f == null) {
+                return;
+            }
+            String b = f.backends().get(backend % f.backends().size()).name();
+            farms.put(f.name(), f.backend(b, x -> x.state(state)));
+            lb.setState(f.name(), b, state).join();
+        }
+
+        /** The netdev table the kernel should hold: the compiler's, at the farms' slots. */
+        Table expected() {
+            List<Farm> all = lb.farms();
+            List<DsrPath> paths = all.stream().map(f -> path(Integer.parseInt(f.name().substring(1)))).toList();
+            return IngressCompiler.compile(List.of(), all, paths,
+                    name -> lb.ids(name).orElseThrow().farmId() * IngressCompiler.SLOTS);
+        }
+
+        @Override
+        public String toString() {
+            return "farms " + farms.keySet();
+        }
+    }
+
+    @Property(tries = 25)
+    void theKernelHoldsTheCompiledNetdevTableAfterEveryCall(@ForAll("chains") ActionChain<Driven> chain) {
+        chain.withInvariant("netdev table equals compiled", d -> {
+            assertEquals(new java.util.HashSet<>(d.farms.values()), new java.util.HashSet<>(d.lb.farms()));
+            if (d.farms.isEmpty()) {
+                return; // the table stays, emptied, once made; nothing to compare it with but emptiness
+            }
+            Table expected = d.expected();
+            List<String> differences = probe.read(PolicyCompiler.TABLE)
+                    .map(t -> TableComparison.differences(probe.readForm(expected), t))
+                    .orElse(List.of("table " + PolicyCompiler.TABLE + " is missing"));
+            assertEquals(List.of(), differences, "after " + chain.transformations());
+        }).run();
+    }
+
+    @Provide
+    Arbitrary<ActionChain<Driven>> chains() {
+        Arbitrary<Integer> index = Arbitraries.integers().between(0, FARMS - 1);
+        Arbitrary<Integer> backend = Arbitraries.integers().between(0, BACKENDS - 1);
+        Action.Independent<Driven> put = () -> net.jqwik.api.Combinators.combine(index, Arbitraries.longs())
+                .as((i, seed) -> Transformer.mutate("put d" + i + " #" + seed, d -> d.put(i, seed)));
+        Action.Independent<Driven> remove = () -> index.map(i -> Transformer.mutate("remove d" + i, d -> d.remove(i)));
+        Action.Independent<Driven> reweight = () -> net.jqwik.api.Combinators.combine(index, backend,
+                        Arbitraries.integers().between(0, 100))
+                .as((i, b, w) -> Transformer.mutate("weight d" + i + " b" + b + " " + w, d -> d.reweight(i, b, w)));
+        Action.Independent<Driven> state = () -> net.jqwik.api.Combinators.combine(index, backend,
+                        Arbitraries.of(BackendState.class))
+                .as((i, b, s) -> Transformer.mutate("state d" + i + " b" + b + " " + s, d -> d.setState(i, b, s)));
+        return ActionChain.startWith(Driven::new).withAction(3, put).withAction(1, remove).withAction(2, reweight)
+                .withAction(2, state).withMaxTransformations(12);
+    }
+}
