@@ -7,6 +7,7 @@ import io.nftlb.core.BackendState;
 import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Persistence;
+import io.nftlb.core.Policy;
 import io.nftlb.core.Scheduler;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.compile.IngressCompiler;
@@ -35,9 +36,9 @@ import net.jqwik.api.state.Transformer;
 
 /**
  * The runtime's netdev table against the kernel, as a jqwik stateful property: random chains of
- * calls on DSR farms (put a random farm: scheduler, weights, states, priorities, persistence,
- * static sessions, one or both IP versions; remove it; re-weight or change the state of a
- * backend) through a load balancer over netlink. After every call the netdev table read back
+ * calls on DSR and stateless dNAT farms (put a random farm: scheduler, weights, states,
+ * priorities, persistence, static sessions, one or both IP versions; remove it; re-weight or
+ * change the state of a backend; apply a blacklist or whitelist, add a network to it) through a load balancer over netlink. After every call the netdev table read back
  * from the kernel is what {@link IngressCompiler} makes of the load balancer's farms and paths,
  * at the slots their farm ids give them (learnt elements aside, as drift checks compare).
  */
@@ -76,9 +77,9 @@ class IngressKernelPropertyIT {
         }
     }
 
-    /** Farm {@code d<index>}'s path: in and out by lo, every backend it may have with a MAC. */
+    /** Farm {@code d<index>}'s path: in and out by lo (with a MAC, for stateless replies), every backend it may have with a MAC. */
     static DsrPath path(int index) {
-        DsrPath p = DsrPath.of("d" + index).in("lo").out("lo", OUT_MAC);
+        DsrPath p = DsrPath.of("d" + index).in("lo", "02:00:00:00:00:02").out("lo", OUT_MAC);
         for (int j = 0; j < BACKENDS; j++) {
             p = p.backend("b" + j, "02:00:00:00:%02x:%02x".formatted(index, j));
         }
@@ -95,7 +96,9 @@ class IngressKernelPropertyIT {
         if (family != 0) {
             vips.add("fd00::" + (index + 1));
         }
-        Farm f = Farm.dsr(vips.toArray(String[]::new)).named("d" + index);
+        boolean stateless = random.nextInt(3) == 0;
+        Farm f = (stateless ? Farm.statelessDnat(vips.toArray(String[]::new)) : Farm.dsr(vips.toArray(String[]::new)))
+                .named("d" + index);
         f = switch (random.nextInt(3)) {
             case 0 -> f.port(80);
             case 1 -> f.ports(80, 443);
@@ -121,6 +124,9 @@ class IngressKernelPropertyIT {
                 b = b.priority(2);
             }
             f = f.backend(b);
+        }
+        if (stateless) {
+            return f; // no conntrack and no per-client state at ingress for stateless dNAT
         }
         if (random.nextInt(2) == 0) {
             f = f.persistence(new Persistence(random.nextBoolean() ? Persistence.Key.SOURCE_ADDRESS
@@ -179,11 +185,39 @@ class IngressKernelPropertyIT {
             lb.setState(f.name(), b, state).join();
         }
 
+        /** A blacklist or whitelist on lo, for one farm or all, with a few random networks. */
+        void applyPolicy(int index, long seed) {
+            Random random = new Random(seed);
+            Policy p = random.nextBoolean() ? Policy.blacklist("p" + index) : Policy.whitelist("p" + index);
+            p = p.on("lo");
+            if (random.nextBoolean()) {
+                p = p.forFarm("d" + random.nextInt(FARMS));
+            }
+            for (int n = random.nextInt(3); n > 0; n--) {
+                p = p.networks(random.nextBoolean() ? "192.0." + (n * 10 + index) + ".0/24"
+                        : "2001:db8:" + Integer.toHexString(n * 16 + index) + "::/48");
+            }
+            lb.applyPolicy(p).join();
+        }
+
+        void addNetwork(int index, int octet) {
+            if (lb.policies().stream().noneMatch(p -> p.name().equals("p" + index))) {
+                return;
+            }
+            String network = "198.51." + index + "." + octet;
+            Policy p = lb.policies().stream().filter(x -> x.name().equals("p" + index)).findFirst().orElseThrow();
+            if (p.networks().stream().anyMatch(n -> n.toString().equals(network))) {
+                return;
+            }
+            lb.addNetworks("p" + index, network).join();
+        }
+
         /** The netdev table the kernel should hold: the compiler's, at the farms' slots. */
         Table expected() {
             List<Farm> all = lb.farms();
-            List<DsrPath> paths = all.stream().map(f -> path(Integer.parseInt(f.name().substring(1)))).toList();
-            return IngressCompiler.compile(List.of(), all, paths,
+            List<DsrPath> paths = all.stream().filter(IngressCompiler::atIngress)
+                    .map(f -> path(Integer.parseInt(f.name().substring(1)))).toList();
+            return IngressCompiler.compile(lb.policies(), all, paths,
                     name -> lb.ids(name).orElseThrow().farmId() * IngressCompiler.SLOTS);
         }
 
@@ -197,7 +231,7 @@ class IngressKernelPropertyIT {
     void theKernelHoldsTheCompiledNetdevTableAfterEveryCall(@ForAll("chains") ActionChain<Driven> chain) {
         chain.withInvariant("netdev table equals compiled", d -> {
             assertEquals(new java.util.HashSet<>(d.farms.values()), new java.util.HashSet<>(d.lb.farms()));
-            if (d.farms.isEmpty()) {
+            if (d.farms.isEmpty() && d.lb.policies().isEmpty()) {
                 return; // the table stays, emptied, once made; nothing to compare it with but emptiness
             }
             Table expected = d.expected();
@@ -221,7 +255,13 @@ class IngressKernelPropertyIT {
         Action.Independent<Driven> state = () -> net.jqwik.api.Combinators.combine(index, backend,
                         Arbitraries.of(BackendState.class))
                 .as((i, b, s) -> Transformer.mutate("state d" + i + " b" + b + " " + s, d -> d.setState(i, b, s)));
+        Arbitrary<Integer> policy = Arbitraries.integers().between(0, 1);
+        Action.Independent<Driven> applyPolicy = () -> net.jqwik.api.Combinators.combine(policy, Arbitraries.longs())
+                .as((i, seed) -> Transformer.mutate("policy p" + i + " #" + seed, d -> d.applyPolicy(i, seed)));
+        Action.Independent<Driven> addNetwork = () -> net.jqwik.api.Combinators.combine(policy,
+                        Arbitraries.integers().between(1, 254))
+                .as((i, o) -> Transformer.mutate("network p" + i + " ." + o, d -> d.addNetwork(i, o)));
         return ActionChain.startWith(Driven::new).withAction(3, put).withAction(1, remove).withAction(2, reweight)
-                .withAction(2, state).withMaxTransformations(12);
+                .withAction(2, state).withAction(1, applyPolicy).withAction(1, addNetwork).withMaxTransformations(12);
     }
 }
