@@ -97,7 +97,8 @@ public final class FarmGen {
             f = f.helper(Helper.FTP);
         }
         if (random.nextInt(6) == 0) {
-            f = f.inspection(Inspection.none().log("f" + index + "-new ", Rate.perSecond(1 + random.nextInt(10))));
+            f = f.inspection(random.nextBoolean() ? Inspection.none().log("f" + index + "-new ")
+                    : Inspection.none().log("f" + index + "-new ", Rate.perSecond(1 + random.nextInt(10))));
         }
         return f;
     }
@@ -120,7 +121,7 @@ public final class FarmGen {
             l = l.resets(Rate.perSecond(1 + random.nextInt(100)));
         }
         if (random.nextBoolean()) {
-            l = l.log("lim-", Rate.perMinute(1 + random.nextInt(60)));
+            l = random.nextBoolean() ? l.log("lim-") : l.log("lim-", Rate.perMinute(1 + random.nextInt(60)));
         }
         if (l.ban().isEmpty() && random.nextInt(4) == 0) {
             l = l.verdict(Limits.Verdict.LOG);
