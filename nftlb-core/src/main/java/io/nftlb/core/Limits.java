@@ -32,9 +32,11 @@ public record Limits(Optional<Rate> newConnections, OptionalInt connectionsPerCl
 
     /** What a connection over a limit gets. */
     public enum Verdict {
-        /** Dropped (the client retries as TCP does, and is counted again). */
+        /** Dropped (the client retries as TCP does, and is counted again); logged if a log is set. */
         DROP,
-        /** Let through: only logged, e.g. to learn the right limit first. */
+        /** Let through, only counted (each check's rule counter); takes no log. */
+        ACCEPT,
+        /** Let through and logged when a log is set, e.g. to learn the right limit first. */
         LOG
     }
 
@@ -100,6 +102,8 @@ public record Limits(Optional<Rate> newConnections, OptionalInt connectionsPerCl
                 "ban %s needs a new-connection rate to exceed", ban.map(Duration::toString).orElse(""));
         Check.that(ban.isEmpty() || verdict == Verdict.DROP, "limits", "ban %s needs verdict DROP, not %s",
                 ban.map(Duration::toString).orElse(""), verdict);
+        Check.that(verdict != Verdict.ACCEPT || log.isEmpty(), "limits",
+                "verdict ACCEPT logs nothing: log \"%s\" needs verdict DROP or LOG", log.map(Log::prefix).orElse(""));
     }
 
     /** No limits. */

@@ -120,8 +120,9 @@ final class LimitFields {
     static Farm verdict(Farm farm, String value, JsonNode object, String where) {
         return switch (value) {
             case "drop", "log drop", "drop log" -> farm;
-            // Let through (Limits.Verdict.LOG); whether refusals are logged follows "log" (LogFields).
-            case "log", "accept", "log accept", "accept log" -> withLimits(farm, where, "verdict", value,
+            // Let through; with "log", logged too (LogFields adds the limits' log then).
+            case "accept" -> withLimits(farm, where, "verdict", value, l -> l.verdict(Limits.Verdict.ACCEPT));
+            case "log", "log accept", "accept log" -> withLimits(farm, where, "verdict", value,
                     l -> l.verdict(Limits.Verdict.LOG));
             default -> throw ConfigException.field(where, "verdict", value, "must be log, drop or accept");
         };

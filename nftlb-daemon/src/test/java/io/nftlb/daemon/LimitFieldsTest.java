@@ -131,7 +131,7 @@ class LimitFieldsTest {
     @Test
     void aVerdictThatLetsConnectionsThroughLetsThemThrough() {
         Limits accepted = farm("\"est-connlimit\": \"5\", \"verdict\": \"accept\",").limits();
-        assertEquals(Limits.Verdict.LOG, accepted.verdict());
+        assertEquals(Limits.Verdict.ACCEPT, accepted.verdict());
         assertEquals(Optional.empty(), accepted.log(), "accept alone logs nothing");
         Limits logged = farm("\"est-connlimit\": \"5\", \"verdict\": \"log accept\",").limits();
         assertEquals(Limits.Verdict.LOG, logged.verdict());

@@ -179,7 +179,7 @@ final class LimitsCompiler {
 
     /**
      * The log and verdict rules for a connection flagged over a limit; {@code backendMark} is the
-     * mark it had before (0 before scheduling), which verdict LOG gives back.
+     * mark it had before (0 before scheduling), which verdicts ACCEPT and LOG give back.
      */
     private static void react(List<Rule> rules, Limits limits, long backendMark, String what) {
         Stmt flagged = Stmt.Match.eq(CT_MARK, mark(backendMark | FLAG));
@@ -297,7 +297,11 @@ final class LimitsCompiler {
         }
         List<String> lines = new ArrayList<>();
         if (!parts.isEmpty()) {
-            lines.add("limits: " + (l.verdict() == Limits.Verdict.DROP ? "drops " : "only logs ")
+            lines.add("limits: " + switch (l.verdict()) {
+                        case DROP -> "drops ";
+                        case ACCEPT -> "only counts ";
+                        case LOG -> "only logs ";
+                    }
                     + String.join("; ", parts) + l.log().map(g -> "; logged as \"" + g.prefix() + "<what> \" "
                     + g.rateText()).orElse(""));
         }

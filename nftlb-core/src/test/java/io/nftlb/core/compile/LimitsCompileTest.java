@@ -2,6 +2,7 @@ package io.nftlb.core.compile;
 
 import static io.nftlb.core.compile.RulesetCompilerTest.golden;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,19 @@ class LimitsCompileTest {
                 .weighted(Backend.of("a1", "10.1.0.12").maxConnections(2))
                 .limits(Limits.none().connectionsPerClient(3).verdict(Limits.Verdict.LOG)
                         .log("api-", Rate.perMinute(60)));
+    }
+
+    /** Verdict ACCEPT: an over-limit connection is counted and scheduled as usual, and nothing logs it. */
+    @Test
+    void acceptCountsAndLetsThrough() {
+        Farm counted = Farm.snat("10.0.0.43").port(443).named("count").weighted(Backend.of("c1", "10.1.0.15"))
+                .limits(Limits.none().connectionsPerClient(3).verdict(Limits.Verdict.ACCEPT));
+        String text = NftText.render(RulesetCompiler.compile(List.of(counted)).ruleset());
+        assertTrue(text.contains("ct mark 0x40000000 counter ct mark set 0x00000000"), text);
+        assertFalse(text.contains(" log ") || text.contains(" drop"), text);
+        assertEquals("limits: verdict ACCEPT logs nothing: log \"c-\" needs verdict DROP or LOG",
+                assertThrows(InvalidFarmException.class, () -> Limits.none().connectionsPerClient(3)
+                        .verdict(Limits.Verdict.ACCEPT).log("c-")).getMessage());
     }
 
     @Test

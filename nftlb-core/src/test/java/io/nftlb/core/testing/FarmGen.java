@@ -124,7 +124,7 @@ public final class FarmGen {
             l = random.nextBoolean() ? l.log("lim-") : l.log("lim-", Rate.perMinute(1 + random.nextInt(60)));
         }
         if (l.ban().isEmpty() && random.nextInt(4) == 0) {
-            l = l.verdict(Limits.Verdict.LOG);
+            l = l.verdict(l.log().isEmpty() && random.nextBoolean() ? Limits.Verdict.ACCEPT : Limits.Verdict.LOG);
         }
         return l;
     }
