@@ -13,8 +13,6 @@ import io.nftlb.core.ast.Table;
 import io.nftlb.core.compile.IngressCompiler;
 import io.nftlb.core.compile.PolicyCompiler;
 import io.nftlb.core.plan.TableComparison;
-import io.nftlb.netlink.NetlinkTransport;
-import io.nftlb.testkit.NetworkNamespace;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,32 +47,23 @@ class IngressKernelPropertyIT {
     static final int BACKENDS = 4;
     static final String OUT_MAC = "02:00:00:00:00:01";
 
-    static NetworkNamespace ns;
-    static NetlinkTransport probe;
-    LoadBalancer open;
+    static PropertyKernel kernel;
 
     @BeforeContainer
     static void namespace() {
-        ns = NetworkNamespace.create();
-        probe = NetlinkTransport.openInNamespace(ns.name());
+        kernel = new PropertyKernel();
     }
 
     @AfterContainer
     static void removeNamespace() {
-        if (probe != null) {
-            probe.close();
-        }
-        if (ns != null) {
-            ns.close();
+        if (kernel != null) {
+            kernel.close();
         }
     }
 
     @AfterTry
     void closeLoadBalancer() {
-        if (open != null) {
-            open.close();
-            open = null;
-        }
+        kernel.closeLoadBalancer();
     }
 
     /** Farm {@code d<index>}'s path: in and out by lo (with a MAC, for stateless replies), every backend it may have with a MAC. */
@@ -144,14 +133,11 @@ class IngressKernelPropertyIT {
         final Map<String, Farm> farms = new LinkedHashMap<>();
 
         Driven() {
-            closeLoadBalancer();
             List<DsrPath> paths = new ArrayList<>();
             for (int i = 0; i < FARMS; i++) {
                 paths.add(path(i));
             }
-            lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name())).coalesce(Duration.ZERO)
-                    .paths(paths).open();
-            open = lb;
+            lb = kernel.open(b -> b.paths(paths));
         }
 
         void put(int index, long seed) {
@@ -235,8 +221,8 @@ class IngressKernelPropertyIT {
                 return; // the table stays, emptied, once made; nothing to compare it with but emptiness
             }
             Table expected = d.expected();
-            List<String> differences = probe.read(PolicyCompiler.TABLE)
-                    .map(t -> TableComparison.differences(probe.readForm(expected), t))
+            List<String> differences = kernel.probe.read(PolicyCompiler.TABLE)
+                    .map(t -> TableComparison.differences(kernel.probe.readForm(expected), t))
                     .orElse(List.of("table " + PolicyCompiler.TABLE + " is missing"));
             assertEquals(List.of(), differences, "after " + chain.transformations());
         }).run();

@@ -7,9 +7,6 @@ import io.nftlb.core.Farm;
 import io.nftlb.core.compile.RulesetCompiler;
 import io.nftlb.core.plan.Planner;
 import io.nftlb.core.testing.FarmGen;
-import io.nftlb.netlink.NetlinkTransport;
-import io.nftlb.testkit.NetworkNamespace;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,38 +30,28 @@ import net.jqwik.api.state.Transformer;
  * (add, replace or remove a farm, add or remove a backend, re-weight, change a state, toggle
  * persistence) through a load balancer over netlink; after every call the table read back from
  * the kernel is what the compiler makes of the load balancer's farms, and planning a ruleset
- * against itself plans nothing. One namespace for all tries (jqwik does not run JUnit
- * extensions, so the class makes it itself; root needed, as for every *IT).
+ * against itself plans nothing. One namespace for all tries ({@link PropertyKernel}).
  */
 @Tag("netns")
 class LoadBalancerKernelPropertyIT {
 
-    static NetworkNamespace ns;
-    static NetlinkTransport probe;
-    LoadBalancer open;
+    static PropertyKernel kernel;
 
     @BeforeContainer
     static void namespace() {
-        ns = NetworkNamespace.create();
-        probe = NetlinkTransport.openInNamespace(ns.name());
+        kernel = new PropertyKernel();
     }
 
     @AfterContainer
     static void removeNamespace() {
-        if (probe != null) {
-            probe.close();
-        }
-        if (ns != null) {
-            ns.close();
+        if (kernel != null) {
+            kernel.close();
         }
     }
 
     @AfterTry
     void closeLoadBalancer() {
-        if (open != null) {
-            open.close();
-            open = null;
-        }
+        kernel.closeLoadBalancer();
     }
 
     /** A load balancer and the farms it should hold. */
@@ -73,9 +60,7 @@ class LoadBalancerKernelPropertyIT {
         final Map<String, Farm> farms = new LinkedHashMap<>();
 
         Driven() {
-            closeLoadBalancer();
-            lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name())).coalesce(Duration.ZERO).open();
-            open = lb;
+            lb = kernel.open(b -> b);
         }
 
         void perform(FarmGen.Action action) {
@@ -92,7 +77,7 @@ class LoadBalancerKernelPropertyIT {
     void theKernelHoldsTheCompiledFarmsAfterEveryCall(@ForAll("chains") ActionChain<Driven> chain) {
         chain.withInvariant("kernel equals compiled", d -> {
             assertEquals(new HashSet<>(d.farms.values()), new HashSet<>(d.lb.farms()));
-            assertEquals(List.of(), Kernel.differences(probe, d.lb), "after " + chain.transformations());
+            assertEquals(List.of(), Kernel.differences(kernel.probe, d.lb), "after " + chain.transformations());
             RulesetCompiler.Compiled compiled = RulesetCompiler.compile(d.lb.farms());
             assertTrue(Planner.diff(Optional.of(compiled), compiled).isEmpty(), "diff(x, x) is not empty");
         }).run();
