@@ -1,5 +1,6 @@
 package io.nftlb.core.compile;
 
+import static io.nftlb.core.compile.Nodes.ETHER_DADDR;
 import static io.nftlb.core.compile.Nodes.TH_DPORT;
 import static io.nftlb.core.compile.Nodes.addr;
 import static io.nftlb.core.compile.Nodes.concat;
@@ -51,7 +52,6 @@ final class DsrSessions {
 
     static final String SERVING4 = "dsr-serving4", SERVING6 = "dsr-serving6";
     static final String STATIC4 = "dsr-static4", STATIC6 = "dsr-static6";
-    static final Expr ETHER_DADDR = new Expr.Payload(PayloadField.ETHER_DADDR);
 
     private DsrSessions() {}
 

@@ -1,5 +1,6 @@
 package io.nftlb.core.compile;
 
+import static io.nftlb.core.compile.Nodes.ETHER_DADDR;
 import static io.nftlb.core.compile.Nodes.L4PROTO;
 import static io.nftlb.core.compile.Nodes.TH_DPORT;
 import static io.nftlb.core.compile.Nodes.TH_SPORT;
@@ -75,7 +76,6 @@ public final class IngressCompiler {
     /** The shared map from hash slot to backend MAC. */
     public static final String DSR_ETHER = "dsr-ether";
 
-    private static final Expr ETHER_DADDR = new Expr.Payload(PayloadField.ETHER_DADDR);
 
     private IngressCompiler() {}
 

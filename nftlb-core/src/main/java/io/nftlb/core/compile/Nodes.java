@@ -22,6 +22,7 @@ final class Nodes {
     static final Expr TH_DPORT = new Expr.Payload(PayloadField.TH_DPORT);
     static final Expr TH_SPORT = new Expr.Payload(PayloadField.TH_SPORT);
     static final Expr ETHER_SADDR = new Expr.Payload(PayloadField.ETHER_SADDR);
+    static final Expr ETHER_DADDR = new Expr.Payload(PayloadField.ETHER_DADDR);
 
     static Expr saddr(boolean ipv6) {
         return new Expr.Payload(ipv6 ? PayloadField.IP6_SADDR : PayloadField.IP_SADDR);

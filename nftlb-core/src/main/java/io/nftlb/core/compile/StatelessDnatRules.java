@@ -83,12 +83,11 @@ final class StatelessDnatRules {
         Set<SetFlag> learnt = Set.of(SetFlag.DYNAMIC, SetFlag.TIMEOUT);
         Expr slotKey = new Expr.Numgen(Expr.NumgenType.RANDOM, IngressCompiler.SLOTS, 0);
         Expr ether = new Expr.Payload(PayloadField.ETHER_SADDR);
-        Expr etherDaddr = new Expr.Payload(PayloadField.ETHER_DADDR);
         return List.of(
                 NamedSet.map(ADDR4, slotKey, Nodes.daddr(false), Set.of(SetFlag.INTERVAL)),
                 NamedSet.map(ADDR6, slotKey, Nodes.daddr(true), Set.of(SetFlag.INTERVAL)),
-                NamedSet.map(ETHER4, Nodes.daddr(false), etherDaddr, Set.of()),
-                NamedSet.map(ETHER6, Nodes.daddr(true), etherDaddr, Set.of()),
+                NamedSet.map(ETHER4, Nodes.daddr(false), Nodes.ETHER_DADDR, Set.of()),
+                NamedSet.map(ETHER6, Nodes.daddr(true), Nodes.ETHER_DADDR, Set.of()),
                 NamedSet.map(CLIENTS4, saddr(false), ether, learnt).withSize(CLIENTS_SIZE),
                 NamedSet.map(CLIENTS6, saddr(true), ether, learnt).withSize(CLIENTS_SIZE));
     }
