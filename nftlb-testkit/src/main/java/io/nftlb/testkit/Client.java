@@ -5,6 +5,7 @@ import io.nftlb.testkit.internal.TopologyPlan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -36,6 +37,7 @@ public final class Client {
     private final List<String> addresses6;
     private final ThreadPoolExecutor threads;
     private final Set<LongConnection> longConnections = ConcurrentHashMap.newKeySet();
+    private final Set<InetSocketAddress> usedUdpSources = ConcurrentHashMap.newKeySet();
 
     Client(NetworkNamespace namespace, List<String> addresses, List<String> addresses6) {
         this.namespace = namespace;
@@ -103,6 +105,15 @@ public final class Client {
      */
     public Tally sendUdp(String target, int port, int requests) {
         return udp(target, port).count(requests).run();
+    }
+
+    /**
+     * Records that a UDP request left from {@code source}; false if an earlier one did. The
+     * kernel hands a just-closed ephemeral port out again, and a datagram from it would join
+     * the earlier request's conntrack flow (alive for 30 s) instead of starting a new one.
+     */
+    boolean claimUdpSource(InetSocketAddress source) {
+        return usedUdpSources.add(source);
     }
 
     /** Opens a connection from the primary address that stays open until closed. */

@@ -33,9 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>Each TCP request opens a new connection, reads the backend's greeting line and closes
- * it; each UDP request sends one datagram from a new socket (a new source port, so a new
- * conntrack flow) and reads the answer. Sources are used round-robin. Not thread-safe;
- * {@link #run()} may be called again.
+ * it; each UDP request sends one datagram from a new socket, on a source port this client
+ * has not used before (so a new conntrack flow), and reads the answer. Sources are used
+ * round-robin. Not thread-safe; {@link #run()} may be called again.
  */
 public final class Requests {
     /** The most requests one run may make. */
@@ -43,6 +43,7 @@ public final class Requests {
     /** The most requests in flight at once. */
     public static final int MAX_CONCURRENCY = Client.MAX_THREADS;
 
+    private static final int PORT_ATTEMPTS = 64;
     private static final byte[] UDP_REQUEST = "hello\n".getBytes(StandardCharsets.UTF_8);
 
     private final Client client;
@@ -199,7 +200,7 @@ public final class Requests {
     }
 
     private Tally.Outcome udpRequest(int index, InetAddress source) throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(source, 0))) {
+        try (DatagramSocket socket = newFlowSocket(source)) {
             // Connected, so an ICMP port unreachable is reported as such instead of a timeout.
             socket.connect(new InetSocketAddress(target, port));
             socket.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
@@ -212,6 +213,28 @@ public final class Requests {
                 return failure(index, source, e, false);
             }
             return answered(index, source, new String(buffer, 0, reply.getLength(), StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * A UDP socket on a source port this client has not sent from before, so its datagram
+     * starts a new conntrack flow. Ports already used are held open while binding again, so
+     * the kernel cannot return them; after {@value #PORT_ATTEMPTS} tries (the ephemeral range
+     * is nearly exhausted) a used port is taken.
+     */
+    private DatagramSocket newFlowSocket(InetAddress source) throws IOException {
+        List<DatagramSocket> used = new ArrayList<>();
+        try {
+            while (true) {
+                DatagramSocket socket = new DatagramSocket(new InetSocketAddress(source, 0));
+                if (client.claimUdpSource((InetSocketAddress) socket.getLocalSocketAddress())
+                        || used.size() == PORT_ATTEMPTS) {
+                    return socket;
+                }
+                used.add(socket);
+            }
+        } finally {
+            used.forEach(DatagramSocket::close);
         }
     }
 
