@@ -31,7 +31,8 @@ final class Explain {
         b.append("  forwarding: ").append(forwarding(farm.forwarding())).append('\n');
         b.append("  new connections: chain prerouting looks up l4proto . daddr . dport in ")
                 .append(String.join(", ", dispatchMaps(part))).append(" and goes to chain ")
-                .append(part.chain().name()).append('\n');
+                .append(part.chain().name()).append(part.inShard() ? " (shared with other farms: its rule is the one"
+                        + " guarded by its service)" : "").append('\n');
         if (farm.scheduler() instanceof Scheduler.Maglev m) {
             long base = MaglevSlots.base(ids.farmId());
             b.append("  scheduling: ").append(scheduler(m)).append(", slots ").append(base).append("..")
@@ -58,7 +59,7 @@ final class Explain {
                 .append(Layout.OFFLOADED).append(") go to flowtable ").append(Layout.FLOWTABLE).append(" on ")
                 .append(String.join(", ", o.devices())).append(", added by chain ").append(Layout.CHAIN_FORWARD)
                 .append('\n'));
-        b.append("  chain ").append(part.chain().name()).append(":\n");
+        b.append(part.inShard() ? "  its rule in chain " : "  chain ").append(part.chain().name()).append(":\n");
         for (Rule r : part.chain().rules()) {
             b.append("    ").append(NftText.render(r)).append('\n');
         }

@@ -27,6 +27,7 @@ import io.nftlb.core.Scheduler;
 import io.nftlb.core.ast.Chain;
 import io.nftlb.core.ast.Element;
 import io.nftlb.core.ast.Expr;
+import io.nftlb.core.ast.PayloadField;
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
 import io.nftlb.core.ast.Verdict;
@@ -90,8 +91,49 @@ final class FarmCompiler {
         }
         persistent(rules, Phase.RECORD);
         rules = LimitsCompiler.around(farm, ids, rules, families());
-        elements.putAll(GuardCompiler.guardElements(farm, chain, elements));
-        return new FarmPart(farm.name(), Chain.regular(chain, rules), elements);
+        Map<String, List<Element>> guards = GuardCompiler.guardElements(farm, chain, elements);
+        if (rules.size() == 1 && guards.isEmpty()) {
+            Optional<FarmPart> inlined = inShard(rules.get(0));
+            if (inlined.isPresent()) {
+                return inlined.get();
+            }
+        }
+        elements.putAll(guards);
+        return new FarmPart(farm.name(), ids.farmId(), Chain.regular(chain, rules), elements);
+    }
+
+    /**
+     * The part of a farm whose one rule goes into a shard chain ({@link Layout#SHARDS}) instead
+     * of a chain of its own, if its service is one exact key: one address, protocol and port.
+     * The rule is guarded by that key, as the shard holds other farms' rules; a packet reaches it
+     * only through the farm's dispatch element, which now goes to the shard.
+     */
+    private Optional<FarmPart> inShard(Rule rule) {
+        List<Element> exact4 = elements.getOrDefault(Layout.FARMS4, List.of());
+        List<Element> exact6 = elements.getOrDefault(Layout.FARMS6, List.of());
+        if (exact4.size() + exact6.size() != 1 || elements.containsKey(Layout.FARMS4_RANGES)
+                || elements.containsKey(Layout.FARMS6_RANGES)) {
+            return Optional.empty();
+        }
+        boolean v6 = exact4.isEmpty();
+        String dispatchMap = v6 ? Layout.FARMS6 : Layout.FARMS4;
+        Element dispatch = (v6 ? exact6 : exact4).get(0);
+        List<Expr> key = ((Expr.Concat) dispatch.key()).parts();
+        String shard = Layout.shardChain(ids.farmId(), v6);
+        // tcp dport (the protocol is its implied dependency), as nft writes and reads it back.
+        PayloadField dport = switch ((int) ((Expr.Int) key.get(0)).value()) {
+            case 6 -> PayloadField.TCP_DPORT;
+            case 17 -> PayloadField.UDP_DPORT;
+            case 132 -> PayloadField.SCTP_DPORT;
+            default -> throw new IllegalStateException("farm \"" + farm.name() + "\": protocol " + key.get(0));
+        };
+        List<Stmt> guarded = new ArrayList<>(List.of(
+                new Stmt.Match(new Expr.Payload(dport), Stmt.Op.EQ, key.get(2)),
+                new Stmt.Match(daddr(v6), Stmt.Op.EQ, key.get(1))));
+        guarded.addAll(rule.statements());
+        elements.put(dispatchMap, List.of(Element.of(dispatch.key(), new Expr.VerdictValue(Verdict.goTo(shard)))));
+        return Optional.of(new FarmPart(farm.name(), ids.farmId(), Chain.regular(shard, List.of(new Rule(guarded, rule.comment()))),
+                elements));
     }
 
     // ---- dispatch: proto . vip . port -> goto farm chain --------------------------------

@@ -164,7 +164,7 @@ public final class RulesetCompiler {
         Set<String> declared = new HashSet<>();
         sets.forEach(s -> declared.add(s.name()));
         List<Chain> chains = new ArrayList<>(baseChains(declared));
-        parts.values().forEach(p -> chains.add(p.chain()));
+        chains.addAll(FarmPart.chains(parts.values()));
         return new Table(Family.INET, Layout.TABLE.name(), sets, HelpersCompiler.objects(farms),
                 OffloadCompiler.flowtables(farms), chains);
     }

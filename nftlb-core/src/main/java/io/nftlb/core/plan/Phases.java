@@ -84,6 +84,13 @@ final class Phases {
         appendRules(chain);
     }
 
+    /** Rules added at the end of a chain that exists, whatever else it holds (a shard chain's new farms). */
+    void appendRules(String chain, List<Rule> added) {
+        for (Rule r : added) {
+            rules.add(new Op.AddRule(table, chain, r));
+        }
+    }
+
     void deleteChain(String chain) {
         oldChains.add(new Op.FlushChain(table, chain));
         oldChains.add(new Op.DeleteChain(table, chain));

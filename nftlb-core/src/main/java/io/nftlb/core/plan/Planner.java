@@ -115,7 +115,7 @@ public final class Planner {
                 changes.add(FarmChange.removed(e.getValue()));
             }
         }
-        return diff(from, to, changes);
+        return diff(from, to, changes, ShardRules.of(desired.parts().values()));
     }
 
     /**
@@ -123,11 +123,13 @@ public final class Planner {
      * and the same parts with {@code changes} applied. Costs O(changes + skeleton).
      *
      * @param changes at most one per farm; farms not named keep their parts
+     * @param shards the rules of each shard chain once the changes are in; asked only for the
+     *     shard chains of changed farms whose rule changed
      * @throws IllegalArgumentException if the tables differ, or a set keeps its name but changes
      *     its declaration (its elements would all have to be re-added, which needs every farm:
      *     use {@link #create} then), or a farm is named twice
      */
-    public static Transaction diff(Skeleton from, Skeleton to, Collection<FarmChange> changes) {
+    public static Transaction diff(Skeleton from, Skeleton to, Collection<FarmChange> changes, ShardRules shards) {
         incompatibility(from, to).ifPresent(why -> {
             throw new IllegalArgumentException(why);
         });
@@ -150,12 +152,14 @@ public final class Planner {
             oldBaseChains = baseChains(from, to, phases);
         }
         Set<String> seen = new HashSet<>();
+        Map<String, ShardChange> shardChanges = new LinkedHashMap<>();
         for (FarmChange c : changes) {
             if (!seen.add(c.farm())) {
                 throw new IllegalArgumentException("farm \"" + c.farm() + "\" is changed twice in one plan");
             }
-            farm(c, toSets, phases);
+            farm(c, toSets, phases, shardChanges);
         }
+        shardChanges.forEach((shard, change) -> change.plan(shard, shards.of(shard), phases));
         // After the farm chains: a removed farm chain may jump to a lookup chain that goes too.
         oldBaseChains.forEach(phases::deleteChain);
         if (!sameSkeleton) {
@@ -185,7 +189,8 @@ public final class Planner {
         return before.keySet();
     }
 
-    private static void farm(FarmChange c, Map<String, NamedSet> toSets, Phases phases) {
+    private static void farm(FarmChange c, Map<String, NamedSet> toSets, Phases phases,
+            Map<String, ShardChange> shardChanges) {
         FarmPart before = c.before().orElse(null);
         FarmPart after = c.after().orElse(null);
         if (before == after) {
@@ -223,6 +228,22 @@ public final class Planner {
             List<Element> now = after == null ? List.of() : after.elements(set);
             ElementDiff.between(old, now, e -> phases.deleteElement(set, e), e -> phases.addElement(set, e));
         }
+        if ((before != null && before.inShard()) || (after != null && after.inShard())) {
+            boolean sameRule = before != null && after != null && before.chain().equals(after.chain());
+            if (!sameRule) {
+                if (before != null) {
+                    forOwnOrShard(before, phases::deleteChain,
+                            shard -> shardChanges.computeIfAbsent(shard, k -> new ShardChange()).removed
+                                    += before.chain().rules().size());
+                }
+                if (after != null) {
+                    forOwnOrShard(after, name -> phases.addChain(after.chain()),
+                            shard -> shardChanges.computeIfAbsent(shard, k -> new ShardChange()).added
+                                    .put(after.farmId(), after.chain().rules()));
+                }
+            }
+            return;
+        }
         // The chain: the farm's chain name follows from its name, so it is the same before and after.
         if (before == null) {
             phases.addChain(after.chain());
@@ -233,6 +254,44 @@ public final class Planner {
             phases.addChain(after.chain());
         } else if (!before.chain().rules().equals(after.chain().rules())) {
             phases.refill(after.chain());
+        }
+    }
+
+    private static void forOwnOrShard(FarmPart part, java.util.function.Consumer<String> own,
+            java.util.function.Consumer<String> shard) {
+        (part.inShard() ? shard : own).accept(part.chain().name());
+    }
+
+    /**
+     * What the farms of one transaction do to one shard chain. A rule that changes counts as
+     * removed and added. Only additions, of farms whose ids are above those already there (the
+     * shard's rules are in order of farm id, and new farms usually get new ids): the new rules
+     * are appended. A farm leaving: the shard is refilled with what remains, or
+     * deleted once empty, since a rule cannot be named without the handle the kernel gave it.
+     */
+    private static final class ShardChange {
+        int removed;
+        /** Farm id to its rules. */
+        final java.util.TreeMap<Integer, List<Rule>> added = new java.util.TreeMap<>();
+
+        void plan(String shard, List<Rule> after, Phases phases) {
+            List<Rule> addedRules = FarmPart.flatten(added.values());
+            int before = after.size() - addedRules.size() + removed;
+            if (before < 0) {
+                throw new IllegalArgumentException("shard chain " + shard + " is given " + after.size()
+                        + " rules after the change, fewer than the " + addedRules.size() + " it gains");
+            }
+            if (after.isEmpty()) {
+                if (before > 0) {
+                    phases.deleteChain(shard);
+                }
+            } else if (before == 0) {
+                phases.addChain(Chain.regular(shard, after));
+            } else if (removed == 0 && after.subList(before, after.size()).equals(addedRules)) {
+                phases.appendRules(shard, addedRules);
+            } else {
+                phases.refill(Chain.regular(shard, after));
+            }
         }
     }
 

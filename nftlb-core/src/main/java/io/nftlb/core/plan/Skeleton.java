@@ -64,7 +64,7 @@ public record Skeleton(TableRef table, List<NamedSet> sets, List<Chain> baseChai
 
     /**
      * The whole table: these sets holding the farms' elements (in the order of {@code parts}),
-     * the base chains, then each farm's chain. This is what {@link RulesetCompiler} builds for
+     * the base chains, then the farms' chains ({@link FarmPart#chains}). This is what {@link RulesetCompiler} builds for
      * the same farms.
      *
      * @throws IllegalArgumentException if a part has elements of a set this skeleton does not declare
@@ -82,8 +82,8 @@ public record Skeleton(TableRef table, List<NamedSet> sets, List<Chain> baseChai
                 }
                 into.addAll(list);
             });
-            chains.add(p.chain());
         }
+        chains.addAll(FarmPart.chains(parts));
         List<NamedSet> filled = sets.stream().map(s -> s.withElements(elements.get(s.name()))).toList();
         return new Table(table.family(), table.name(), filled, objects, flowtables, chains);
     }

@@ -2,6 +2,7 @@ package io.nftlb.core.runtime;
 
 import io.nftlb.core.plan.FarmChange;
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.plan.ShardRules;
 import io.nftlb.core.plan.Skeleton;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param replacement the whole inet table, when the skeleton changes in a way that parts cannot
  *     be planned over (the flowtable's devices): the batch then replaces the table
  * @param ingress the netdev table's share (policies, paths, DSR and stateless dNAT farms)
+ * @param shards the rules of the shard chains once committed, for the planner
  */
 record Batch(List<Change> changes, Map<String, Optional<FarmEntry>> farms, List<FarmChange> farmChanges,
-             Skeleton before, Skeleton after, Optional<Table> replacement, IngressBatch ingress) {}
+             Skeleton before, Skeleton after, Optional<Table> replacement, IngressBatch ingress, ShardRules shards) {}

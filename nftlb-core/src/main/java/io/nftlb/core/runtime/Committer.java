@@ -267,7 +267,7 @@ final class Committer implements Runnable {
         RuntimeException failure = null;
         try {
             tx = batch.replacement().map(Planner::create)
-                    .orElseGet(() -> Planner.diff(batch.before(), batch.after(), batch.farmChanges()));
+                    .orElseGet(() -> Planner.diff(batch.before(), batch.after(), batch.farmChanges(), batch.shards()));
             tx = IngressOps.join(tx, batch.ingress().ops()); // one transaction for both tables
             if (!tx.isEmpty()) {
                 reconciler.commit(tx, false);

@@ -42,6 +42,7 @@ final class State {
     private List<Change> queue = new ArrayList<>();
     private final IdAllocator ids = new IdAllocator();
     private final ServiceIndex services = new ServiceIndex();
+    private final ShardMembers shards = new ShardMembers();
     private final Features features = new Features();
     private Skeleton skeleton = features.empty();
     private final Ingress ingress = new Ingress();
@@ -193,7 +194,8 @@ final class State {
         // replaces the table: the whole table once this batch is in.
         Optional<Table> replacement = Planner.incompatibility(skeleton, after).map(why -> after.table(
                 entriesAfter().stream().map(FarmEntry::part).filter(Objects::nonNull).toList()));
-        return new Batch(changes, inflight, farmChanges, skeleton, after, replacement, ingressBatch);
+        return new Batch(changes, inflight, farmChanges, skeleton, after, replacement, ingressBatch,
+                shards.after(inflight, committed));
     }
 
     /**
@@ -320,6 +322,7 @@ final class State {
         batch.farms().forEach((name, after) -> {
             FarmEntry before = after.isPresent() ? committed.put(name, after.get()) : committed.remove(name);
             features.committed(before, after);
+            shards.committed(before == null ? null : before.part(), after.map(FarmEntry::part).orElse(null));
             if (before != null && after.map(e -> e.ids().farmId() != before.ids().farmId()).orElse(true)) {
                 ids.release(before.ids().farmId());
             }

@@ -18,11 +18,14 @@ class CompiledRulesetIT {
 
     @Test
     void everyUseCaseLoadsWithNft(NetworkNamespace ns) {
-        String text = NftText.render(RulesetCompiler.compile(UseCases.all()).ruleset());
-        ns.nft(text);
+        RulesetCompiler.Compiled compiled = RulesetCompiler.compile(UseCases.all());
+        ns.nft(NftText.render(compiled.ruleset()));
         String listed = ns.listRuleset();
         for (Farm f : UseCases.all()) {
-            assertTrue(listed.contains("chain farm-" + f.name() + " {"), "chain of farm " + f.name() + " in\n" + listed);
+            // its own chain, or a shard chain holding its rule
+            String chain = compiled.parts().get(f.name()).chain().name();
+            assertTrue(listed.contains("chain " + chain + " {"), "chain " + chain + " of farm " + f.name() + " in\n"
+                    + listed);
         }
     }
 

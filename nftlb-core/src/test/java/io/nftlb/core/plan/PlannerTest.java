@@ -136,6 +136,61 @@ class PlannerTest {
         assertTrue(ops.get(ops.size() - 1) instanceof Op.DeleteSet, NftText.render(tx));
     }
 
+    /**
+     * Farms 0, 512 and 1024 share shard chain shard4-0: a farm joining appends its rule, one
+     * leaving refills the shard with the others', the last one leaving deletes it, and a farm
+     * that needs a chain of its own (limits) moves out of it.
+     */
+    @Test
+    void farmsSharingAShardChain() {
+        List<Farm> farms = new ArrayList<>();
+        for (int i = 0; i <= 1024; i++) {
+            farms.add(Farm.dnat("10.0.0.1").port(1000 + i).named("f" + i).weighted(Backend.of("b", "10.1.0.10")));
+        }
+        Compiled all = RulesetCompiler.compile(farms);
+        List<Farm> before = new ArrayList<>(farms.subList(0, 512));
+        RulesetModel model = new RulesetModel();
+        Compiled now = RulesetCompiler.compile(before, all.allocation());
+        model.apply(Planner.create(now));
+        String shard = Layout.shardChain(0, false);
+        assertEquals(shard, now.parts().get("f0").chain().name());
+
+        List<Farm> joined = new ArrayList<>(farms.subList(0, 513));
+        Transaction join = Planner.diff(Optional.of(now), RulesetCompiler.compile(joined, all.allocation()));
+        assertEquals(1, join.ops().stream().filter(op -> op instanceof Op.AddRule).count(), NftText.render(join));
+        assertTrue(join.ops().stream().noneMatch(op -> op instanceof Op.FlushChain), NftText.render(join));
+        now = step(model, now, RulesetCompiler.compile(joined, all.allocation()));
+        now = step(model, now, RulesetCompiler.compile(farms, all.allocation()));
+        assertEquals(3, model.table(Layout.TABLE).orElseThrow().chain(shard).rules().size());
+
+        List<Farm> fewer = new ArrayList<>(farms);
+        fewer.remove(0);
+        Transaction leave = Planner.diff(Optional.of(now), RulesetCompiler.compile(fewer, all.allocation()));
+        assertTrue(leave.ops().contains(new Op.FlushChain(Layout.TABLE, shard)), NftText.render(leave));
+        now = step(model, now, RulesetCompiler.compile(fewer, all.allocation()));
+
+        List<Farm> limited = new ArrayList<>(fewer);
+        limited.set(limited.indexOf(farms.get(512)), farms.get(512).limits(io.nftlb.core.Limits.none()
+                .newConnections(io.nftlb.core.Rate.perSecond(10))));
+        now = step(model, now, RulesetCompiler.compile(limited, all.allocation()));
+        assertEquals("farm-f512", now.parts().get("f512").chain().name());
+
+        List<Farm> last = new ArrayList<>(limited);
+        last.remove(farms.get(1024));
+        Transaction gone = Planner.diff(Optional.of(now), RulesetCompiler.compile(last, all.allocation()));
+        assertTrue(gone.ops().contains(new Op.DeleteChain(Layout.TABLE, shard)), NftText.render(gone));
+        step(model, now, RulesetCompiler.compile(last, all.allocation()));
+    }
+
+    /** Applies the plan from {@code from} to {@code to} to the model, and checks that the model then holds {@code to}. */
+    private static Compiled step(RulesetModel model, Compiled from, Compiled to) {
+        Transaction tx = Planner.diff(Optional.of(from), to);
+        model.apply(tx);
+        assertEquals(RulesetModel.text(table(to)), RulesetModel.text(model.table(Layout.TABLE).orElseThrow()),
+                NftText.render(tx));
+        return to;
+    }
+
     @Test
     void fromNothingReplacesAnyStaleTableInOneTransaction() throws IOException {
         Transaction tx = Planner.diff(Optional.empty(), base());
@@ -156,7 +211,7 @@ class PlannerTest {
         assertTrue(Planner.diff(Optional.of(c), c).isEmpty());
         assertTrue(Planner.diff(Optional.of(c), RulesetCompiler.compile(List.of(web(), wrr()), c.allocation())).isEmpty());
         Skeleton s = Skeleton.of(c);
-        assertTrue(Planner.diff(s, s, List.of()).isEmpty());
+        assertTrue(Planner.diff(s, s, List.of(), ShardRules.of(List.of())).isEmpty());
     }
 
     /** Moving a service from one farm to another in one transaction: the key is freed before it is taken. */
@@ -173,7 +228,7 @@ class PlannerTest {
         sets.set(0, sets.get(0).withSize(10));
         Skeleton changed = new Skeleton(s.table(), sets, s.baseChains());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Planner.diff(s, changed, List.of()));
+                () -> Planner.diff(s, changed, List.of(), ShardRules.of(List.of())));
         assertEquals("set farms4 of table inet nftlb changes its declaration; plan the whole table with create()",
                 e.getMessage());
     }

@@ -75,7 +75,7 @@ public final class PlanningBenchmark {
             state.submit(new Change(f.name(), c -> Optional.of(f), new CompletableFuture<>()));
         }
         Batch load = state.startBatch();
-        Planner.diff(load.before(), load.after(), load.farmChanges());
+        Planner.diff(load.before(), load.after(), load.farmChanges(), load.shards());
         state.finish(load);
         Random random = new Random(1);
         long[] times = new long[runs];
@@ -87,7 +87,7 @@ public final class PlanningBenchmark {
             state.submit(new Change(name, c -> Optional.of(c.orElseThrow().backend("b1", b -> b.weight(weight))),
                     new CompletableFuture<>()));
             Batch batch = state.startBatch();
-            Transaction tx = Planner.diff(batch.before(), batch.after(), batch.farmChanges());
+            Transaction tx = Planner.diff(batch.before(), batch.after(), batch.farmChanges(), batch.shards());
             state.finish(batch);
             long t1 = System.nanoTime();
             if (k >= 0) {
