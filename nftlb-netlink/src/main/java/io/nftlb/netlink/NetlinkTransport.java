@@ -146,7 +146,7 @@ public final class NetlinkTransport implements Transport {
         batch.end();
         seq = batch.nextSeq();
         MsgWriter w = batch.writer();
-        socket.setBuffers(w.position() + (64 << 10), batch.ackedMessages() * 1024 + (64 << 10));
+        socket.setBuffers(w.position() + (64 << 10), batch.maxReplies() * 1024 + (64 << 10));
         socket.drain(rx);
         try {
             socket.send(w.array(), w.position());

@@ -83,6 +83,11 @@ public final class NetlinkBench {
         return out;
     }
 
+    /** Untimed one-element changes before the timed ones, per repetition. */
+    static final int CHANGE_WARMUP = 2_000;
+    /** Timed one-element changes per repetition (odd: the median is one of them). */
+    static final int CHANGES = 1_001;
+
     static Row measure(int n, int reps, boolean print) throws Exception {
         RulesetCompiler.Compiled a = RulesetCompiler.compile(farms(n, 10));
         RulesetCompiler.Compiled b = RulesetCompiler.compile(farms(n, 70), a.allocation());
@@ -121,19 +126,21 @@ public final class NetlinkBench {
                     nlFull[r] = System.nanoTime() - t0;
                     // the kernel handles a batch in the sender's sendmsg: this thread's system time is its work
                     nlFullKernel[r] = cpu.getCurrentThreadCpuTime() - cpu.getCurrentThreadUserTime() - sys0;
-                    // single-element changes: back and forth, median of 21, the first one excluded
-                    double[] ch = new double[21];
-                    double[] chCpu = new double[21]; // CPU time of the thread: encoding and the kernel's work, no waiting
-                    for (int k = -1; k < ch.length; k++) {
+                    // single-element changes, back and forth: CHANGE_WARMUP untimed (so that the JIT has
+                    // compiled the encoder, as in a long-running control plane), then the median of CHANGES
+                    double[] ch = new double[CHANGES];
+                    double[] chCpu = new double[CHANGES]; // CPU time of the thread: encoding and the kernel's work, no waiting
+                    for (int k = -CHANGE_WARMUP; k < ch.length; k++) {
                         long u0 = cpu.getCurrentThreadCpuTime();
                         long c0 = System.nanoTime();
-                        nl.commit((k + 1) % 2 == 0 ? toB : toA); // ends on toA (22 commits)
+                        nl.commit(Math.floorMod(k, 2) == 0 ? toB : toA); // ends on toB, an odd number of commits after toA
                         long d = System.nanoTime() - c0;
                         if (k >= 0) {
                             ch[k] = d;
                             chCpu[k] = cpu.getCurrentThreadCpuTime() - u0;
                         }
                     }
+                    nl.commit(toA);
                     nlChangeCpu[r] = median(chCpu);
                     if (ch.length % 2 == 0) {
                         throw new AssertionError();
