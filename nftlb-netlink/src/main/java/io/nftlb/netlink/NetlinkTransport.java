@@ -64,6 +64,12 @@ public final class NetlinkTransport implements Transport {
     private final NetlinkSocket socket;
     private final byte[] rx = new byte[1 << 20];
     private int seq = (int) (System.nanoTime() & 0x3fffffff);
+    /**
+     * Whether replies of an earlier request may still wait on the socket: false only after a
+     * commit that read its replies to the end (BATCH_END's acknowledgement, or none left), so
+     * that back-to-back commits skip the draining {@code recv}.
+     */
+    private boolean repliesMayBeQueued = true;
     /** Set definitions committed through this transport (the linearizer needs key layouts). */
     private final Map<TableRef, Map<String, NamedSet>> knownSets = new HashMap<>();
 
@@ -147,7 +153,10 @@ public final class NetlinkTransport implements Transport {
         seq = batch.nextSeq();
         MsgWriter w = batch.writer();
         socket.setBuffers(w.position() + (64 << 10), batch.maxReplies() * 1024 + (64 << 10));
-        socket.drain(rx);
+        if (repliesMayBeQueued) {
+            socket.drain(rx);
+        }
+        repliesMayBeQueued = true;
         try {
             socket.send(w.array(), w.position());
         } catch (NetlinkSocket.NetlinkIoException e) {
@@ -160,14 +169,17 @@ public final class NetlinkTransport implements Transport {
         TransportException first = null;
         try {
             int n;
-            while ((n = socket.poll(rx)) >= 0) {
+            boolean committed = false;
+            while (!committed && (n = socket.poll(rx)) >= 0) {
                 for (NlMsg m : NlMsg.parse(rx, n)) {
                     if (m.type() != Nl.NLMSG_ERROR) {
                         continue;
                     }
                     int err = m.error();
                     if (err == 0) {
-                        continue; // an ACK; on kernels >= 6.10 also BATCH_END's, which proves the commit
+                        // BATCH_END's acknowledgement (kernels >= 6.10): the commit, and the last reply
+                        committed = m.errorSeq() == batch.endSeq();
+                        continue;
                     }
                     TransportException te = error(batch, m, -err);
                     errors.add(te.getMessage());
@@ -176,6 +188,7 @@ public final class NetlinkTransport implements Transport {
                     }
                 }
             }
+            repliesMayBeQueued = false;
         } catch (NetlinkSocket.NetlinkIoException e) {
             throw new TransportException("reading the kernel's replies failed (" + e.getMessage()
                     + "): outcome unknown, re-read the ruleset", Errno.name(e.errno()), Optional.empty(), e);
@@ -435,6 +448,7 @@ public final class NetlinkTransport implements Transport {
         body.accept(w);
         w.endMsg(m);
         socket.drain(rx);
+        repliesMayBeQueued = true; // a reply after the one awaited, or a dump cut short by an exception
         List<NlMsg> out = new ArrayList<>();
         try {
             socket.send(w.array(), w.position());

@@ -16,11 +16,13 @@ import java.util.function.Consumer;
  * numbers, BATCH_END. Remembers which {@link Op} (and which element) each message carries, so a
  * kernel error can be traced back.
  *
- * <p>Only BATCH_BEGIN and BATCH_END ask for an acknowledgement (NLM_F_ACK), as {@code nft}
- * does: the kernel reports an error of any message whether it was asked to or not, and it
- * handles the whole batch inside the sender's {@code sendmsg}, so once that returns, every
- * error is queued and no error means committed. An acknowledgement per message cost the
- * kernel an skb and the reader a message each, about 20,000 of them for 10,000 farms. Element lists are split so that no
+ * <p>Only BATCH_END asks for an acknowledgement (NLM_F_ACK); the messages do not, as with
+ * {@code nft}: the kernel reports an error of any message whether it was asked to or not, and
+ * it handles the whole batch inside the sender's {@code sendmsg}, so once that returns, every
+ * error is queued and no error means committed. Kernels from 6.10 acknowledge BATCH_END only
+ * when the batch commits, after any other reply, so the reader can stop there. An
+ * acknowledgement per message cost the kernel an skb and the reader a message each, about
+ * 20,000 of them for 10,000 farms. Element lists are split so that no
  * {@code NFTA_SET_ELEM_LIST_ELEMENTS} nest exceeds 65,535 bytes.
  */
 public final class Batch {
@@ -64,7 +66,7 @@ public final class Batch {
     }
 
     public void begin(OptionalLong genid) {
-        int m = w.beginMsg(Nl.NFNL_MSG_BATCH_BEGIN, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK, seq, 0,
+        int m = w.beginMsg(Nl.NFNL_MSG_BATCH_BEGIN, Nl.NLM_F_REQUEST, seq, 0,
                 Nl.NFNL_SUBSYS_NFTABLES);
         genid.ifPresent(g -> w.be32(Nl.NFNL_BATCH_GENID, g));
         w.endMsg(m);
