@@ -25,7 +25,7 @@ import java.util.function.Function;
  * and Debian's nftlb through its HTTP API. Each system runs in a fresh network namespace; no
  * traffic is sent.
  *
- * <pre>nftlb-bench/runtime.sh [--scales 1,1000,10000] [--ops 300] [--warmup-seconds 3] [--systems ours-netlink,ours-nft,nftlb]
+ * <pre>nftlb-bench/runtime.sh [--scales 1,1000,10000] [--ops 300] [--warmup-seconds 10] [--systems ours-netlink,ours-nft,nftlb]
  *     [--max-farms-nft 10000] [--max-farms-nftlb 1000] [--out docs/benchmarks]</pre>
  */
 public final class RuntimeBench {
@@ -41,7 +41,7 @@ public final class RuntimeBench {
         List<Integer> scales = Arrays.stream(opts.getOrDefault("scales", "1,1000,10000").split(","))
                 .map(Integer::parseInt).toList();
         int ops = Integer.parseInt(opts.getOrDefault("ops", "300"));
-        Duration warmup = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("warmup-seconds", "3")));
+        Duration warmup = Duration.ofSeconds(Long.parseLong(opts.getOrDefault("warmup-seconds", "10")));
         List<String> systems = List.of(opts.getOrDefault("systems", "ours-netlink,ours-nft,nftlb").split(","));
         Map<String, Integer> maxFarms = Map.of("ours-netlink", Integer.MAX_VALUE,
                 "ours-nft", Integer.parseInt(opts.getOrDefault("max-farms-nft", "10000")),

@@ -127,9 +127,11 @@ final class FarmCompiler {
             case 132 -> PayloadField.SCTP_DPORT;
             default -> throw new IllegalStateException("farm \"" + farm.name() + "\": protocol " + key.get(0));
         };
+        // The address first: with many addresses (the common case) most guards fail at their second
+        // comparison (the first is the address family the implied dependency checks).
         List<Stmt> guarded = new ArrayList<>(List.of(
-                new Stmt.Match(new Expr.Payload(dport), Stmt.Op.EQ, key.get(2)),
-                new Stmt.Match(daddr(v6), Stmt.Op.EQ, key.get(1))));
+                new Stmt.Match(daddr(v6), Stmt.Op.EQ, key.get(1)),
+                new Stmt.Match(new Expr.Payload(dport), Stmt.Op.EQ, key.get(2))));
         guarded.addAll(rule.statements());
         elements.put(dispatchMap, List.of(Element.of(dispatch.key(), new Expr.VerdictValue(Verdict.goTo(shard)))));
         return Optional.of(new FarmPart(farm.name(), ids.farmId(), Chain.regular(shard, List.of(new Rule(guarded, rule.comment()))),
