@@ -24,18 +24,19 @@ public final class Layout {
     public static final String FARMS4_RANGES = "farms4r";
     public static final String FARMS6_RANGES = "farms6r";
     /**
-     * How many scheduling maps there are, all always declared: {@code sched0 .. sched63}, each
+     * How many scheduling maps there are, all always declared: {@code sched0 .. sched255}, each
      * {@code slot : ct mark} (both typed {@code ct mark}, as the slot passes through {@code ct mark}).
-     * A farm's scheduling slice, at {@code farmId * SLOTS_PER_FARM}, is in map {@code farmId mod 64}.
+     * A farm's scheduling slice, at {@code farmId * SLOTS_PER_FARM}, is in map {@code farmId mod 256}.
      *
      * <p>Why several: the kernel (6.18) keeps a sorted array of all intervals of an rbtree
      * interval set and rebuilds it on every commit that touches the set, so with one map a
      * weight change cost in proportion to every farm's intervals (17 ms at 10,000 farms). With
-     * 64 maps it touches 1/64 of them. The number is fixed, so sets and base chains do not
-     * depend on farms (the runtime's cached skeleton stays valid), and each map keeps one
-     * lookup rule of its own ({@link #schedLookupChain}).
+     * 256 maps it touches 1/256 of them (64 maps, until the sixth session, left 625 intervals
+     * a map at 10,000 farms and cost about 25 µs more kernel time per change). The number is
+     * fixed, so sets and base chains do not depend on farms (the runtime's cached skeleton
+     * stays valid), and each map keeps one lookup rule of its own ({@link #schedLookupChain}).
      */
-    public static final int SCHED_MAPS = 64;
+    public static final int SCHED_MAPS = 256;
 
     /** The scheduling map of the farm with this data-path id, e.g. {@code sched5}. */
     public static String sched(int farmId) {
