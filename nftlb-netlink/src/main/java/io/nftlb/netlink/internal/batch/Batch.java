@@ -40,7 +40,16 @@ public final class Batch {
     private int endSeq = -1;
 
     public Batch(int firstSeq, int capacity) {
-        this.w = new MsgWriter(capacity);
+        this(firstSeq, new MsgWriter(capacity));
+    }
+
+    /** A batch written into {@code buffer} (grown if needed: {@code writer().array()}). */
+    public Batch(int firstSeq, byte[] buffer) {
+        this(firstSeq, new MsgWriter(buffer));
+    }
+
+    private Batch(int firstSeq, MsgWriter writer) {
+        this.w = writer;
         this.seq = firstSeq;
         this.firstSeq = firstSeq;
     }

@@ -128,8 +128,9 @@ public final class OpEncoder {
      * sends both name and id; the kernel resolves either, the golden bytes want both).
      */
     private KRule withSetIds(TableRef t, KRule rule) {
-        if (batchSetIds.isEmpty()) {
-            return rule;
+        if (batchSetIds.isEmpty() || rule.exprs().stream().noneMatch(e -> e instanceof io.nftlb.netlink.internal.expr.Lookup
+                || e instanceof io.nftlb.netlink.internal.expr.Dynset)) {
+            return rule; // most rules of a big batch (farms' scheduling rules) name no set
         }
         List<io.nftlb.netlink.internal.expr.KExpr> exprs = new java.util.ArrayList<>(rule.exprs().size());
         boolean changed = false;

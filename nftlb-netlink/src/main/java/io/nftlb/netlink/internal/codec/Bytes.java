@@ -55,6 +55,14 @@ public final class Bytes {
         return data;
     }
 
+    /**
+     * Orders as unsigned big-endian numbers when the lengths are equal (byte by byte, unsigned;
+     * a shorter prefix first), as the kernel orders interval bounds, without copying.
+     */
+    public int compareUnsigned(Bytes other) {
+        return Arrays.compareUnsigned(data, other.data);
+    }
+
     public Bytes slice(int from, int to) {
         return new Bytes(Arrays.copyOfRange(data, from, to));
     }

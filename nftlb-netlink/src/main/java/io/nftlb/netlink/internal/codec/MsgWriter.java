@@ -25,6 +25,16 @@ public final class MsgWriter {
         buf = new byte[Math.max(64, capacity)];
     }
 
+    /**
+     * Writes into {@code buffer} from its start, and into a bigger copy once it is full (see
+     * {@link #array()}): a caller that encodes many large batches keeps the grown array instead
+     * of growing a new one from a few KB each time. Every byte up to {@link #position()} is
+     * written, padding included, so what the buffer held before does not matter.
+     */
+    public MsgWriter(byte[] buffer) {
+        buf = buffer.length >= 64 ? buffer : new byte[64];
+    }
+
     public int position() {
         return pos;
     }

@@ -163,7 +163,7 @@ public final class Sets {
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
             }
-            java.util.Arrays.sort(order, Comparator.comparing(i -> bounds.get(i)[0].hex()));
+            java.util.Arrays.sort(order, (i, j) -> bounds.get(i)[0].compareUnsigned(bounds.get(j)[0]));
             boolean first = true;
             for (int i : order) {
                 Element e = sorted.get(i);
@@ -268,7 +268,8 @@ public final class Sets {
         List<Element> out = new ArrayList<>();
         if (interval && !key.isConcat()) {
             List<KElem> sorted = new ArrayList<>(kelems);
-            sorted.sort(Comparator.comparing((KElem e) -> e.key().hex()).thenComparing(e -> e.isIntervalEnd() ? 0 : 1));
+            sorted.sort(Comparator.comparing(KElem::key, Bytes::compareUnsigned)
+                    .thenComparing(e -> e.isIntervalEnd() ? 0 : 1));
             Layout.Part p = key.parts().get(0);
             for (int i = 0; i < sorted.size(); i++) {
                 KElem start = sorted.get(i);
