@@ -71,12 +71,13 @@ public final class NetlinkTransport implements Transport {
      */
     private boolean repliesMayBeQueued = true;
     /**
-     * The array the last batch was encoded in, for the next one: growing a 4 MB batch (10,000
-     * farms) from a few KB each time cost about a tenth of the encoding, most of it the
-     * kernel's page faults on fresh arrays. Not kept beyond {@link #MAX_KEPT_BUFFER}.
+     * The array the last batch was encoded in, for the next one, so that a burst of changes
+     * does not allocate a new one each time. Kept only up to {@link #MAX_KEPT_BUFFER}: the 4 MB
+     * of a 10,000-farm load would stay on the heap for good (400 bytes a farm, on a budget of
+     * about 2.6 KB a farm), for the benefit of the next full load, which is rare.
      */
     private byte[] batchBuffer = new byte[8192];
-    private static final int MAX_KEPT_BUFFER = 64 << 20;
+    private static final int MAX_KEPT_BUFFER = 256 << 10;
     /** Set definitions committed through this transport (the linearizer needs key layouts). */
     private final Map<TableRef, Map<String, NamedSet>> knownSets = new HashMap<>();
 
