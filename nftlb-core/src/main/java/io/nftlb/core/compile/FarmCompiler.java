@@ -53,6 +53,12 @@ final class FarmCompiler {
      */
     private final Map<String, Expr.Int> marks = new HashMap<>();
 
+    /** Protocol number to its destination port field, one node shared by every farm's guard. */
+    private static final Map<Integer, Expr> DPORTS = Map.of(
+            Protocol.TCP.number(), new Expr.Payload(PayloadField.TCP_DPORT),
+            Protocol.UDP.number(), new Expr.Payload(PayloadField.UDP_DPORT),
+            Protocol.SCTP.number(), new Expr.Payload(PayloadField.SCTP_DPORT));
+
     private FarmCompiler(Farm farm, Ids ids) {
         this.farm = farm;
         this.ids = ids;
@@ -121,17 +127,15 @@ final class FarmCompiler {
         List<Expr> key = ((Expr.Concat) dispatch.key()).parts();
         String shard = Layout.shardChain(ids.farmId(), v6);
         // tcp dport (the protocol is its implied dependency), as nft writes and reads it back.
-        PayloadField dport = switch ((int) ((Expr.Int) key.get(0)).value()) {
-            case 6 -> PayloadField.TCP_DPORT;
-            case 17 -> PayloadField.UDP_DPORT;
-            case 132 -> PayloadField.SCTP_DPORT;
-            default -> throw new IllegalStateException("farm \"" + farm.name() + "\": protocol " + key.get(0));
-        };
+        Expr dport = DPORTS.get((int) ((Expr.Int) key.get(0)).value());
+        if (dport == null) {
+            throw new IllegalStateException("farm \"" + farm.name() + "\": protocol " + key.get(0));
+        }
         // The address first: with many addresses (the common case) most guards fail at their second
         // comparison (the first is the address family the implied dependency checks).
         List<Stmt> guarded = new ArrayList<>(List.of(
                 new Stmt.Match(daddr(v6), Stmt.Op.EQ, key.get(1)),
-                new Stmt.Match(new Expr.Payload(dport), Stmt.Op.EQ, key.get(2))));
+                new Stmt.Match(dport, Stmt.Op.EQ, key.get(2))));
         guarded.addAll(rule.statements());
         elements.put(dispatchMap, List.of(Element.of(dispatch.key(), new Expr.VerdictValue(Verdict.goTo(shard)))));
         return Optional.of(new FarmPart(farm.name(), ids.farmId(), Chain.regular(shard, List.of(new Rule(guarded, rule.comment()))),

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Plans the transaction that takes the kernel from the committed ruleset to the desired one.
@@ -33,7 +34,9 @@ import java.util.Set;
  * <p><b>Incrementally</b> ({@link #diff}): the smallest change, farm part by farm part. A
  * weight or state change is element operations on the shared maps only; a farm whose rules
  * changed is flushed and refilled; an added farm is a chain, its rules and its elements; a
- * removed farm loses its elements, then its chain. Optional sets that appear or disappear and
+ * removed farm loses its elements, then its chain. A farm whose rule is in a shard chain
+ * ({@link FarmPart#inShard}) appends its rule there when it joins, and has the shard refilled
+ * with the other farms' rules ({@link ShardRules}) when it leaves or its rule changes. Optional sets that appear or disappear and
  * base chains that change are handled in the same transaction, in the order given by
  * {@link Phases}.
  *
@@ -229,17 +232,23 @@ public final class Planner {
             ElementDiff.between(old, now, e -> phases.deleteElement(set, e), e -> phases.addElement(set, e));
         }
         if ((before != null && before.inShard()) || (after != null && after.inShard())) {
-            boolean sameRule = before != null && after != null && before.chain().equals(after.chain());
-            if (!sameRule) {
-                if (before != null) {
-                    forOwnOrShard(before, phases::deleteChain,
-                            shard -> shardChanges.computeIfAbsent(shard, k -> new ShardChange()).removed
-                                    += before.chain().rules().size());
+            if (before != null && after != null && before.chain().equals(after.chain())) {
+                return; // the same rule in the same shard
+            }
+            if (before != null) {
+                if (before.inShard()) {
+                    shardChanges.computeIfAbsent(before.chain().name(), k -> new ShardChange()).removed
+                            += before.chain().rules().size();
+                } else {
+                    phases.deleteChain(before.chain().name());
                 }
-                if (after != null) {
-                    forOwnOrShard(after, name -> phases.addChain(after.chain()),
-                            shard -> shardChanges.computeIfAbsent(shard, k -> new ShardChange()).added
-                                    .put(after.farmId(), after.chain().rules()));
+            }
+            if (after != null) {
+                if (after.inShard()) {
+                    shardChanges.computeIfAbsent(after.chain().name(), k -> new ShardChange()).added
+                            .put(after.farmId(), after.chain().rules());
+                } else {
+                    phases.addChain(after.chain());
                 }
             }
             return;
@@ -257,11 +266,6 @@ public final class Planner {
         }
     }
 
-    private static void forOwnOrShard(FarmPart part, java.util.function.Consumer<String> own,
-            java.util.function.Consumer<String> shard) {
-        (part.inShard() ? shard : own).accept(part.chain().name());
-    }
-
     /**
      * What the farms of one transaction do to one shard chain. A rule that changes counts as
      * removed and added. Only additions, of farms whose ids are above those already there (the
@@ -272,7 +276,7 @@ public final class Planner {
     private static final class ShardChange {
         int removed;
         /** Farm id to its rules. */
-        final java.util.TreeMap<Integer, List<Rule>> added = new java.util.TreeMap<>();
+        final TreeMap<Integer, List<Rule>> added = new TreeMap<>();
 
         void plan(String shard, List<Rule> after, Phases phases) {
             List<Rule> addedRules = FarmPart.flatten(added.values());

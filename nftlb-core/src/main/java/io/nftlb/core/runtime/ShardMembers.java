@@ -2,6 +2,7 @@ package io.nftlb.core.runtime;
 
 import io.nftlb.core.compile.FarmPart;
 import io.nftlb.core.plan.ShardRules;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,18 +31,26 @@ final class ShardMembers {
         }
     }
 
-    /** The shard rules once {@code inflight} (farm name to its new entry, empty: removed) is committed. */
+    /**
+     * The shard rules once {@code inflight} (farm name to its new entry, empty: removed) is
+     * committed. The batch's farms are indexed by shard once, so that each shard the planner asks
+     * for costs its own farms, not the whole batch (a cold load has thousands of farms a batch).
+     */
     ShardRules after(Map<String, Optional<FarmEntry>> inflight, Map<String, FarmEntry> committedEntries) {
+        Map<String, List<FarmPart>> leaving = new HashMap<>();
+        Map<String, List<FarmPart>> joining = new HashMap<>();
+        inflight.forEach((name, after) -> {
+            FarmEntry before = committedEntries.get(name);
+            if (before != null && before.part() != null && before.part().inShard()) {
+                leaving.computeIfAbsent(before.part().chain().name(), k -> new ArrayList<>()).add(before.part());
+            }
+            after.map(FarmEntry::part).filter(FarmPart::inShard)
+                    .ifPresent(p -> joining.computeIfAbsent(p.chain().name(), k -> new ArrayList<>()).add(p));
+        });
         return shard -> {
             TreeMap<Integer, FarmPart> members = new TreeMap<>(committed.getOrDefault(shard, new TreeMap<>()));
-            inflight.forEach((name, after) -> {
-                FarmEntry before = committedEntries.get(name);
-                if (before != null && before.part() != null && shard.equals(before.part().chain().name())) {
-                    members.remove(before.part().farmId());
-                }
-                after.map(FarmEntry::part).filter(p -> shard.equals(p.chain().name()))
-                        .ifPresent(p -> members.put(p.farmId(), p));
-            });
+            leaving.getOrDefault(shard, List.of()).forEach(p -> members.remove(p.farmId()));
+            joining.getOrDefault(shard, List.of()).forEach(p -> members.put(p.farmId(), p));
             return FarmPart.flatten(members.values().stream().map(p -> p.chain().rules()).toList());
         };
     }
