@@ -42,24 +42,21 @@ public record FarmPart(String farm, int farmId, Chain chain, Map<String, List<El
      * in any order, and the planner's refills and appends, agree.
      */
     public static List<Chain> chains(Collection<FarmPart> parts) {
-        Map<String, TreeMap<Integer, List<Rule>>> shards = new HashMap<>();
-        List<Object> order = new ArrayList<>(); // a Chain, or the name of a shard chain
+        List<Chain> chains = new ArrayList<>();
+        Map<String, Integer> shardAt = new HashMap<>(); // a shard chain's index in chains
+        Map<String, TreeMap<Integer, List<Rule>>> shardRules = new HashMap<>();
         for (FarmPart p : parts) {
             if (!p.inShard()) {
-                order.add(p.chain());
+                chains.add(p.chain());
                 continue;
             }
-            TreeMap<Integer, List<Rule>> rules = shards.get(p.chain().name());
-            if (rules == null) {
-                shards.put(p.chain().name(), rules = new TreeMap<>());
-                order.add(p.chain().name());
+            String shard = p.chain().name();
+            if (shardAt.putIfAbsent(shard, chains.size()) == null) {
+                chains.add(null); // filled below, once all its farms are known
             }
-            rules.put(p.farmId(), p.chain().rules());
+            shardRules.computeIfAbsent(shard, k -> new TreeMap<>()).put(p.farmId(), p.chain().rules());
         }
-        List<Chain> chains = new ArrayList<>(order.size());
-        for (Object o : order) {
-            chains.add(o instanceof Chain c ? c : Chain.regular((String) o, flatten(shards.get(o).values())));
-        }
+        shardAt.forEach((shard, at) -> chains.set(at, Chain.regular(shard, flatten(shardRules.get(shard).values()))));
         return chains;
     }
 
