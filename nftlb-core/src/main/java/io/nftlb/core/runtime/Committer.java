@@ -26,9 +26,11 @@ import org.slf4j.LoggerFactory;
  * has queued up, waits a short window for more, plans one transaction and commits it. Changes
  * that arrive while a commit is under way go into the next one, so bursts coalesce even with
  * no window. The same thread runs the drift checks between commits (so commits and readbacks
- * never overlap), and deletes the connections of backends a commit took out of service.
+ * never overlap), deletes the connections of backends a commit took out of service, and then
+ * completes the callers' futures ({@link CommitThreads}: another thread takes over committing
+ * if a caller's dependent action needs the load balancer meanwhile).
  */
-final class Committer implements Runnable {
+final class Committer {
 
     private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
 
@@ -45,7 +47,7 @@ final class Committer implements Runnable {
     private final Condition closing = lock.newCondition();
     private final State state; // guarded by lock
     private boolean open = true; // guarded by lock
-    private final Thread thread;
+    private final CommitThreads threads; // guarded by lock
 
     /**
      * @throws IllegalArgumentException if the settings ask for what the transport cannot do
@@ -63,7 +65,7 @@ final class Committer implements Runnable {
             throw new IllegalArgumentException("flushConnectionsOnRemoval: transport " + transport
                     + " has no connection table (the netlink transport has one)");
         }
-        this.thread = Thread.ofPlatform().daemon().name("nftlb-commit").unstarted(this);
+        this.threads = new CommitThreads(lock, this::lead);
     }
 
     /**
@@ -118,7 +120,7 @@ final class Committer implements Runnable {
         }
         state.finish(batch);
         nextDriftCheck = System.nanoTime() + driftInterval.map(Duration::toNanos).orElse(0L);
-        thread.start();
+        threads.start();
     }
 
     /**
@@ -145,6 +147,7 @@ final class Committer implements Runnable {
                 return CompletableFuture.completedFuture(null);
             }
             queued.signal();
+            threads.promoteIfVacant();
         } finally {
             lock.unlock();
         }
@@ -166,6 +169,7 @@ final class Committer implements Runnable {
                 return CompletableFuture.completedFuture(null);
             }
             queued.signal();
+            threads.promoteIfVacant();
         } finally {
             lock.unlock();
         }
@@ -182,8 +186,11 @@ final class Committer implements Runnable {
         }
     }
 
-    @Override
-    public void run() {
+    /**
+     * The leader's loop ({@link CommitThreads}): returns when this thread has stepped down to
+     * complete futures and another took over meanwhile, or once closed with nothing left.
+     */
+    private void lead() {
         try {
             for (Work work = awaitWork(); work != Work.STOP; work = awaitWork()) {
                 if (work == Work.CHECK) {
@@ -198,14 +205,50 @@ final class Committer implements Runnable {
                 } finally {
                     lock.unlock();
                 }
-                commit(batch);
+                Runnable tellCallers = commit(batch);
+                if (!tellCallersAndResume(tellCallers)) {
+                    return;
+                }
             }
+        } catch (RuntimeException | Error e) {
+            log.error("the load balancer's commit loop failed; it commits nothing more", e);
+        }
+        try {
+            transport.close();
+        } catch (RuntimeException e) {
+            log.warn("closing transport {} failed", transport, e);
+        }
+        lock.lock();
+        try {
+            threads.end();
         } finally {
-            try {
-                transport.close();
-            } catch (RuntimeException e) {
-                log.warn("closing transport {} failed", transport, e);
-            }
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Completes the callers' futures in this thread, with the leader's role vacant meanwhile,
+     * since their dependent actions run here and may wait for the load balancer.
+     *
+     * @return whether this thread still leads afterwards
+     */
+    private boolean tellCallersAndResume(Runnable tellCallers) {
+        lock.lock();
+        try {
+            threads.stepDown();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            tellCallers.run();
+        } catch (RuntimeException | Error e) {
+            log.error("completing the callers' futures failed", e); // CompletableFuture keeps actions' exceptions
+        }
+        lock.lock();
+        try {
+            return threads.resume();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -262,7 +305,8 @@ final class Committer implements Runnable {
         }
     }
 
-    private void commit(Batch batch) {
+    /** @return what tells the batch's callers how it went: to run with the lock not held */
+    private Runnable commit(Batch batch) {
         Transaction tx = Transaction.of(List.of());
         RuntimeException failure = null;
         try {
@@ -314,8 +358,13 @@ final class Committer implements Runnable {
                     failure.getMessage());
             listeners.transaction(tx, failure);
         }
-        complete(done, batch.changes(), failure, dropped);
-        IngressOps.complete(ingressDone, batch.ingress().changes(), failure, ingressDropped);
+        RuntimeException error = failure;
+        List<State.Dropped> farmsDropped = dropped;
+        List<State.IngressDropped> ingressesDropped = ingressDropped;
+        return () -> {
+            complete(done, batch.changes(), error, farmsDropped);
+            IngressOps.complete(ingressDone, batch.ingress().changes(), error, ingressesDropped);
+        };
     }
 
     /**
@@ -333,47 +382,32 @@ final class Committer implements Runnable {
         }
     }
 
-    /**
-     * Completes the callers' futures on a thread of their own: a caller's dependent action may
-     * wait for the load balancer, which this thread must stay free to serve.
-     */
     private static void complete(List<Change> done, List<Change> batch, RuntimeException failure,
                                  List<State.Dropped> dropped) {
-        if (done.isEmpty() && dropped.isEmpty() && failure == null) {
-            return;
+        if (failure != null) {
+            batch.forEach(c -> c.done().completeExceptionally(failure));
         }
-        Thread.ofVirtual().name("nftlb-complete").start(() -> {
-            if (failure != null) {
-                batch.forEach(c -> c.done().completeExceptionally(failure));
-            }
-            done.forEach(c -> c.done().complete(null));
-            dropped.forEach(d -> d.change().done().completeExceptionally(d.error()));
-        });
+        done.forEach(c -> c.done().complete(null));
+        dropped.forEach(d -> d.change().done().completeExceptionally(d.error()));
     }
 
-    /** Stops taking changes, commits those already taken, closes the transport, and returns when done. */
+    /**
+     * Stops taking changes, commits those already taken, closes the transport, and returns when
+     * done; at once if called by the leader itself (a listener), whose loop ends after this batch.
+     */
     void close() {
         lock.lock();
         try {
             open = false;
             queued.signalAll();
             closing.signalAll();
+            threads.promoteIfVacant(); // a caller's action that closes us while its leader stepped down
+            if (threads.leads(Thread.currentThread())) {
+                return;
+            }
         } finally {
             lock.unlock();
         }
-        if (Thread.currentThread() == thread) {
-            return; // a listener closing us: the loop ends after this batch
-        }
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        threads.awaitEnd();
     }
 }

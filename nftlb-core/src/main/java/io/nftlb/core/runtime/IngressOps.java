@@ -24,18 +24,13 @@ final class IngressOps {
         return new Transaction(ops, inet.expectedGeneration());
     }
 
-    /** Completes the policy and path changes of a batch on a thread of their own, as for farm changes. */
+    /** Completes the policy and path changes of a batch, as for farm changes. */
     static void complete(List<IngressChange> done, List<IngressChange> batch, RuntimeException failure,
                          List<State.IngressDropped> dropped) {
-        if (done.isEmpty() && dropped.isEmpty() && (failure == null || batch.isEmpty())) {
-            return;
+        if (failure != null) {
+            batch.forEach(c -> c.done().completeExceptionally(failure));
         }
-        Thread.ofVirtual().name("nftlb-complete").start(() -> {
-            if (failure != null) {
-                batch.forEach(c -> c.done().completeExceptionally(failure));
-            }
-            done.forEach(c -> c.done().complete(null));
-            dropped.forEach(d -> d.change().done().completeExceptionally(d.error()));
-        });
+        done.forEach(c -> c.done().complete(null));
+        dropped.forEach(d -> d.change().done().completeExceptionally(d.error()));
     }
 }

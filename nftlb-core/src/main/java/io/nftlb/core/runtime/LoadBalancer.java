@@ -111,9 +111,11 @@ import java.util.function.UnaryOperator;
  * something needs it; at start-up it adopts one that already is what its policies and paths
  * compile to, like the inet table, and replaces any other.
  *
- * <p>The futures complete on a thread of the load balancer's; dependent actions may call it
- * again and wait. {@link #close()} commits what is already queued, then closes the transport;
- * the rules stay in the kernel.
+ * <p>The futures complete on the load balancer's thread that made the commit, right after the
+ * kernel acknowledged it, so dependent actions that do not say otherwise ({@code thenRun} rather
+ * than {@code thenRunAsync}) run there. They may call the load balancer again and wait: while
+ * they run, another of its threads takes over committing when needed. {@link #close()} commits
+ * what is already queued, then closes the transport; the rules stay in the kernel.
  */
 public final class LoadBalancer implements AutoCloseable {
 

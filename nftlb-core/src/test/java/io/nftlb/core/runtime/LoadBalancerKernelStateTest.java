@@ -124,6 +124,37 @@ class LoadBalancerKernelStateTest {
         }
     }
 
+    /** A caller's dependent action that blocks on the commit thread does not stop drift checks. */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void driftIsRepairedWhileADependentActionBlocks() throws Exception {
+        java.util.concurrent.CountDownLatch unblock = new java.util.concurrent.CountDownLatch(1);
+        try (LoadBalancer lb = builder(web()).driftCheck(Duration.ofMillis(5)).open()) {
+            String ours = RulesetModel.text(kernelTable());
+            int attempts = kernel.attempted().size();
+            kernel.hold();
+            java.util.concurrent.CompletableFuture<Void> blocked = lb.setWeight("web", "b1", 3).thenRun(() -> {
+                try {
+                    unblock.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            kernel.awaitAttempts(attempts + 1);
+            int committed = kernel.committed().size();
+            kernel.release(); // the commit goes through; its thread then runs the action, which blocks
+            await(() -> kernel.committed().size() > committed, () -> "the weight change is not committed");
+            String afterWeight = RulesetModel.text(Expected.table(lb, lb.farms()));
+            kernel.tamper(Transaction.of(List.of(new Op.DeleteTable(Layout.TABLE))));
+            await(() -> kernel.model().table(Layout.TABLE).isPresent(), () -> "the table is still missing");
+            assertEquals(afterWeight, RulesetModel.text(kernelTable()));
+            assertTrue(!afterWeight.equals(ours), "the weight change is in what was put back");
+            assertTrue(!blocked.isDone(), "the action was still blocking its thread");
+        } finally {
+            unblock.countDown();
+        }
+    }
+
     @Test
     void nothingIsReadBackWhileTheGenerationStaysOurs() throws Exception {
         Counting counting = new Counting(kernel);

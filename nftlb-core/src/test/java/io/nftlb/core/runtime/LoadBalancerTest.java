@@ -28,6 +28,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class LoadBalancerTest {
 
@@ -303,6 +304,81 @@ class LoadBalancerTest {
             }
             CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
             assertEquals(1600, calls.size());
+            assertKernelHolds(lb);
+        }
+    }
+
+    // ---- the threads that complete futures
+
+    /**
+     * The future completes on the thread that committed (no hand-off to another thread), so a
+     * dependent action runs there; one that waits for the load balancer does not block it.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a deadlock fails, not hangs
+    void aDependentActionMayWaitForTheLoadBalancer() throws Exception {
+        try (LoadBalancer lb = open()) {
+            kernel.hold();
+            CompletableFuture<Void> applied = lb.apply(web());
+            kernel.awaitAttempts(2);
+            CompletableFuture<String> chain = applied.thenApply(v -> {
+                String completedOn = Thread.currentThread().getName();
+                lb.setWeight("web", "b1", 5).join(); // needs a commit while this thread is busy here
+                lb.setWeight("web", "b1", 6).thenRun(() -> lb.setWeight("web", "b2", 7).join()).join();
+                return completedOn;
+            });
+            kernel.release();
+            String completedOn = chain.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(completedOn.startsWith("nftlb-commit-"), completedOn);
+            Farm now = lb.farm("web").orElseThrow();
+            assertEquals(6, now.backend("b1").orElseThrow().weight());
+            assertEquals(7, now.backend("b2").orElseThrow().weight());
+            assertKernelHolds(lb);
+        }
+    }
+
+    /** Closing from a dependent action commits what is queued and closes the transport before it returns. */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a deadlock fails, not hangs
+    void aDependentActionMayCloseTheLoadBalancer() throws Exception {
+        LoadBalancer lb = open();
+        kernel.hold();
+        CompletableFuture<Void> applied = lb.apply(web());
+        kernel.awaitAttempts(2);
+        CompletableFuture<Void> queued = lb.setWeight("web", "b1", 5);
+        CompletableFuture<Boolean> closed = applied.thenApply(v -> {
+            lb.close();
+            return kernel.isClosed();
+        });
+        kernel.release();
+        assertTrue(closed.get(20, java.util.concurrent.TimeUnit.SECONDS), "the transport was closed when close returned");
+        queued.join();
+        assertEquals(5, lb.farm("web").orElseThrow().backend("b1").orElseThrow().weight());
+        assertEquals(3, kernel.attempted().size());
+    }
+
+    /** Callers from many threads, each waiting in a dependent action for the next change: none is stuck. */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a deadlock fails, not hangs
+    void chainsOfDependentActionsFromManyThreadsAllComplete() throws Exception {
+        try (LoadBalancer lb = open()) {
+            for (int i = 0; i < 4; i++) {
+                lb.apply(farm(i)).join();
+            }
+            List<CompletableFuture<Void>> chains = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String farm = "f" + i;
+                CompletableFuture<Void> chain = lb.setWeight(farm, "b1", 1);
+                for (int w = 2; w <= 50; w++) {
+                    int weight = w;
+                    chain = chain.thenRun(() -> lb.setWeight(farm, "b1", weight).join());
+                }
+                chains.add(chain);
+            }
+            CompletableFuture.allOf(chains.toArray(CompletableFuture[]::new)).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            for (int i = 0; i < 4; i++) {
+                assertEquals(50, lb.farm("f" + i).orElseThrow().backend("b1").orElseThrow().weight());
+            }
             assertKernelHolds(lb);
         }
     }
