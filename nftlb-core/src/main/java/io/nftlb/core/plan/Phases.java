@@ -9,9 +9,12 @@ import io.nftlb.core.transport.Op;
 import io.nftlb.core.transport.TableRef;
 import io.nftlb.core.transport.Transaction;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /**
  * Collects the operations of an incremental transaction by phase and emits them in an order
@@ -110,30 +113,37 @@ final class Phases {
         }
     }
 
-    /** The transaction, with element operations in the order of {@code sets} (the table's set order). */
-    Transaction build(List<NamedSet> sets) {
+    /**
+     * The transaction, with element operations in table order of their sets ({@code position}
+     * of a set name; negative for a set the table no longer declares, whose deletions come
+     * after the others, by name).
+     */
+    Transaction build(ToIntFunction<String> position) {
         List<Op> ops = new ArrayList<>(newObjects);
         ops.addAll(newSets);
         ops.addAll(newChains);
-        Map<String, List<Element>> pending = new java.util.TreeMap<>(deletes);
-        for (NamedSet s : sets) {
-            List<Element> d = pending.remove(s.name());
-            if (d != null) {
-                ops.add(new Op.DeleteElements(table, s.name(), d));
-            }
+        for (String set : inTableOrder(deletes.keySet(), position)) {
+            ops.add(new Op.DeleteElements(table, set, deletes.get(set)));
         }
-        // Deletions from sets that go away in this transaction (verdict maps whose targets go too).
-        pending.forEach((set, d) -> ops.add(new Op.DeleteElements(table, set, d)));
         ops.addAll(rules);
-        for (NamedSet s : sets) {
-            List<Element> a = adds.get(s.name());
-            if (a != null) {
-                ops.add(new Op.AddElements(table, s.name(), a));
+        for (String set : inTableOrder(adds.keySet(), position)) {
+            if (position.applyAsInt(set) >= 0) {
+                ops.add(new Op.AddElements(table, set, adds.get(set)));
             }
         }
         ops.addAll(oldChains);
         ops.addAll(oldSets);
         ops.addAll(oldObjects);
         return Transaction.of(ops);
+    }
+
+    /** Only the sets this transaction touches are sorted: a change touches a few of the table's hundreds. */
+    private static List<String> inTableOrder(Set<String> sets, ToIntFunction<String> position) {
+        List<String> sorted = new ArrayList<>(sets);
+        sorted.sort(Comparator.comparingInt((String s) -> {
+            int p = position.applyAsInt(s);
+            return p < 0 ? Integer.MAX_VALUE : p;
+        }).thenComparing(Comparator.naturalOrder()));
+        return sorted;
     }
 }

@@ -137,10 +137,8 @@ public final class Planner {
             throw new IllegalArgumentException(why);
         });
         Phases phases = new Phases(to.table());
-        Map<String, NamedSet> toSets = byName(to.sets());
         // The skeleton rarely changes; the runtime passes the same object then, which costs nothing to compare.
         boolean sameSkeleton = from == to;
-        Map<String, NamedSet> fromSets = sameSkeleton ? toSets : byName(from.sets());
         Set<String> oldBaseChains = Set.of();
         if (!sameSkeleton) {
             Set<NamedObject> before = new HashSet<>(from.objects());
@@ -148,7 +146,7 @@ public final class Planner {
             Set<NamedObject> after = new HashSet<>(to.objects());
             from.objects().stream().filter(o -> !after.contains(o)).forEach(phases::deleteObject);
             for (NamedSet s : to.sets()) {
-                if (!fromSets.containsKey(s.name())) {
+                if (!from.declares(s.name())) {
                     phases.addSet(s);
                 }
             }
@@ -160,19 +158,19 @@ public final class Planner {
             if (!seen.add(c.farm())) {
                 throw new IllegalArgumentException("farm \"" + c.farm() + "\" is changed twice in one plan");
             }
-            farm(c, toSets, phases, shardChanges);
+            farm(c, to, phases, shardChanges);
         }
         shardChanges.forEach((shard, change) -> change.plan(shard, shards.of(shard), phases));
         // After the farm chains: a removed farm chain may jump to a lookup chain that goes too.
         oldBaseChains.forEach(phases::deleteChain);
         if (!sameSkeleton) {
             for (NamedSet s : from.sets()) {
-                if (!toSets.containsKey(s.name())) {
+                if (!to.declares(s.name())) {
                     phases.deleteSet(s.name());
                 }
             }
         }
-        return phases.build(to.sets());
+        return phases.build(to::position);
     }
 
     /** Adds, replaces or refills the base chains of {@code to}; returns those of {@code from} that go. */
@@ -192,7 +190,7 @@ public final class Planner {
         return before.keySet();
     }
 
-    private static void farm(FarmChange c, Map<String, NamedSet> toSets, Phases phases,
+    private static void farm(FarmChange c, Skeleton to, Phases phases,
             Map<String, ShardChange> shardChanges) {
         FarmPart before = c.before().orElse(null);
         FarmPart after = c.after().orElse(null);
@@ -201,7 +199,7 @@ public final class Planner {
         }
         if (after != null) {
             for (String set : after.elements().keySet()) {
-                if (!toSets.containsKey(set)) {
+                if (!to.declares(set)) {
                     throw new IllegalArgumentException("farm \"" + c.farm() + "\" has elements of set " + set
                             + ", which the desired table does not declare");
                 }
@@ -217,7 +215,7 @@ public final class Planner {
             sets.addAll(after.elements().keySet());
         }
         for (String set : sets) {
-            if (!toSets.containsKey(set)) {
+            if (!to.declares(set)) {
                 // The set goes at the end of the transaction and its elements with it, but elements
                 // that jump to a chain must go first: the chain may be deleted before the set is.
                 if (before != null) {
@@ -312,9 +310,8 @@ public final class Planner {
             return Optional.of("the flowtables of table " + to.table() + " change (" + from.flowtables() + " to "
                     + to.flowtables() + "); plan the whole table with create()");
         }
-        Map<String, NamedSet> fromSets = byName(from.sets());
         for (NamedSet s : to.sets()) {
-            NamedSet old = fromSets.get(s.name());
+            NamedSet old = from.set(s.name()).orElse(null);
             if (old != null && !old.equals(s)) {
                 return Optional.of("set " + s.name() + " of table " + to.table()
                         + " changes its declaration; plan the whole table with create()");
@@ -323,13 +320,4 @@ public final class Planner {
         return Optional.empty();
     }
 
-    private static Map<String, NamedSet> byName(List<NamedSet> sets) {
-        Map<String, NamedSet> map = new LinkedHashMap<>();
-        for (NamedSet s : sets) {
-            if (map.put(s.name(), s) != null) {
-                throw new IllegalArgumentException("set " + s.name() + " is declared twice");
-            }
-        }
-        return map;
-    }
 }
