@@ -128,6 +128,19 @@ public final class Batch {
         } while (i < elems.size());
     }
 
+    /**
+     * Appends the messages of {@code chunk}, a batch of messages only (no begin or end) encoded
+     * apart, numbering them on from this batch's sequence.
+     */
+    public void append(Batch chunk) {
+        int base = w.appendMessages(chunk.w);
+        for (Entry e : chunk.entries) {
+            int start = base + e.msgStart();
+            w.setSeq(start, seq);
+            entries.add(new Entry(seq++, e.op(), e.what(), start, e.elemOffsets(), e.firstElem()));
+        }
+    }
+
     /** The entry for a sequence number. */
     public Optional<Entry> entry(int s) {
         int idx = s - firstSeq;

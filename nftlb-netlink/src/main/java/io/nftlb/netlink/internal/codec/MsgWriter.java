@@ -241,4 +241,22 @@ public final class MsgWriter {
     public void truncate(int position) {
         pos = position;
     }
+
+    /**
+     * Appends whole messages written by another writer (4-byte aligned, as every message ends)
+     * and returns where they start here.
+     */
+    public int appendMessages(MsgWriter other) {
+        pad();
+        int at = pos;
+        ensure(other.pos);
+        System.arraycopy(other.buf, 0, buf, pos, other.pos);
+        pos += other.pos;
+        return at;
+    }
+
+    /** Overwrites the sequence number of the message that starts at {@code msgStart}. */
+    public void setSeq(int msgStart, int seq) {
+        hostU32At(msgStart + 8, seq);
+    }
 }
