@@ -97,10 +97,19 @@ public final class NetlinkSocket implements AutoCloseable {
         }
         txMem.write(0, buf, 0, len);
         long n = LibMnl.mnl_socket_sendto(nl, txMem, len);
+        int errno = n < 0 ? Native.getLastError() : 0; // before any other native call
+        if (txMem.size() > MAX_KEPT_TX) {
+            // A full load's batch (9.5 MB at 10,000 farms) is rare: do not hold it for the socket's life.
+            txMem.close();
+            txMem = null;
+        }
         if (n < 0) {
-            throw new NetlinkIoException("sendto", Native.getLastError());
+            throw new NetlinkIoException("sendto", errno);
         }
     }
+
+    /** The largest send buffer kept between calls, as for the batch array that fills it. */
+    private static final long MAX_KEPT_TX = 256 << 10;
 
     /** Blocks for the next datagram; returns its length. */
     public int receive(byte[] buf) throws IOException {
