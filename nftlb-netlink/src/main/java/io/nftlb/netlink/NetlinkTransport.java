@@ -145,7 +145,8 @@ public final class NetlinkTransport implements Transport {
             return;
         }
         Map<TableRef, Map<String, NamedSet>> pending = new HashMap<>();
-        Batch batch = new Batch(seq, batchBuffer);
+        int estimate = OpEncoder.estimatedBytes(tx.ops());
+        Batch batch = new Batch(seq, estimate > batchBuffer.length ? new byte[estimate] : batchBuffer);
         Map<String, Integer> ifindexes = new HashMap<>();
         OpEncoder enc = new OpEncoder(batch, (t, name) -> setDefinition(pending, t, name),
                 dev -> ifindexes.computeIfAbsent(dev, this::ifindex), Optional.of(encoder));

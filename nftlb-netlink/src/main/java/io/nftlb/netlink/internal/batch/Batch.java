@@ -30,8 +30,21 @@ public final class Batch {
     static final int ELEM_LIST_TABLE = 1, ELEM_LIST_SET = 2, ELEM_LIST_ELEMENTS = 3, ELEM_LIST_SET_ID = 4;
     static final int MAX_NEST = 0xffff;
 
-    /** What one message of the batch was about. */
-    public record Entry(int seq, Optional<Op> op, String what, int msgStart, int[] elemOffsets, int firstElem) {}
+    /**
+     * What one message of the batch was about.
+     *
+     * @param detail what the message carries of its op (" (elements)"), or, for a message of no
+     *     op, all there is to say ("batch begin")
+     */
+    public record Entry(int seq, Optional<Op> op, String detail, int msgStart, int[] elemOffsets, int firstElem) {
+        /**
+         * The op's description and the detail. Put together only when asked (for an error):
+         * describing each of a big batch's 11,000 ops up front was a tenth of what encoding it allocated.
+         */
+        public String what() {
+            return op.map(o -> o.describe() + detail).orElse(detail);
+        }
+    }
 
     private final MsgWriter w;
     private final List<Entry> entries = new ArrayList<>();
@@ -88,17 +101,22 @@ public final class Batch {
         w.endMsg(m);
     }
 
-    /** Adds one nf_tables message. */
-    public void add(int nftMsg, int flags, int family, Consumer<MsgWriter> body, Optional<Op> op, String what) {
+    /** Adds one nf_tables message that carries {@code op} whole. */
+    public void add(int nftMsg, int flags, int family, Consumer<MsgWriter> body, Optional<Op> op) {
+        add(nftMsg, flags, family, body, op, "");
+    }
+
+    /** Adds one nf_tables message (see {@link Entry} for {@code detail}). */
+    public void add(int nftMsg, int flags, int family, Consumer<MsgWriter> body, Optional<Op> op, String detail) {
         int m = w.beginMsg(Nl.nftType(nftMsg), Nl.NLM_F_REQUEST | flags, seq, family, 0);
         body.accept(w);
         w.endMsg(m);
-        entries.add(new Entry(seq++, op, what, m, new int[0], 0));
+        entries.add(new Entry(seq++, op, detail, m, new int[0], 0));
     }
 
     /** Adds NEWSETELEM/DELSETELEM messages for {@code elems}, as many as the nest limit needs. */
     public void addElements(int nftMsg, int flags, int family, String table, String set, OptionalInt setId,
-                            List<KElem> elems, Optional<Op> op, String what) {
+                            List<KElem> elems, Optional<Op> op, String detail) {
         int i = 0;
         do {
             int m = w.beginMsg(Nl.nftType(nftMsg), Nl.NLM_F_REQUEST | flags, seq, family, 0);
@@ -124,7 +142,7 @@ public final class Batch {
                 w.endNest(nest);
             }
             w.endMsg(m);
-            entries.add(new Entry(seq++, op, what, m, java.util.Arrays.copyOf(offsets, count), first));
+            entries.add(new Entry(seq++, op, detail, m, java.util.Arrays.copyOf(offsets, count), first));
         } while (i < elems.size());
     }
 
@@ -137,7 +155,7 @@ public final class Batch {
         for (Entry e : chunk.entries) {
             int start = base + e.msgStart();
             w.setSeq(start, seq);
-            entries.add(new Entry(seq++, e.op(), e.what(), start, e.elemOffsets(), e.firstElem()));
+            entries.add(new Entry(seq++, e.op(), e.detail(), start, e.elemOffsets(), e.firstElem()));
         }
     }
 

@@ -44,13 +44,39 @@ public final class OpEncoder {
      * elements (90,000 for 10,000 farms) are about half of its encoding, and they can be
      * encoded while this thread linearizes the rules that go before them.
      */
-    private final List<java.util.concurrent.CompletableFuture<Batch>> encodedApart = new java.util.ArrayList<>();
+    private final List<ElementChunk> encodedApart = new java.util.ArrayList<>();
     private final Optional<java.util.concurrent.Executor> helper;
     /** Below this many held-back elements, handing them to another thread costs more than it saves. */
     static final int ENCODE_APART_MIN = 8_192;
 
+    /**
+     * Bytes a set element takes in a batch, rounded up (an interval is two kernel elements): with
+     * {@link #estimatedBytes} a big batch's buffer is allocated once instead of doubling from
+     * 256 KB, which was a quarter of what encoding 10,000 farms allocated.
+     */
+    static final int ELEMENT_BYTES = 80;
+    /** Bytes a rule takes in a batch, rounded up (a farm's rule is about 300). */
+    static final int RULE_BYTES = 320;
+    /** Bytes any other message takes in a batch, rounded up. */
+    static final int MESSAGE_BYTES = 192;
+
+    /** About how many bytes the batch of {@code ops} takes, a little more rather than less. */
+    public static int estimatedBytes(List<Op> ops) {
+        long n = 0;
+        for (Op op : ops) {
+            n += switch (op) {
+                case Op.AddRule a -> RULE_BYTES;
+                case Op.AddSet a -> MESSAGE_BYTES + (long) a.set().elements().size() * ELEMENT_BYTES;
+                case Op.AddElements a -> MESSAGE_BYTES + (long) a.elements().size() * ELEMENT_BYTES;
+                case Op.DeleteElements d -> MESSAGE_BYTES + (long) d.elements().size() * ELEMENT_BYTES;
+                default -> MESSAGE_BYTES;
+            };
+        }
+        return (int) Math.min(n, Integer.MAX_VALUE - 16);
+    }
+
     /** A set added in this batch whose elements are held back. */
-    private record Deferred(TableRef table, int family, NamedSet set, OptionalInt id, Optional<Op> op, String what) {}
+    private record Deferred(TableRef table, int family, NamedSet set, OptionalInt id, Optional<Op> op) {}
 
     /** Ids of the sets added in this batch ("table\0name"): rules refer to them by name and id, as nft does. */
     private final java.util.Map<String, Integer> batchSetIds = new java.util.HashMap<>();
@@ -87,63 +113,61 @@ public final class OpEncoder {
         TableRef t = op.table();
         int fam = t.family().nfproto();
         Optional<Op> o = Optional.of(op);
-        String what = op.describe();
         if (!(op instanceof Op.AddTable || op instanceof Op.AddChain || op instanceof Op.AddRule
                 || op instanceof Op.AddSet || op instanceof Op.AddObject || op instanceof Op.AddFlowtable)) {
             finish();
         }
         switch (op) {
-            case Op.AddTable a -> batch.add(Nl.NFT_MSG_NEWTABLE, 0, fam, w -> new KTable(t.name(), 0).encode(w), o, what);
-            case Op.DeleteTable d -> batch.add(Nl.NFT_MSG_DELTABLE, 0, fam, w -> w.str(1, t.name()), o, what);
+            case Op.AddTable a -> batch.add(Nl.NFT_MSG_NEWTABLE, 0, fam, w -> new KTable(t.name(), 0).encode(w), o);
+            case Op.DeleteTable d -> batch.add(Nl.NFT_MSG_DELTABLE, 0, fam, w -> w.str(1, t.name()), o);
             case Op.AddChain a -> batch.add(Nl.NFT_MSG_NEWCHAIN, Nl.NLM_F_CREATE, fam,
-                    w -> chain(t, a.chain()).encode(w), o, what);
+                    w -> chain(t, a.chain()).encode(w), o);
             case Op.FlushChain f -> batch.add(Nl.NFT_MSG_DELRULE, 0, fam,
-                    w -> w.str(1, t.name()).str(2, f.chain()), o, what);
+                    w -> w.str(1, t.name()).str(2, f.chain()), o);
             case Op.DeleteChain d -> batch.add(Nl.NFT_MSG_DELCHAIN, 0, fam,
-                    w -> KChain.encodeRef(w, t.name(), d.chain()), o, what);
+                    w -> KChain.encodeRef(w, t.name(), d.chain()), o);
             case Op.AddRule a -> {
                 encodeHeldBackApart();
                 Linearizer.Result r = Linearizer.linearize(t.family(), t.name(), a.chain(), a.rule(),
                         n -> sets.apply(t, n), () -> nextSetId++, ifindex);
                 for (AnonSets s : r.anonSets()) {
                     KSet ks = s.set();
-                    batch.add(Nl.NFT_MSG_NEWSET, Nl.NLM_F_CREATE, fam, ks::encode, o, what + " (anonymous set)");
+                    batch.add(Nl.NFT_MSG_NEWSET, Nl.NLM_F_CREATE, fam, ks::encode, o, " (anonymous set)");
                     batch.addElements(Nl.NFT_MSG_NEWSETELEM, Nl.NLM_F_CREATE, fam, t.name(), ks.name(), ks.id(),
-                            s.elements(), o, what + " (anonymous set elements)");
+                            s.elements(), o, " (anonymous set elements)");
                 }
                 KRule rule = withSetIds(t, r.rule());
-                batch.add(Nl.NFT_MSG_NEWRULE, Nl.NLM_F_CREATE | Nl.NLM_F_APPEND, fam, rule::encode, o, what);
+                batch.add(Nl.NFT_MSG_NEWRULE, Nl.NLM_F_CREATE | Nl.NLM_F_APPEND, fam, rule::encode, o);
             }
             case Op.DeleteRule d -> batch.add(Nl.NFT_MSG_DELRULE, 0, fam,
-                    w -> KRule.encodeRef(w, t.name(), d.chain(), d.handle()), o, what);
+                    w -> KRule.encodeRef(w, t.name(), d.chain(), d.handle()), o);
             case Op.AddSet a -> {
                 OptionalInt id = OptionalInt.of(nextSetId++);
                 batchSetIds.put(t.name() + "\0" + a.set().name(), id.getAsInt());
                 KSet ks = Sets.toKernel(t.name(), a.set(), id);
-                batch.add(Nl.NFT_MSG_NEWSET, Nl.NLM_F_CREATE, fam, ks::encode, o, what);
+                batch.add(Nl.NFT_MSG_NEWSET, Nl.NLM_F_CREATE, fam, ks::encode, o);
                 if (!a.set().elements().isEmpty()) {
-                    deferred.add(new Deferred(t, fam, a.set(), id, o, what + " (elements)"));
+                    deferred.add(new Deferred(t, fam, a.set(), id, o));
                     deferredElements += a.set().elements().size();
                 }
             }
-            case Op.DeleteSet d -> batch.add(Nl.NFT_MSG_DELSET, 0, fam, w -> KSet.encodeRef(w, t.name(), d.set()), o,
-                    what);
+            case Op.DeleteSet d -> batch.add(Nl.NFT_MSG_DELSET, 0, fam, w -> KSet.encodeRef(w, t.name(), d.set()), o);
             case Op.FlushSet f -> batch.add(Nl.NFT_MSG_DELSETELEM, 0, fam, w -> KSet.encodeRef(w, t.name(), f.set()),
-                    o, what);
+                    o);
             case Op.AddElements a -> batch.addElements(Nl.NFT_MSG_NEWSETELEM, Nl.NLM_F_CREATE, fam, t.name(), a.set(),
-                    OptionalInt.empty(), Sets.elements(sets.apply(t, a.set()), a.elements(), false), o, what);
+                    OptionalInt.empty(), Sets.elements(sets.apply(t, a.set()), a.elements(), false), o, "");
             case Op.DeleteElements d -> batch.addElements(Nl.NFT_MSG_DELSETELEM, 0, fam, t.name(), d.set(),
-                    OptionalInt.empty(), Sets.elements(sets.apply(t, d.set()), d.elements(), true), o, what);
+                    OptionalInt.empty(), Sets.elements(sets.apply(t, d.set()), d.elements(), true), o, "");
             case Op.AddObject a -> {
                 KObj k = Objects.toKernel(t.name(), a.object());
-                batch.add(Nl.NFT_MSG_NEWOBJ, Nl.NLM_F_CREATE, fam, k::encode, o, what);
+                batch.add(Nl.NFT_MSG_NEWOBJ, Nl.NLM_F_CREATE, fam, k::encode, o);
             }
             case Op.DeleteObject d -> batch.add(Nl.NFT_MSG_DELOBJ, 0, fam,
-                    w -> KObj.encodeRef(w, t.name(), d.object().name(), Objects.type(d.object())), o, what);
+                    w -> KObj.encodeRef(w, t.name(), d.object().name(), Objects.type(d.object())), o);
             case Op.AddFlowtable a -> batch.add(Nl.NFT_MSG_NEWFLOWTABLE, Nl.NLM_F_CREATE, fam,
-                    w -> flowtable(t, a.flowtable()).encode(w), o, what);
+                    w -> flowtable(t, a.flowtable()).encode(w), o);
             case Op.DeleteFlowtable d -> batch.add(Nl.NFT_MSG_DELFLOWTABLE, 0, fam,
-                    w -> KFlowtable.encodeRef(w, t.name(), d.flowtable()), o, what);
+                    w -> KFlowtable.encodeRef(w, t.name(), d.flowtable()), o);
         }
     }
 
@@ -178,8 +202,14 @@ public final class OpEncoder {
 
     /** Sends the elements held back so far; call before ending the batch. */
     public void finish() {
-        for (java.util.concurrent.CompletableFuture<Batch> chunk : encodedApart) {
-            batch.append(joined(chunk));
+        // The helper claims chunks from the first on; this thread claims what is left from the
+        // last back, so neither waits while the other has chunks not yet started (the helper
+        // may be descheduled on a busy machine, or this thread may be done with the rules first).
+        for (int i = encodedApart.size() - 1; i >= 0; i--) {
+            encodedApart.get(i).encodeUnlessClaimed();
+        }
+        for (ElementChunk chunk : encodedApart) {
+            batch.append(joined(chunk.encoded));
         }
         encodedApart.clear();
         for (Deferred d : deferred) {
@@ -194,25 +224,73 @@ public final class OpEncoder {
         if (helper.isEmpty() || deferredElements < ENCODE_APART_MIN) {
             return;
         }
-        List<Deferred> sets = List.copyOf(deferred);
-        java.util.concurrent.CompletableFuture<Batch> chunk;
+        List<ElementChunk> chunks = ElementChunk.split(deferred);
         try {
-            chunk = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                Batch apart = new Batch(0, 1 << 20);
-                sets.forEach(d -> encodeElements(apart, d));
-                return apart;
-            }, helper.get());
+            helper.get().execute(() -> chunks.forEach(ElementChunk::encodeUnlessClaimed));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return; // the helper is shut down (the transport is closing): this thread encodes them
         }
-        encodedApart.add(chunk);
+        encodedApart.addAll(chunks);
         deferred.clear();
         deferredElements = 0;
     }
 
+    /**
+     * Whole sets' held-back elements, encoded into a batch of their own by whichever thread
+     * claims them first. Chunks end at set boundaries, so the bytes are those one thread writes
+     * (a set's elements are never split: a kernel error names an element by its index in the set).
+     */
+    private static final class ElementChunk {
+        /** About this many elements a chunk: several chunks a big batch, so the two threads can share them out. */
+        static final int ELEMENTS = 4_096;
+
+        final List<Deferred> sets;
+        final int elements;
+        final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.CompletableFuture<Batch> encoded = new java.util.concurrent.CompletableFuture<>();
+
+        ElementChunk(List<Deferred> sets, int elements) {
+            this.sets = sets;
+            this.elements = elements;
+        }
+
+        static List<ElementChunk> split(List<Deferred> deferred) {
+            List<ElementChunk> out = new java.util.ArrayList<>();
+            List<Deferred> sets = new java.util.ArrayList<>();
+            int n = 0;
+            for (Deferred d : deferred) {
+                sets.add(d);
+                n += d.set().elements().size();
+                if (n >= ELEMENTS) {
+                    out.add(new ElementChunk(List.copyOf(sets), n));
+                    sets.clear();
+                    n = 0;
+                }
+            }
+            if (!sets.isEmpty()) {
+                out.add(new ElementChunk(List.copyOf(sets), n));
+            }
+            return out;
+        }
+
+        /** Encodes the chunk on this thread unless another has claimed it; an exception is kept for {@link #joined}. */
+        void encodeUnlessClaimed() {
+            if (!claimed.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                Batch apart = new Batch(0, Math.max(4096, elements * ELEMENT_BYTES));
+                sets.forEach(d -> encodeElements(apart, d));
+                encoded.complete(apart);
+            } catch (Throwable t) {
+                encoded.completeExceptionally(t);
+            }
+        }
+    }
+
     private static void encodeElements(Batch into, Deferred d) {
         into.addElements(Nl.NFT_MSG_NEWSETELEM, Nl.NLM_F_CREATE, d.family(), d.table().name(), d.set().name(), d.id(),
-                Sets.elements(d.set(), d.set().elements(), false), d.op(), d.what());
+                Sets.elements(d.set(), d.set().elements(), false), d.op(), " (elements)");
     }
 
     /** The chunk, or what its encoding threw, as if it had been thrown here. */

@@ -40,16 +40,31 @@ public sealed interface NftData {
 
         @Override
         public void encode(MsgWriter w) {
-            w.nest(NFTA_DATA_VERDICT, () -> {
-                w.be32(NFTA_VERDICT_CODE, code);
-                chain.ifPresent(c -> w.str(NFTA_VERDICT_CHAIN, c));
-            });
+            int nest = w.beginNest(NFTA_DATA_VERDICT);
+            w.be32(NFTA_VERDICT_CODE, code);
+            if (chain.isPresent()) {
+                w.str(NFTA_VERDICT_CHAIN, chain.get());
+            }
+            w.endNest(nest);
         }
     }
 
+    // put and putValue open and close the nest themselves rather than pass a lambda to
+    // MsgWriter.nest: they run for every element of a batch (130,000 kernel elements for
+    // 10,000 farms), where a capturing lambda each was a seventh of what encoding allocated.
+
     /** Writes {@code data} as a nest of type {@code type}. */
     static void put(MsgWriter w, int type, NftData data) {
-        w.nest(type, () -> data.encode(w));
+        int nest = w.beginNest(type);
+        data.encode(w);
+        w.endNest(nest);
+    }
+
+    /** Writes {@code value} as a nest of type {@code type} holding an {@code NFTA_DATA_VALUE}. */
+    static void putValue(MsgWriter w, int type, Bytes value) {
+        int nest = w.beginNest(type);
+        w.bytes(NFTA_DATA_VALUE, value);
+        w.endNest(nest);
     }
 
     /** Decodes the content of a data nest. */

@@ -25,7 +25,7 @@ public record Cmp(int sreg, int op, Bytes data) implements KExpr {
     @Override
     public void encode(MsgWriter w) {
         w.be32(SREG, sreg).be32(OP, op);
-        NftData.put(w, DATA, new NftData.Value(data));
+        NftData.putValue(w, DATA, data);
     }
 
     static Cmp decode(Attrs a) {

@@ -50,11 +50,20 @@ public record KElem(Bytes key, Optional<Bytes> keyEnd, Optional<NftData> data, i
         if (flags != 0) {
             w.be32(FLAGS, flags);
         }
-        timeoutMs.ifPresent(t -> w.be64(TIMEOUT, t));
-        NftData.put(w, KEY, new NftData.Value(key));
-        keyEnd.ifPresent(k -> NftData.put(w, KEY_END, new NftData.Value(k)));
-        data.ifPresent(d -> NftData.put(w, DATA, d));
-        userdata.ifPresent(u -> w.bytes(USERDATA, u));
+        // no lambdas here: this runs for every element of a batch (see NftData.putValue)
+        if (timeoutMs.isPresent()) {
+            w.be64(TIMEOUT, timeoutMs.getAsLong());
+        }
+        NftData.putValue(w, KEY, key);
+        if (keyEnd.isPresent()) {
+            NftData.putValue(w, KEY_END, keyEnd.get());
+        }
+        if (data.isPresent()) {
+            NftData.put(w, DATA, data.get());
+        }
+        if (userdata.isPresent()) {
+            w.bytes(USERDATA, userdata.get());
+        }
     }
 
     public static KElem decode(Attrs a) {

@@ -90,6 +90,41 @@ class OpEncoderApartTest {
         }
     }
 
+    /**
+     * A helper that never gets to run (descheduled on a busy machine) does not hold the batch
+     * up: the committing thread encodes the chunks nobody has claimed, and the batch is the same.
+     * When the helper runs later, it finds every chunk claimed and changes nothing.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void aStalledHelperDoesNotHoldTheBatchUp() {
+        Transaction tx = fullCommit(2_000);
+        List<Runnable> stalled = new ArrayList<>();
+        Batch alone = encode(tx, Optional.empty());
+        Batch withStalledHelper = encode(tx, Optional.of(stalled::add));
+        assertEquals(1, stalled.size(), "the elements were handed to the helper");
+        byte[] before = Arrays.copyOf(withStalledHelper.writer().array(), withStalledHelper.writer().position());
+        stalled.get(0).run();
+        assertArrayEquals(Arrays.copyOf(alone.writer().array(), alone.writer().position()), before);
+        assertArrayEquals(before, Arrays.copyOf(withStalledHelper.writer().array(), withStalledHelper.writer().position()));
+        assertEquals(alone.entries().size(), withStalledHelper.entries().size());
+    }
+
+    /**
+     * The size estimate the transport allocates a big batch's buffer from covers the batch
+     * (else the buffer doubles while encoding), without allocating much more than it needs.
+     */
+    @Test
+    void theEstimateCoversABigBatchWithoutMuchToSpare() {
+        for (int farms : new int[] {1, 100, 2_000}) {
+            Transaction tx = fullCommit(farms);
+            int actual = encode(tx, Optional.empty()).writer().position();
+            int estimate = OpEncoder.estimatedBytes(tx.ops());
+            assertTrue(estimate >= actual && estimate <= 2 * actual,
+                    farms + " farms: estimated " + estimate + " bytes for a batch of " + actual);
+        }
+    }
+
     /** An element that cannot be encoded fails the batch with the codec's own exception, as on one thread. */
     @Test
     void anElementThatCannotBeEncodedApartFailsTheBatch() {
