@@ -39,7 +39,7 @@ public final class Batch {
     public record Entry(int seq, Optional<Op> op, String detail, int msgStart, int[] elemOffsets, int firstElem) {
         /**
          * The op's description and the detail. Put together only when asked (for an error):
-         * describing each of a big batch's 11,000 ops up front was a tenth of what encoding it allocated.
+         * describing each of a big batch's 11,000 ops up front built a string per op that only an error reads.
          */
         public String what() {
             return op.map(o -> o.describe() + detail).orElse(detail);
