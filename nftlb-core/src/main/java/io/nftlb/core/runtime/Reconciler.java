@@ -7,7 +7,9 @@ import io.nftlb.core.transport.TableRef;
 import io.nftlb.core.transport.Transaction;
 import io.nftlb.core.transport.Transport;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -81,34 +83,81 @@ final class Reconciler {
      * @throws UnsupportedOperationException if the transport cannot read tables back
      */
     List<Drift> drifts(List<Table> expected) {
+        return drifts(expected, read(expected.stream().map(t -> new TableRef(t.family(), t.name())).toList()));
+    }
+
+    /**
+     * The library's tables as the kernel had them at one generation: each read back, or
+     * {@link Optional#empty()} if absent, or an error text if it could not be decoded (something
+     * this library would not have made, e.g. a set declared by hand).
+     */
+    record Snapshot(long generation, Map<TableRef, Optional<Table>> tables, Map<TableRef, String> unreadable) {
+        /** This snapshot and the tables of a later read (the generation stays this one's, the older). */
+        Snapshot plus(Snapshot later) {
+            Map<TableRef, Optional<Table>> t = new HashMap<>(tables);
+            t.putAll(later.tables());
+            Map<TableRef, String> u = new HashMap<>(unreadable);
+            u.putAll(later.unreadable());
+            return new Snapshot(generation, t, u);
+        }
+
+        /** The table as read, if it was there and could be read. */
+        Optional<Table> table(TableRef ref) {
+            return tables.getOrDefault(ref, Optional.empty());
+        }
+    }
+
+    /**
+     * Reads the tables back (the generation first).
+     *
+     * @throws UnsupportedOperationException if the transport cannot read tables back
+     */
+    Snapshot read(List<TableRef> refs) {
         long generation = tracking ? transport.generation() : UNKNOWN;
+        Map<TableRef, Optional<Table>> tables = new HashMap<>();
+        Map<TableRef, String> unreadable = new HashMap<>();
+        for (TableRef ref : refs) {
+            try {
+                tables.put(ref, transport.read(ref));
+            } catch (UnsupportedOperationException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                unreadable.put(ref, String.valueOf(e.getMessage()));
+            }
+        }
+        return new Snapshot(generation, tables, unreadable);
+    }
+
+    /** {@link #drifts(List)} against tables already read: each expected table that {@code kernel} does not have. */
+    List<Drift> drifts(List<Table> expected, Snapshot kernel) {
         List<Drift> drifts = new ArrayList<>();
         for (Table table : expected) {
-            List<String> found = differences(table, new TableRef(table.family(), table.name()));
+            List<String> found = differences(table, new TableRef(table.family(), table.name()), kernel);
             if (!found.isEmpty()) {
                 drifts.add(new Drift(table, found));
             }
         }
         if (drifts.isEmpty()) {
-            verified = generation;
+            verified = kernel.generation();
         }
         return drifts;
     }
 
-    private List<String> differences(Table expected, TableRef ref) {
+    private List<String> differences(Table expected, TableRef ref, Snapshot kernel) {
         String prefix = ref.equals(Layout.TABLE) ? "" : "table " + ref + ": ";
-        Optional<Table> actual;
+        String unreadable = kernel.unreadable().get(ref);
         Table expectedForm;
         try {
-            actual = transport.read(ref);
-            expectedForm = transport.readForm(expected);
-        } catch (UnsupportedOperationException e) {
-            throw e;
+            expectedForm = unreadable == null ? transport.readForm(expected) : null;
         } catch (RuntimeException e) {
-            // Something this library would not have made (e.g. a set declared by hand), or a
-            // form it cannot compare: not known to be ours, so it is put back.
-            return List.of("table " + ref + " cannot be read back and compared: " + e.getMessage());
+            unreadable = String.valueOf(e.getMessage());
+            expectedForm = null;
         }
+        if (unreadable != null) {
+            // Not known to be ours, so it is put back.
+            return List.of("table " + ref + " cannot be read back and compared: " + unreadable);
+        }
+        Optional<Table> actual = kernel.table(ref);
         if (actual.isEmpty()) {
             return List.of("table " + ref + " is missing");
         }
