@@ -6,10 +6,8 @@ import io.nftlb.core.compile.BackendIdentity;
 import io.nftlb.core.compile.Layout;
 import io.nftlb.core.compile.PolicyCompiler;
 import io.nftlb.core.plan.Planner;
-import io.nftlb.core.plan.TablePlanner;
 import io.nftlb.core.transport.ConnectionTable;
 import io.nftlb.core.transport.Op;
-import io.nftlb.core.transport.TableRef;
 import io.nftlb.core.transport.Transaction;
 import io.nftlb.core.transport.Transport;
 import java.time.Duration;
@@ -124,39 +122,23 @@ final class Committer {
         }
         if (!drifts.isEmpty()) {
             log.debug("converging: {}", drifts.stream().flatMap(d -> d.differences().stream()).toList());
-            List<Op> ops = new java.util.ArrayList<>();
-            if (!inetAdopted) {
-                ops.addAll(converge(read, Layout.TABLE, desired).ops());
-            }
-            if (ingress && !netdevAdopted) {
-                ops.addAll(converge(read, PolicyCompiler.TABLE, batch.ingress().desiredTable()).ops());
+            List<Op> ops = new ArrayList<>();
+            boolean replaces = true;
+            for (Reconciler.Drift d : drifts) {
+                Reconciler.Convergence c = read.isPresent() ? reconciler.converge(read.get(), d.expected())
+                        : new Reconciler.Convergence(Planner.create(d.expected()).ops(), true);
+                log.info("table {} {}: {} operation(s)", d.expected().family().keyword() + " " + d.expected().name(),
+                        c.replaces() ? "made anew" : "brought to the farms by a diff", c.ops().size());
+                ops.addAll(c.ops());
+                replaces &= c.replaces();
             }
             Transaction startUp = Transaction.of(ops);
-            reconciler.commit(startUp, true);
+            reconciler.commit(startUp, replaces);
             listeners.transaction(startUp, null);
         }
         state.finish(batch);
         nextDriftCheck = System.nanoTime() + driftInterval.map(Duration::toNanos).orElse(0L);
         threads.start();
-    }
-
-    /**
-     * The transaction that takes one of the library's tables from what the kernel has to
-     * {@code desired}: a diff if the kernel's table can be read and joined by one, else a
-     * replacement of the table.
-     */
-    private Transaction converge(Optional<Reconciler.Snapshot> kernel, TableRef ref, Table desired) {
-        Optional<Table> current = kernel.flatMap(k -> k.table(ref));
-        if (current.isPresent()) {
-            Optional<Transaction> diff = TablePlanner.converge(current.get(), desired, transport.readForm(desired));
-            if (diff.isPresent()) {
-                log.info("table {}: committing the difference to what the kernel has ({} operation(s))", ref,
-                        diff.get().ops().size());
-                return diff.get();
-            }
-            log.warn("table {} in the kernel is declared differently (another release?): replacing it", ref);
-        }
-        return Planner.create(desired);
     }
 
     /**

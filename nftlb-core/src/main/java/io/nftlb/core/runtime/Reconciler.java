@@ -2,7 +2,10 @@ package io.nftlb.core.runtime;
 
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.compile.Layout;
+import io.nftlb.core.plan.Planner;
 import io.nftlb.core.plan.TableComparison;
+import io.nftlb.core.plan.TablePlanner;
+import io.nftlb.core.transport.Op;
 import io.nftlb.core.transport.TableRef;
 import io.nftlb.core.transport.Transaction;
 import io.nftlb.core.transport.Transport;
@@ -11,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Compares the library's tables in the kernel with what the runtime committed, and commits
@@ -26,6 +31,8 @@ import java.util.Optional;
  * <p>Used by the commit thread only.
  */
 final class Reconciler {
+
+    private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
 
     /** No generation: the tables must be read back before they are trusted. */
     private static final long UNKNOWN = Long.MIN_VALUE;
@@ -126,6 +133,32 @@ final class Reconciler {
             }
         }
         return new Snapshot(generation, tables, unreadable);
+    }
+
+    /**
+     * How to take one of the library's tables from what {@code kernel} has to {@code desired}.
+     *
+     * @param ops      the operations
+     * @param replaces whether they replace the table (then the result is known to be ours
+     *                 whatever else changed since the snapshot; a diff is only as good as the snapshot)
+     */
+    record Convergence(List<Op> ops, boolean replaces) {}
+
+    /**
+     * A diff from the kernel's table, if it could be read and can be joined by one (see
+     * {@link TablePlanner#converge}); else a replacement of the table.
+     */
+    Convergence converge(Snapshot kernel, Table desired) {
+        TableRef ref = new TableRef(desired.family(), desired.name());
+        Optional<Table> current = kernel.table(ref);
+        if (current.isPresent()) {
+            Optional<Transaction> diff = TablePlanner.converge(current.get(), desired, transport.readForm(desired));
+            if (diff.isPresent()) {
+                return new Convergence(diff.get().ops(), false);
+            }
+            log.warn("table {} in the kernel is declared differently (another release?): replacing it", ref);
+        }
+        return new Convergence(Planner.create(desired).ops(), true);
     }
 
     /** {@link #drifts(List)} against tables already read: each expected table that {@code kernel} does not have. */

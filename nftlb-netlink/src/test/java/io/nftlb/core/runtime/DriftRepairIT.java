@@ -11,6 +11,7 @@ import io.nftlb.core.Policy;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.compile.PolicyCompiler;
 import io.nftlb.core.plan.TableComparison;
+import io.nftlb.core.transport.Op;
 import io.nftlb.core.transport.Transaction;
 import io.nftlb.netlink.NetlinkTransport;
 import io.nftlb.testkit.NetworkNamespace;
@@ -69,6 +70,15 @@ class DriftRepairIT {
                     () -> "drifts seen " + drifts + ", kernel differs by " + Kernel.differences(probe, lb));
             assertEquals(1, drifts.size(), "one drift, one repair: " + drifts);
             assertFalse(drifts.get(0).isEmpty(), "a drift names what differed");
+            List<Op> ops = repairs.get(0).ops();
+            boolean gone = tampering.equals("flush ruleset") || tampering.startsWith("delete table");
+            assertEquals(gone, ops.stream().anyMatch(op -> op instanceof Op.AddTable || op instanceof Op.DeleteTable),
+                    "only a table that is gone is made anew; the rest is a diff: "
+                            + ops.stream().map(Op::describe).toList());
+            if (tampering.equals("delete element")) {
+                assertEquals(List.of("add element inet nftlb dnat4 (1 elements)"),
+                        ops.stream().map(Op::describe).toList(), "the missing element, and nothing else");
+            }
             // and it stays repaired: the load balancer still commits on top of it
             lb.setWeight("web", "b1", 7).join();
             assertEquals(List.of(), Kernel.differences(probe, lb));
