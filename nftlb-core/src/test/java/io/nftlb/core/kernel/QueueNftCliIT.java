@@ -37,7 +37,8 @@ class QueueNftCliIT {
         KernelFeature.Evidence queue = KernelFeature.NFT_QUEUE.evidence();
         if (queue.present()) {
             NftCliTransport.inNamespace(ns.name()).commit(Planner.diff(Optional.empty(), compiled));
-            assertTrue(ns.listRuleset().contains("queue num 7"), ns.listRuleset());
+            // nft lists it as "queue num 7" or, in newer nftables, "queue to 7".
+            assertTrue(ns.listRuleset().matches("(?s).*queue( flags [a-z,]+)? (num|to) 7\\b.*"), ns.listRuleset());
             return;
         }
         TransportException e = assertThrows(TransportException.class,
