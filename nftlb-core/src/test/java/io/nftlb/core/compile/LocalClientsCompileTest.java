@@ -12,6 +12,7 @@ import io.nftlb.core.Farm;
 import io.nftlb.core.InvalidFarmException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Intra-connect (the output hook) and hairpin (masquerade of a backend calling its farm). */
@@ -63,6 +64,15 @@ class LocalClientsCompileTest {
         assertTrue(dnat.contains("0x00000001 . 10.1.0.11"), "b1's mark with b2's address: " + dnat);
         String off = render(mail(), api());
         assertFalse(off.contains("hairpin"), off);
+    }
+
+    @Test
+    void explainSaysWhereLocalAndHairpinConnectionsGo() {
+        String text = RulesetCompiler.compile(List.of(web())).explain("web");
+        assertTrue(text.contains("this host's own connections (intra-connect): chain output (hook output)"), text);
+        assertTrue(text.contains("hairpin: a backend of this farm calling its service is masqueraded"), text);
+        String plain = RulesetCompiler.compile(List.of(mail())).explain("mail");
+        assertFalse(plain.contains("intra-connect") || plain.contains("hairpin"), plain);
     }
 
     @Test
