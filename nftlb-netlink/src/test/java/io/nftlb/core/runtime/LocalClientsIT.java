@@ -138,6 +138,36 @@ class LocalClientsIT {
         }
     }
 
+    /**
+     * Intra-connect and hairpin change on a running balancer: the output chains and the hairpin
+     * rules come with the first farm that needs them and go with the last, and the client outside
+     * is served before and after.
+     */
+    @Test
+    void intraConnectAndHairpinChangeAtRuntime() throws Exception {
+        try (Setup s = Setup.start(false, false)) {
+            Farm farm = s.farm("dnat", false).hairpin(false).roundRobin(s.backends().toArray(Backend[]::new));
+            try (LoadBalancer lb = s.open(farm)) {
+                Client local = s.topology().balancer().client();
+                assertEquals(0, s.requests(local, false).count(2).run().answered(), "no intra-connect yet");
+                s.assertClientStillServed("dnat", false);
+
+                lb.apply(farm.intraConnect(true).hairpin(true)).join();
+                Tally on = s.requests(local, false).count(3).run();
+                assertEquals(Map.of("b0", 1, "b1", 1, "b2", 1), on.countsByBackend(), on.toString());
+                Tally hairpin = s.requests(s.topology().backend(2).client(), false).count(3).run();
+                assertEquals(Map.of("b0", 1, "b1", 1, "b2", 1), hairpin.countsByBackend(), hairpin.toString());
+                s.assertClientStillServed("dnat", false);
+
+                lb.apply(farm).join();
+                String ruleset = s.topology().balancer().namespace().listRuleset();
+                assertTrue(!ruleset.contains("hook output") && !ruleset.contains("hairpin"), ruleset);
+                assertEquals(0, s.requests(local, false).count(2).run().answered(), "intra-connect is off again");
+                s.assertClientStillServed("dnat", false);
+            }
+        }
+    }
+
     /** Three backends behind a balancer holding the VIP, with replies routed through the balancer. */
     record Setup(Topology topology, boolean ipv6) implements AutoCloseable {
 
