@@ -41,10 +41,26 @@ sealed interface LbSystem {
         return List.of(new Ours(false), new Ours(true), new Iptables(), new Lvs(false), new Lvs(true), new Nftlb());
     }
 
+    /**
+     * Variants of this library's systems, to measure what a farm setting costs the data path of
+     * outside clients; run only when named with {@code --systems}.
+     */
+    static List<LbSystem> variants() {
+        return List.of(new Ours(false, Ours.Variant.NO_HAIRPIN), new Ours(false, Ours.Variant.INTRA_CONNECT),
+                new Ours(true, Ours.Variant.INTRA_CONNECT));
+    }
+
+    /** Every system that {@code --systems} can name. */
+    static List<LbSystem> known() {
+        List<LbSystem> known = new ArrayList<>(all());
+        known.addAll(variants());
+        return known;
+    }
+
     static LbSystem byName(String name) {
-        return all().stream().filter(s -> s.name().equals(name)).findFirst()
+        return known().stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown system " + name + "; known: "
-                        + all().stream().map(LbSystem::name).toList()));
+                        + known().stream().map(LbSystem::name).toList()));
     }
 
     private static void check(CommandResult result, String what) {
@@ -62,20 +78,49 @@ sealed interface LbSystem {
         }
     }
 
-    /** This library: one farm per service, round robin over the four backends, sNAT or dNAT. */
-    record Ours(boolean snat) implements LbSystem {
+    /**
+     * This library: one farm per service, round robin over the four backends, sNAT or dNAT, with
+     * the farm settings' defaults or a variant.
+     */
+    record Ours(boolean snat, Variant variant) implements LbSystem {
+
+        /** A farm setting changed from its default for every service. */
+        enum Variant {
+            DEFAULT(""), NO_HAIRPIN("-nohairpin"), INTRA_CONNECT("-intra");
+
+            final String suffix;
+
+            Variant(String suffix) {
+                this.suffix = suffix;
+            }
+        }
+
+        Ours(boolean snat) {
+            this(snat, Variant.DEFAULT);
+        }
+
         @Override
         public String name() {
-            return snat ? "ours-snat" : "ours-dnat";
+            return (snat ? "ours-snat" : "ours-dnat") + variant.suffix;
         }
 
         @Override
         public String description() {
-            return "this library, `Farm." + (snat ? "snat" : "dnat") + "(vip).port(80).roundRobin(4 backends)` per service, "
-                    + "compiled by `RulesetCompiler`, rendered by `NftText`, loaded with `nft -f`";
+            String setting = switch (variant) {
+                case DEFAULT -> "";
+                case NO_HAIRPIN -> ".hairpin(false)";
+                case INTRA_CONNECT -> ".intraConnect(true)";
+            };
+            return "this library, `Farm." + (snat ? "snat" : "dnat") + "(vip).port(80)" + setting
+                    + ".roundRobin(4 backends)` per service, compiled by `RulesetCompiler`, rendered by `NftText`, "
+                    + "loaded with `nft -f`";
         }
 
         static List<Farm> farms(int n, boolean snat) {
+            return farms(n, snat, Variant.DEFAULT);
+        }
+
+        static List<Farm> farms(int n, boolean snat, Variant variant) {
             List<Farm> farms = new ArrayList<>(n);
             Backend[] backends = new Backend[Services.BACKENDS.size()];
             for (int b = 0; b < backends.length; b++) {
@@ -83,6 +128,11 @@ sealed interface LbSystem {
             }
             for (int i = 0; i < n; i++) {
                 Farm farm = snat ? Farm.snat(Services.vip(i)) : Farm.dnat(Services.vip(i));
+                farm = switch (variant) {
+                    case DEFAULT -> farm;
+                    case NO_HAIRPIN -> farm.hairpin(false);
+                    case INTRA_CONNECT -> farm.intraConnect(true);
+                };
                 farms.add(farm.port(Services.PORT).named(Services.name(i)).roundRobin(backends));
             }
             return farms;
@@ -90,7 +140,7 @@ sealed interface LbSystem {
 
         @Override
         public void configure(NetworkNamespace balancer, int n, Path workDir) {
-            String script = NftText.render(RulesetCompiler.compile(farms(n, snat)).ruleset());
+            String script = NftText.render(RulesetCompiler.compile(farms(n, snat, variant)).ruleset());
             write(workDir, name() + "-" + n + ".nft", script);
             balancer.nft(script);
         }
