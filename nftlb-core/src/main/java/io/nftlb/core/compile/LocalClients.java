@@ -1,10 +1,9 @@
 package io.nftlb.core.compile;
 
 import static io.nftlb.core.compile.Nodes.CT_MARK;
-import static io.nftlb.core.compile.Nodes.backendAddr;
 import static io.nftlb.core.compile.Nodes.L4PROTO;
-import static io.nftlb.core.compile.Nodes.META_MARK;
 import static io.nftlb.core.compile.Nodes.TH_DPORT;
+import static io.nftlb.core.compile.Nodes.backendAddr;
 import static io.nftlb.core.compile.Nodes.concat;
 import static io.nftlb.core.compile.Nodes.daddr;
 import static io.nftlb.core.compile.Nodes.saddr;
