@@ -1,5 +1,6 @@
 package io.nftlb.daemon;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nftlb.core.DsrPath;
@@ -7,6 +8,10 @@ import io.nftlb.core.Farm;
 import io.nftlb.core.Policy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,16 +36,30 @@ import java.util.Set;
  */
 public final class ConfigMapper {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    // Data after the document is refused rather than dropped unseen.
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ConfigMapper() {}
 
     /** Parses a configuration file. */
     public static JsonNode read(Path file) {
         try {
-            return parse(Files.readString(file));
+            return parse(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses configuration bytes, which must be UTF-8 (invalid bytes are refused, not replaced).
+     */
+    public static JsonNode parse(byte[] utf8) {
+        try {
+            return parse(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(utf8)).toString());
+        } catch (CharacterCodingException e) {
+            throw new ConfigException("configuration is not valid UTF-8: " + e.getMessage());
         }
     }
 
@@ -135,7 +154,7 @@ public final class ConfigMapper {
         return node;
     }
 
-    private static String abbreviate(String text) {
+    static String abbreviate(String text) {
         return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
 }

@@ -7,10 +7,12 @@ import io.nftlb.core.Farm;
 import io.nftlb.core.Policy;
 import io.nftlb.core.runtime.LoadBalancer;
 import io.nftlb.core.transport.Transport;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
@@ -55,10 +57,25 @@ public final class Daemon implements AutoCloseable {
      * @throws ConfigException if it is malformed; nothing is applied
      */
     public static Daemon start(Transport transport, JsonNode initial, DeviceFinder devices) {
+        return start(transport, initial, devices, Optional.empty());
+    }
+
+    /**
+     * {@link #start(Transport, JsonNode, DeviceFinder)}, and with a {@code driftCheck} interval
+     * the load balancer puts its tables back when something else changed or deleted them (see
+     * {@link LoadBalancer.Builder#driftCheck}).
+     *
+     * @throws UnsupportedFieldsException if the configuration uses unsupported fields; nothing is applied
+     * @throws ConfigException if it is malformed; nothing is applied
+     */
+    public static Daemon start(Transport transport, JsonNode initial, DeviceFinder devices,
+                               Optional<Duration> driftCheck) {
         ObjectNode first = ConfigEdits.empty();
         ConfigEdits.merge(first, initial);
         ConfigMapper.mapAll(first, devices); // refuse a bad configuration before the kernel's table is replaced
-        Daemon daemon = new Daemon(LoadBalancer.open(transport), devices);
+        LoadBalancer.Builder builder = LoadBalancer.builder(transport);
+        driftCheck.ifPresent(builder::driftCheck);
+        Daemon daemon = new Daemon(builder.open(), devices);
         try {
             daemon.change(c -> ConfigEdits.merge(c, initial));
             return daemon;
