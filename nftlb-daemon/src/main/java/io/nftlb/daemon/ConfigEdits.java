@@ -40,6 +40,7 @@ final class ConfigEdits {
                         + SECTIONS.keySet() + ", holding a list");
             }
             ArrayNode target = list(config, section.getKey());
+            requireDistinct(section.getValue(), section.getKey(), key);
             for (JsonNode object : section.getValue()) {
                 requireObject(object, section.getKey());
                 mergeInto(target, key, (ObjectNode) object, section.getKey().equals("farms") ? FARM_LISTS : Map.of());
@@ -48,12 +49,17 @@ final class ConfigEdits {
     }
 
     private static void mergeInto(ArrayNode target, String key, ObjectNode object, Map<String, String> lists) {
-        String id = object.path(key).asText("");
-        if (id.isEmpty()) {
-            throw new ConfigException("every object needs its \"" + key + "\": " + object);
-        }
+        String id = requireName(object, key);
         Optional<ObjectNode> existing = find(target, key, id);
         if (existing.isEmpty()) {
+            // Its lists are taken whole: their objects are checked as merged ones are.
+            for (var list : lists.entrySet()) {
+                JsonNode inner = object.get(list.getKey());
+                if (inner != null && inner.isArray()) {
+                    requireDistinct(inner, list.getKey(), list.getValue());
+                    inner.forEach(o -> requireName(o, list.getValue()));
+                }
+            }
             target.add(object.deepCopy());
             return;
         }
@@ -61,6 +67,7 @@ final class ConfigEdits {
             String listKey = lists.get(field.getKey());
             if (listKey != null && field.getValue().isArray()) {
                 ArrayNode inner = list(existing.get(), field.getKey());
+                requireDistinct(field.getValue(), field.getKey(), listKey);
                 for (JsonNode o : field.getValue()) {
                     requireObject(o, field.getKey());
                     mergeInto(inner, listKey, (ObjectNode) o, Map.of());
@@ -69,6 +76,21 @@ final class ConfigEdits {
                 existing.get().set(field.getKey(), field.getValue().deepCopy());
             }
         }
+    }
+
+    /** The object's name ({@code key}): required, and without white space around it. */
+    private static String requireName(JsonNode object, String key) {
+        String id = object.path(key).asText("");
+        if (id.isEmpty()) {
+            throw new ConfigException("every object needs its \"" + key + "\": "
+                    + ConfigMapper.abbreviate(object.toString()));
+        }
+        if (!id.equals(id.strip())) {
+            // The kernel's name would be stripped, the configuration's not: two names for one object.
+            throw new ConfigException("field \"" + key + "\" = \"" + ConfigMapper.abbreviate(id)
+                    + "\" must not begin or end with white space");
+        }
+        return id;
     }
 
     /** The object of {@code section} named {@code id}. */
@@ -108,7 +130,20 @@ final class ConfigEdits {
 
     private static void requireObject(JsonNode node, String field) {
         if (!node.isObject()) {
-            throw new ConfigException("field \"" + field + "\" must hold objects, not " + node);
+            throw new ConfigException("field \"" + field + "\" must hold objects, not "
+                    + ConfigMapper.abbreviate(node.toString()));
+        }
+    }
+
+    /** One request names an object once: merging two of the same name would hide one of them. */
+    private static void requireDistinct(JsonNode list, String field, String key) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (JsonNode o : list) {
+            String id = o.path(key).asText("");
+            if (!id.isEmpty() && !seen.add(id)) {
+                throw new ConfigException("field \"" + field + "\": \"" + ConfigMapper.abbreviate(id)
+                        + "\" is given twice in one request");
+            }
         }
     }
 }
