@@ -8,12 +8,10 @@ import io.nftlb.core.Policy;
 import io.nftlb.core.runtime.LoadBalancer;
 import io.nftlb.core.transport.Transport;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
@@ -21,8 +19,8 @@ import java.util.function.Consumer;
  * The daemon's state: the nftlb configuration as it was given (what the API reads back) and the
  * load balancer that holds its farms in the kernel. Each change edits a copy of the
  * configuration, maps all of it (so an unsupported or malformed change is refused whole, before
- * anything reaches the kernel) and applies only the farms that changed, in one transaction; the
- * configuration is kept only once the kernel has them.
+ * anything reaches the kernel) and applies only the farms, paths and policies that changed, in
+ * one transaction; the configuration is kept only once the kernel has them.
  */
 public final class Daemon implements AutoCloseable {
 
@@ -97,31 +95,24 @@ public final class Daemon implements AutoCloseable {
         ConfigMapper.Mapped mapped = ConfigMapper.mapAll(next, devices);
         Map<String, Farm> wanted = new LinkedHashMap<>();
         mapped.farms().forEach(f -> wanted.put(f.name(), f));
-        // The link layer of dsr and stlsdnat farms first: a farm at ingress needs its path before
-        // it is applied. A path changes the kernel only for a farm already there (its rules).
-        List<CompletableFuture<Void>> pathChanges = new ArrayList<>();
-        mapped.paths().forEach((name, path) -> {
-            if (!path.equals(paths.get(name))) {
-                pathChanges.add(lb.setPath(path));
-            }
-        });
-        // One transaction for the farms of the whole request: the kernel never sees half of
-        // them. Removals go first, so that a farm may take over the address of one removed by
-        // the same request.
-        CompletableFuture<Void> farms = lb.update(changes -> {
+        // One transaction for the whole request, farms, paths and policies: the kernel never sees
+        // half of it, and a refused request leaves the kernel as it was. The load balancer makes
+        // the paths and policies first (a farm at ingress needs its path); removals of farms go
+        // before additions, so that a farm may take over the address of one removed by the same
+        // request.
+        lb.update(changes -> {
+            mapped.paths().forEach((name, path) -> {
+                if (!path.equals(paths.get(name))) {
+                    changes.setPath(path);
+                }
+            });
+            policies.keySet().stream().filter(name -> !mapped.policies().containsKey(name))
+                    .forEach(changes::removePolicy);
+            mapped.policies().values().stream().filter(p -> !p.equals(policies.get(p.name())))
+                    .forEach(changes::applyPolicy);
             applied.keySet().stream().filter(name -> !wanted.containsKey(name)).forEach(changes::remove);
             wanted.values().stream().filter(f -> !f.equals(applied.get(f.name()))).forEach(changes::apply);
-        });
-        // Policies after the farms they are for. Each is its own change (they commit apart from
-        // the farms): one that is gone first, then the new and changed ones.
-        List<CompletableFuture<Void>> policyChanges = new ArrayList<>();
-        policies.keySet().stream().filter(name -> !mapped.policies().containsKey(name))
-                .forEach(name -> policyChanges.add(lb.removePolicy(name)));
-        mapped.policies().values().stream().filter(p -> !p.equals(policies.get(p.name())))
-                .forEach(p -> policyChanges.add(lb.applyPolicy(p)));
-        pathChanges.forEach(CompletableFuture::join);
-        farms.join();
-        policyChanges.forEach(CompletableFuture::join);
+        }).join();
         config = next;
         applied = wanted;
         paths = mapped.paths();
