@@ -234,7 +234,7 @@ public final class Api implements AutoCloseable {
             if (!section.equals("farms") || !ConfigEdits.FARM_LISTS.containsKey(list)) {
                 return Reply.error(404, "no such resource: /" + String.join("/", path));
             }
-            daemon.change(c -> ConfigEdits.find(c, "farms", "name", path.get(1))
+            daemon.change(c -> ConfigEdits.editable(c, "farms", "name", path.get(1))
                     .ifPresent(farm -> {
                         found[0] = ConfigEdits.remove(farm, list, ConfigEdits.FARM_LISTS.get(list), path.get(3));
                         if (list.equals("backends")) {

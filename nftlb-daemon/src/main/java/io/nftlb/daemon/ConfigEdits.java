@@ -11,6 +11,11 @@ import java.util.Optional;
  * Edits an nftlb configuration the way nftlb's API does: a posted object is merged into the
  * one of the same name (its fields replace those given, its backends and sessions are merged
  * by name and client), and deletions remove one object.
+ *
+ * <p>Edits replace the objects they change with changed copies, and never modify an object in
+ * place: so an edit of a {@link #shallowCopy} leaves the original configuration as it was, and
+ * an object that is the same instance in both is unchanged (what the daemon maps again is only
+ * what is not).
  */
 final class ConfigEdits {
 
@@ -29,6 +34,42 @@ final class ConfigEdits {
         root.putArray("addresses");
         root.putArray("policies");
         return root;
+    }
+
+    /** A configuration whose section lists are new lists of the same objects: edit it, not the original. */
+    static ObjectNode shallowCopy(ObjectNode config) {
+        ObjectNode copy = ConfigMapper.JSON.createObjectNode();
+        for (var section : config.properties()) {
+            JsonNode value = section.getValue();
+            if (value instanceof ArrayNode list) {
+                ArrayNode elements = copy.putArray(section.getKey());
+                list.forEach(elements::add);
+            } else {
+                copy.set(section.getKey(), value);
+            }
+        }
+        return copy;
+    }
+
+    /**
+     * The object of {@code section} named {@code id}, to change: it is replaced in its list by a
+     * copy, which is returned.
+     */
+    static Optional<ObjectNode> editable(ObjectNode config, String section, String key, String id) {
+        JsonNode list = config.get(section);
+        return list instanceof ArrayNode array ? copyOf(array, key, id) : Optional.empty();
+    }
+
+    private static Optional<ObjectNode> copyOf(ArrayNode list, String key, String id) {
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode o = list.get(i);
+            if (o.isObject() && id.equals(o.path(key).asText())) {
+                ObjectNode copy = o.deepCopy();
+                list.set(i, copy);
+                return Optional.of(copy);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Merges {@code body} (same shape as a configuration) into {@code config}. */
@@ -50,7 +91,7 @@ final class ConfigEdits {
 
     private static void mergeInto(ArrayNode target, String key, ObjectNode object, Map<String, String> lists) {
         String id = requireName(object, key);
-        Optional<ObjectNode> existing = find(target, key, id);
+        Optional<ObjectNode> existing = find(target, key, id).isPresent() ? copyOf(target, key, id) : Optional.empty();
         if (existing.isEmpty()) {
             // Its lists are taken whole: their objects are checked as merged ones are.
             for (var list : lists.entrySet()) {

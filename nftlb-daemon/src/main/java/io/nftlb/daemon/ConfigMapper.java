@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -108,6 +109,14 @@ public final class ConfigMapper {
      * @throws ConfigException if a field is malformed
      */
     public static Mapped mapAll(JsonNode config, DeviceFinder devices) {
+        return mapAll(config, devices, FarmMemo.EMPTY, new FarmMemo.Builder(config));
+    }
+
+    /**
+     * {@link #mapAll(JsonNode, DeviceFinder)}, reusing what {@code before} holds for farms that
+     * did not change and noting every farm's mapping in {@code after}.
+     */
+    static Mapped mapAll(JsonNode config, DeviceFinder devices, FarmMemo before, FarmMemo.Builder after) {
         Problems problems = new Problems();
         List<Farm> farms = new ArrayList<>();
         Map<String, DsrPath> paths = new HashMap<>();
@@ -123,14 +132,12 @@ public final class ConfigMapper {
                         if (!names.add(name)) {
                             throw new ConfigException("farm \"" + name + "\" is defined twice");
                         }
-                        String where = "farm \"" + name + "\"";
-                        FarmMapper.map(farm, addresses, problems).ifPresent(mapped -> {
-                            Farm f = OffloadMapper.apply(farm, mapped, devices, where, problems);
-                            farms.add(f);
-                            LinkLayer.path(farm, f, where, problems).ifPresent(p -> paths.put(name, p));
-                            PolicyMapper.ofFarm(farm, f, listed, devices, where, problems)
-                                    .forEach(p -> policies.put(p.name(), p));
-                        });
+                        FarmMemo.Entry entry = before.reusable(config, name, farm, devices)
+                                .orElseGet(() -> mapFarm(name, farm, addresses, listed, devices, problems));
+                        after.put(name, entry);
+                        entry.farm().ifPresent(farms::add);
+                        entry.path().ifPresent(p -> paths.put(name, p));
+                        entry.policies().forEach(p -> policies.put(p.name(), p));
                     }
                 }
                 // Addresses change nothing until a farm names them (read there).
@@ -142,6 +149,20 @@ public final class ConfigMapper {
         }
         problems.throwIfAny();
         return new Mapped(farms, paths, policies);
+    }
+
+    /** One farm's mapping (its problems go to {@code problems}). */
+    private static FarmMemo.Entry mapFarm(String name, JsonNode farm, NamedAddresses addresses,
+                                          Map<String, PolicyMapper.Listed> listed, DeviceFinder devices,
+                                          Problems problems) {
+        String where = "farm \"" + name + "\"";
+        FarmMemo.Watching watching = new FarmMemo.Watching(devices);
+        Optional<Farm> mapped = FarmMapper.map(farm, addresses, problems)
+                .map(f -> OffloadMapper.apply(farm, f, watching, where, problems));
+        Optional<DsrPath> path = mapped.flatMap(f -> LinkLayer.path(farm, f, where, problems));
+        List<Policy> farmPolicies = mapped.map(f -> PolicyMapper.ofFarm(farm, f, listed, watching, where, problems))
+                .orElse(List.of());
+        return new FarmMemo.Entry(farm, watching.used(), mapped, path, List.copyOf(farmPolicies));
     }
 
     private static Iterable<JsonNode> list(JsonNode node, String field) {

@@ -30,6 +30,7 @@ public final class Daemon implements AutoCloseable {
     private Map<String, Farm> applied = new LinkedHashMap<>();
     private Map<String, DsrPath> paths = Map.of();
     private Map<String, Policy> policies = Map.of();
+    private FarmMemo memo = FarmMemo.EMPTY;
 
     private Daemon(LoadBalancer lb, DeviceFinder devices) {
         this.lb = lb;
@@ -84,15 +85,20 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Edits the configuration and makes the kernel match it.
+     * Edits the configuration and makes the kernel match it. The edit must replace the objects
+     * it changes rather than modify them (as {@link ConfigEdits} does): an object that is the
+     * same instance as before is taken as unchanged.
      *
      * @throws UnsupportedFieldsException, ConfigException before anything is applied
      * @throws CompletionException if the kernel refused the change (the configuration is unchanged)
      */
     synchronized void change(Consumer<ObjectNode> edit) {
-        ObjectNode next = config.deepCopy();
+        // The edit gets new lists of the same objects and replaces those it changes (as
+        // ConfigEdits does): the farms it did not touch are the same objects, and are not mapped again.
+        ObjectNode next = ConfigEdits.shallowCopy(config);
         edit.accept(next);
-        ConfigMapper.Mapped mapped = ConfigMapper.mapAll(next, devices);
+        FarmMemo.Builder nextMemo = new FarmMemo.Builder(next);
+        ConfigMapper.Mapped mapped = ConfigMapper.mapAll(next, devices, memo, nextMemo);
         Map<String, Farm> wanted = new LinkedHashMap<>();
         mapped.farms().forEach(f -> wanted.put(f.name(), f));
         // One transaction for the whole request, farms, paths and policies: the kernel never sees
@@ -102,21 +108,27 @@ public final class Daemon implements AutoCloseable {
         // request.
         lb.update(changes -> {
             mapped.paths().forEach((name, path) -> {
-                if (!path.equals(paths.get(name))) {
+                if (!same(path, paths.get(name))) {
                     changes.setPath(path);
                 }
             });
             policies.keySet().stream().filter(name -> !mapped.policies().containsKey(name))
                     .forEach(changes::removePolicy);
-            mapped.policies().values().stream().filter(p -> !p.equals(policies.get(p.name())))
+            mapped.policies().values().stream().filter(p -> !same(p, policies.get(p.name())))
                     .forEach(changes::applyPolicy);
             applied.keySet().stream().filter(name -> !wanted.containsKey(name)).forEach(changes::remove);
-            wanted.values().stream().filter(f -> !f.equals(applied.get(f.name()))).forEach(changes::apply);
+            wanted.values().stream().filter(f -> !same(f, applied.get(f.name()))).forEach(changes::apply);
         }).join();
         config = next;
         applied = wanted;
         paths = mapped.paths();
         policies = mapped.policies();
+        memo = nextMemo.build();
+    }
+
+    /** Equal; a farm that was not mapped again is the same instance, which answers at once. */
+    private static boolean same(Object a, Object b) {
+        return a == b || a.equals(b);
     }
 
     /** A copy of the configuration as given (fields as posted, not defaults). */

@@ -61,17 +61,22 @@ public final class Main {
             return 2;
         }
         Transport transport = options.netns().map(NetlinkTransport::openInNamespace).orElseGet(NetlinkTransport::open);
+        // Device lookups (farms with policies or flow offload but no iface) are remembered until
+        // a link, address or route changes.
+        WatchedDevices devices = WatchedDevices.ip(options.netns());
         Daemon daemon;
         try {
-            daemon = Daemon.start(transport, config, DeviceFinder.ip(options.netns()),
+            daemon = Daemon.start(transport, config, devices,
                     Optional.of(options.driftCheck()).filter(d -> !d.isZero()));
         } catch (RuntimeException e) {
             transport.close();
+            devices.close();
             System.err.println("the kernel refused the configuration: " + e.getMessage());
             return 3;
         }
         if (options.exit()) {
             daemon.close();
+            devices.close();
             return 0;
         }
         if (key.generated()) {
@@ -83,6 +88,7 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             api.close();
             daemon.close();
+            devices.close();
             stopped.countDown();
         }, "nftlb-shutdown"));
         System.out.println("nftlb-daemon: serving http://" + options.host() + ":" + api.port());
