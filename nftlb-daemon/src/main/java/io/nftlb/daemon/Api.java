@@ -38,6 +38,8 @@ public final class Api implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Api.class);
     /** An error message longer than this is cut: it may quote a value of the request. */
     static final int MAX_MESSAGE = 500;
+    /** A body over the limit, up to this many times the limit, is read and dropped before the 413. */
+    private static final int DRAINED_BODIES = 4;
 
     private final Server server;
     private final Daemon daemon;
@@ -114,7 +116,14 @@ public final class Api implements AutoCloseable {
         }
         long length = request.getLength();
         if (length > limits.bodyBytes()) {
-            send(response, callback, tooLarge());
+            if (length <= DRAINED_BODIES * (long) limits.bodyBytes()) {
+                // Read the body and drop it before answering: a connection closed with bytes
+                // unread is reset by the kernel, and the client loses the answer with it.
+                Content.Source.consumeAll(request, Callback.from(() -> send(response, callback, tooLarge()),
+                        callback::failed));
+            } else {
+                send(response, callback, tooLarge()); // not worth reading: the client may see a reset
+            }
             return;
         }
         // Read without holding a thread (a client that stalls mid-body costs a connection, not
