@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -15,6 +14,7 @@ import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * body of the path's section ({@code {"farms": [...]}} to {@code /farms}); DELETE removes one
  * object. Every request must carry the key in a {@code Key} header (401 otherwise). Answers are
  * nftlb's: {@code {"response": "ok"}}, or {@code {"response": "error", "errormsg": "..."}} with
- * 400 (bad or unsupported), 404 (no such object), 413 (body over the limit) or 500 (the kernel
- * refused). The server's {@link ApiLimits} bound what one client can hold.
+ * 400 (bad or unsupported), 404 (no such object), 413 (body over the limit), 431 (headers over
+ * the limit) or 500 (the kernel refused); an error message quotes at most 500 characters. The server's {@link ApiLimits} bound what one client can hold.
  */
 public final class Api implements AutoCloseable {
 
@@ -84,7 +84,7 @@ public final class Api implements AutoCloseable {
 
     /** The port it listens on. */
     public int port() {
-        return ((org.eclipse.jetty.server.NetworkConnector) server.getConnectors()[0]).getLocalPort();
+        return ((NetworkConnector) server.getConnectors()[0]).getLocalPort();
     }
 
     @Override

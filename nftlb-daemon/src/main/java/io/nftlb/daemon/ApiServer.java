@@ -7,9 +7,11 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -50,8 +52,7 @@ final class ApiServer {
     }
 
     /** The errors the server answers itself (a malformed request, headers too large) in the API's JSON. */
-    private static boolean error(Request request, org.eclipse.jetty.server.Response response,
-                                 org.eclipse.jetty.util.Callback callback) {
+    private static boolean error(Request request, Response response, Callback callback) {
         Object status = request.getAttribute(ErrorHandler.ERROR_STATUS);
         Object message = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
         int code = status instanceof Integer i ? i : 500;
