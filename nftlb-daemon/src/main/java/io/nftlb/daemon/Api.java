@@ -3,19 +3,22 @@ package io.nftlb.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,74 +27,151 @@ import org.slf4j.LoggerFactory;
  * {@code /farms/NAME/backends[/NAME]}, {@code /farms/NAME/sessions[/CLIENT]},
  * {@code /farms/NAME/addresses/NAME}, {@code /farms/NAME/policies/NAME}, {@code /addresses[/NAME]}
  * and {@code /policies[/NAME]}. GET reads the configuration; POST and PUT merge a configuration
- * body ({@code {"farms": [...]}}); DELETE removes one object. Every request must carry the key
- * in a {@code Key} header (401 otherwise). Answers are nftlb's: {@code {"response": "ok"}}, or
- * {@code {"response": "error", "errormsg": "..."}} with 400 (bad or unsupported), 404 (no such
- * object) or 500 (the kernel refused).
+ * body of the path's section ({@code {"farms": [...]}} to {@code /farms}); DELETE removes one
+ * object. Every request must carry the key in a {@code Key} header (401 otherwise). Answers are
+ * nftlb's: {@code {"response": "ok"}}, or {@code {"response": "error", "errormsg": "..."}} with
+ * 400 (bad or unsupported), 404 (no such object), 413 (body over the limit), 431 (headers over
+ * the limit) or 500 (the kernel refused); an error message quotes at most 500 characters. The server's {@link ApiLimits} bound what one client can hold.
  */
 public final class Api implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Api.class);
+    /** An error message longer than this is cut: it may quote a value of the request. */
+    static final int MAX_MESSAGE = 500;
+    /** A body over the limit, up to this many times the limit, is read and dropped before the 413. */
+    private static final int DRAINED_BODIES = 4;
 
-    private final HttpServer server;
+    private final Server server;
     private final Daemon daemon;
     private final byte[] key;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "nftlb-api"));
+    private final ApiLimits limits;
 
-    private Api(HttpServer server, Daemon daemon, String key) {
-        this.server = server;
+    private Api(String host, int port, Daemon daemon, byte[] key, ApiLimits limits) {
         this.daemon = daemon;
-        this.key = key.getBytes(StandardCharsets.UTF_8);
+        this.key = key.clone();
+        this.limits = limits;
+        this.server = ApiServer.create(host, port, limits, new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                Api.this.handle(request, response, callback);
+                return true;
+            }
+        });
     }
 
-    /** Serves the daemon on {@code host:port} (port 0 picks a free one; see {@link #port()}). */
+    /** Serves the daemon on {@code host:port} (port 0 picks a free one; see {@link #port()}) with the default limits. */
     public static Api start(Daemon daemon, String host, int port, String key) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        Api api = new Api(server, daemon, key);
-        server.createContext("/", api::handle);
-        // One thread: requests are applied one after another anyway (the daemon is serial).
-        server.setExecutor(api.executor);
-        server.start();
+        return start(daemon, host, port, key, ApiLimits.DEFAULTS);
+    }
+
+    /**
+     * Serves the daemon on {@code host:port} (port 0 picks a free one; see {@link #port()}).
+     *
+     * @param key what clients give in the {@code Key} header, compared with the header's bytes as UTF-8
+     * @throws IllegalArgumentException if the key is empty
+     */
+    public static Api start(Daemon daemon, String host, int port, String key, ApiLimits limits) throws IOException {
+        Api api = new Api(host, port, daemon, Keys.bytes(key), limits);
+        try {
+            api.server.start();
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot serve on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
         return api;
     }
 
     /** The port it listens on. */
     public int port() {
-        return server.getAddress().getPort();
+        return ((NetworkConnector) server.getConnectors()[0]).getLocalPort();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdown();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.warn("stopping the API server failed", e);
+        }
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        Reply reply;
+    private void handle(Request request, Response response, Callback callback) {
+        if (!Keys.matches(key, request.getHeaders().get("Key"))) {
+            // The body of an unauthenticated request is never read.
+            send(response, callback, Reply.error(401, "Authentication failed"));
+            return;
+        }
+        String method = request.getMethod();
+        List<String> path;
         try {
-            String given = exchange.getRequestHeaders().getFirst("Key");
-            if (given == null || !MessageDigest.isEqual(key, given.getBytes(StandardCharsets.UTF_8))) {
-                reply = Reply.error(401, "Authentication failed");
+            path = segments(request.getHttpURI().getPath());
+        } catch (IllegalArgumentException e) {
+            send(response, callback, Reply.error(400, "bad path: " + e.getMessage()));
+            return;
+        }
+        if (!method.equals("POST") && !method.equals("PUT")) {
+            send(response, callback, answer(method, path, new byte[0]));
+            return;
+        }
+        long length = request.getLength();
+        if (length > limits.bodyBytes()) {
+            if (length <= DRAINED_BODIES * (long) limits.bodyBytes()) {
+                // Read the body and drop it before answering: a connection closed with bytes
+                // unread is reset by the kernel, and the client loses the answer with it.
+                Content.Source.consumeAll(request, Callback.from(() -> send(response, callback, tooLarge()),
+                        callback::failed));
             } else {
-                reply = route(exchange.getRequestMethod(), segments(exchange.getRequestURI().getRawPath()),
-                        exchange.getRequestBody().readAllBytes());
+                send(response, callback, tooLarge()); // not worth reading: the client may see a reset
             }
+            return;
+        }
+        // Read without holding a thread (a client that stalls mid-body costs a connection, not
+        // a thread); the change is then made on a pool thread, never the server's selector.
+        Executor pool = request.getComponents().getExecutor();
+        Content.Source.asByteArrayAsync(request, limits.bodyBytes()).whenCompleteAsync((body, failure) -> {
+            if (failure == null) {
+                send(response, callback, answer(method, path, body));
+                return;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof IllegalStateException) {
+                send(response, callback, tooLarge()); // how Jetty says the body outgrew the limit while read
+            } else if (cause instanceof org.eclipse.jetty.http.HttpException bad) {
+                send(response, callback, Reply.error(bad.getCode(), "bad request body: " + cause.getMessage()));
+            } else {
+                callback.failed(cause); // the connection failed or timed out: nobody to answer
+            }
+        }, pool);
+    }
+
+    private Reply tooLarge() {
+        return Reply.error(413, "the request body is over the limit of " + limits.bodyBytes() + " bytes");
+    }
+
+    /** Runs a request; the errors of a request (not of the daemon) are 4xx answers. */
+    private Reply answer(String method, List<String> path, byte[] body) {
+        try {
+            return route(method, path, body);
         } catch (UnsupportedFieldsException | IllegalArgumentException e) {
             // ConfigException, and the DSL's InvalidFarmException: the request, not the daemon, is wrong.
-            reply = Reply.error(400, e.getMessage());
+            return Reply.error(400, e.getMessage());
         } catch (CompletionException e) {
             log.warn("the kernel refused a change", e.getCause());
-            reply = Reply.error(500, "the kernel refused the change: " + e.getCause().getMessage());
+            return Reply.error(500, "the kernel refused the change: " + e.getCause().getMessage());
         } catch (RuntimeException e) {
             log.warn("request failed", e);
-            reply = Reply.error(500, e.toString());
+            return Reply.error(500, e.toString());
         }
-        byte[] body = reply.body().toString().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(reply.status(), body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+    }
+
+    private static void send(Response response, Callback callback, Reply reply) {
+        byte[] body = reply.bytes();
+        response.setStatus(reply.status());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     private Reply route(String method, List<String> path, byte[] body) {
@@ -104,7 +184,14 @@ public final class Api implements AutoCloseable {
                 if (path.size() != 1) {
                     yield Reply.error(400, "post a configuration to /" + path.get(0));
                 }
-                JsonNode parsed = ConfigMapper.parse(new String(body, StandardCharsets.UTF_8));
+                JsonNode parsed = ConfigMapper.parse(body);
+                for (var field : parsed.properties()) {
+                    if (!field.getKey().equals(path.get(0))) {
+                        // The path says what the request changes: a body of another section is a mistake.
+                        yield Reply.error(400, "a body posted to /" + path.get(0) + " holds only \"" + path.get(0)
+                                + "\", not \"" + ConfigMapper.abbreviate(field.getKey()) + "\"");
+                    }
+                }
                 daemon.change(c -> ConfigEdits.merge(c, parsed));
                 yield Reply.ok();
             }
@@ -156,7 +243,7 @@ public final class Api implements AutoCloseable {
             if (!section.equals("farms") || !ConfigEdits.FARM_LISTS.containsKey(list)) {
                 return Reply.error(404, "no such resource: /" + String.join("/", path));
             }
-            daemon.change(c -> ConfigEdits.find(c, "farms", "name", path.get(1))
+            daemon.change(c -> ConfigEdits.editable(c, "farms", "name", path.get(1))
                     .ifPresent(farm -> {
                         found[0] = ConfigEdits.remove(farm, list, ConfigEdits.FARM_LISTS.get(list), path.get(3));
                         if (list.equals("backends")) {
@@ -191,14 +278,21 @@ public final class Api implements AutoCloseable {
     }
 
     /** An HTTP status and a JSON body. */
-    private record Reply(int status, JsonNode body) {
+    record Reply(int status, JsonNode body) {
         static Reply ok() {
             return new Reply(200, ConfigMapper.JSON.createObjectNode().put("response", "ok"));
         }
 
+        /** An error; a message over {@link #MAX_MESSAGE} characters is cut (it may quote the request). */
         static Reply error(int status, String message) {
+            String text = message.length() <= MAX_MESSAGE ? message
+                    : message.substring(0, MAX_MESSAGE) + "... (" + (message.length() - MAX_MESSAGE) + " more characters)";
             return new Reply(status, ConfigMapper.JSON.createObjectNode().put("response", "error")
-                    .put("errormsg", message));
+                    .put("errormsg", text));
+        }
+
+        byte[] bytes() {
+            return body.toString().getBytes(StandardCharsets.UTF_8);
         }
     }
 }

@@ -11,6 +11,11 @@ import java.util.Optional;
  * Edits an nftlb configuration the way nftlb's API does: a posted object is merged into the
  * one of the same name (its fields replace those given, its backends and sessions are merged
  * by name and client), and deletions remove one object.
+ *
+ * <p>Edits replace the objects they change with changed copies, and never modify an object in
+ * place: so an edit of a {@link #shallowCopy} leaves the original configuration as it was, and
+ * an object that is the same instance in both is unchanged (what the daemon maps again is only
+ * what is not).
  */
 final class ConfigEdits {
 
@@ -31,6 +36,42 @@ final class ConfigEdits {
         return root;
     }
 
+    /** A configuration whose section lists are new lists of the same objects: edit it, not the original. */
+    static ObjectNode shallowCopy(ObjectNode config) {
+        ObjectNode copy = ConfigMapper.JSON.createObjectNode();
+        for (var section : config.properties()) {
+            JsonNode value = section.getValue();
+            if (value instanceof ArrayNode list) {
+                ArrayNode elements = copy.putArray(section.getKey());
+                list.forEach(elements::add);
+            } else {
+                copy.set(section.getKey(), value);
+            }
+        }
+        return copy;
+    }
+
+    /**
+     * The object of {@code section} named {@code id}, to change: it is replaced in its list by a
+     * copy, which is returned.
+     */
+    static Optional<ObjectNode> editable(ObjectNode config, String section, String key, String id) {
+        JsonNode list = config.get(section);
+        return list instanceof ArrayNode array ? copyOf(array, key, id) : Optional.empty();
+    }
+
+    private static Optional<ObjectNode> copyOf(ArrayNode list, String key, String id) {
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode o = list.get(i);
+            if (o.isObject() && id.equals(o.path(key).asText())) {
+                ObjectNode copy = o.deepCopy();
+                list.set(i, copy);
+                return Optional.of(copy);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Merges {@code body} (same shape as a configuration) into {@code config}. */
     static void merge(ObjectNode config, JsonNode body) {
         for (var section : body.properties()) {
@@ -40,6 +81,7 @@ final class ConfigEdits {
                         + SECTIONS.keySet() + ", holding a list");
             }
             ArrayNode target = list(config, section.getKey());
+            requireDistinct(section.getValue(), section.getKey(), key);
             for (JsonNode object : section.getValue()) {
                 requireObject(object, section.getKey());
                 mergeInto(target, key, (ObjectNode) object, section.getKey().equals("farms") ? FARM_LISTS : Map.of());
@@ -48,12 +90,17 @@ final class ConfigEdits {
     }
 
     private static void mergeInto(ArrayNode target, String key, ObjectNode object, Map<String, String> lists) {
-        String id = object.path(key).asText("");
-        if (id.isEmpty()) {
-            throw new ConfigException("every object needs its \"" + key + "\": " + object);
-        }
-        Optional<ObjectNode> existing = find(target, key, id);
+        String id = requireName(object, key);
+        Optional<ObjectNode> existing = find(target, key, id).isPresent() ? copyOf(target, key, id) : Optional.empty();
         if (existing.isEmpty()) {
+            // Its lists are taken whole: their objects are checked as merged ones are.
+            for (var list : lists.entrySet()) {
+                JsonNode inner = object.get(list.getKey());
+                if (inner != null && inner.isArray()) {
+                    requireDistinct(inner, list.getKey(), list.getValue());
+                    inner.forEach(o -> requireName(o, list.getValue()));
+                }
+            }
             target.add(object.deepCopy());
             return;
         }
@@ -61,6 +108,7 @@ final class ConfigEdits {
             String listKey = lists.get(field.getKey());
             if (listKey != null && field.getValue().isArray()) {
                 ArrayNode inner = list(existing.get(), field.getKey());
+                requireDistinct(field.getValue(), field.getKey(), listKey);
                 for (JsonNode o : field.getValue()) {
                     requireObject(o, field.getKey());
                     mergeInto(inner, listKey, (ObjectNode) o, Map.of());
@@ -69,6 +117,21 @@ final class ConfigEdits {
                 existing.get().set(field.getKey(), field.getValue().deepCopy());
             }
         }
+    }
+
+    /** The object's name ({@code key}): required, and without white space around it. */
+    private static String requireName(JsonNode object, String key) {
+        String id = object.path(key).asText("");
+        if (id.isEmpty()) {
+            throw new ConfigException("every object needs its \"" + key + "\": "
+                    + ConfigMapper.abbreviate(object.toString()));
+        }
+        if (!id.equals(id.strip())) {
+            // The kernel's name would be stripped, the configuration's not: two names for one object.
+            throw new ConfigException("field \"" + key + "\" = \"" + ConfigMapper.abbreviate(id)
+                    + "\" must not begin or end with white space");
+        }
+        return id;
     }
 
     /** The object of {@code section} named {@code id}. */
@@ -108,7 +171,20 @@ final class ConfigEdits {
 
     private static void requireObject(JsonNode node, String field) {
         if (!node.isObject()) {
-            throw new ConfigException("field \"" + field + "\" must hold objects, not " + node);
+            throw new ConfigException("field \"" + field + "\" must hold objects, not "
+                    + ConfigMapper.abbreviate(node.toString()));
+        }
+    }
+
+    /** One request names an object once: merging two of the same name would hide one of them. */
+    private static void requireDistinct(JsonNode list, String field, String key) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (JsonNode o : list) {
+            String id = o.path(key).asText("");
+            if (!id.isEmpty() && !seen.add(id)) {
+                throw new ConfigException("field \"" + field + "\": \"" + ConfigMapper.abbreviate(id)
+                        + "\" is given twice in one request");
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.nftlb.daemon;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nftlb.core.DsrPath;
@@ -7,6 +8,10 @@ import io.nftlb.core.Farm;
 import io.nftlb.core.Policy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +20,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -31,16 +37,30 @@ import java.util.Set;
  */
 public final class ConfigMapper {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    // Data after the document is refused rather than dropped unseen.
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private ConfigMapper() {}
 
     /** Parses a configuration file. */
     public static JsonNode read(Path file) {
         try {
-            return parse(Files.readString(file));
+            return parse(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses configuration bytes, which must be UTF-8 (invalid bytes are refused, not replaced).
+     */
+    public static JsonNode parse(byte[] utf8) {
+        try {
+            return parse(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(utf8)).toString());
+        } catch (CharacterCodingException e) {
+            throw new ConfigException("configuration is not valid UTF-8: " + e.getMessage());
         }
     }
 
@@ -89,6 +109,14 @@ public final class ConfigMapper {
      * @throws ConfigException if a field is malformed
      */
     public static Mapped mapAll(JsonNode config, DeviceFinder devices) {
+        return mapAll(config, devices, FarmMemo.EMPTY, new FarmMemo.Builder(config));
+    }
+
+    /**
+     * {@link #mapAll(JsonNode, DeviceFinder)}, reusing what {@code before} holds for farms that
+     * did not change and noting every farm's mapping in {@code after}.
+     */
+    static Mapped mapAll(JsonNode config, DeviceFinder devices, FarmMemo before, FarmMemo.Builder after) {
         Problems problems = new Problems();
         List<Farm> farms = new ArrayList<>();
         Map<String, DsrPath> paths = new HashMap<>();
@@ -104,14 +132,12 @@ public final class ConfigMapper {
                         if (!names.add(name)) {
                             throw new ConfigException("farm \"" + name + "\" is defined twice");
                         }
-                        String where = "farm \"" + name + "\"";
-                        FarmMapper.map(farm, addresses, problems).ifPresent(mapped -> {
-                            Farm f = OffloadMapper.apply(farm, mapped, devices, where, problems);
-                            farms.add(f);
-                            LinkLayer.path(farm, f, where, problems).ifPresent(p -> paths.put(name, p));
-                            PolicyMapper.ofFarm(farm, f, listed, devices, where, problems)
-                                    .forEach(p -> policies.put(p.name(), p));
-                        });
+                        FarmMemo.Entry entry = before.reusable(config, name, farm, devices)
+                                .orElseGet(() -> mapFarm(name, farm, addresses, listed, devices, problems));
+                        after.put(name, entry);
+                        entry.farm().ifPresent(farms::add);
+                        entry.path().ifPresent(p -> paths.put(name, p));
+                        entry.policies().forEach(p -> policies.put(p.name(), p));
                     }
                 }
                 // Addresses change nothing until a farm names them (read there).
@@ -125,6 +151,20 @@ public final class ConfigMapper {
         return new Mapped(farms, paths, policies);
     }
 
+    /** One farm's mapping (its problems go to {@code problems}). */
+    private static FarmMemo.Entry mapFarm(String name, JsonNode farm, NamedAddresses addresses,
+                                          Map<String, PolicyMapper.Listed> listed, DeviceFinder devices,
+                                          Problems problems) {
+        String where = "farm \"" + name + "\"";
+        FarmMemo.Watching watching = new FarmMemo.Watching(devices);
+        Optional<Farm> mapped = FarmMapper.map(farm, addresses, problems)
+                .map(f -> OffloadMapper.apply(farm, f, watching, where, problems));
+        Optional<DsrPath> path = mapped.flatMap(f -> LinkLayer.path(farm, f, where, problems));
+        List<Policy> farmPolicies = mapped.map(f -> PolicyMapper.ofFarm(farm, f, listed, watching, where, problems))
+                .orElse(List.of());
+        return new FarmMemo.Entry(farm, watching.used(), mapped, path, List.copyOf(farmPolicies));
+    }
+
     private static Iterable<JsonNode> list(JsonNode node, String field) {
         if (node == null || node.isNull()) {
             return List.of();
@@ -135,7 +175,7 @@ public final class ConfigMapper {
         return node;
     }
 
-    private static String abbreviate(String text) {
+    static String abbreviate(String text) {
         return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
 }

@@ -7,11 +7,11 @@ import io.nftlb.core.Farm;
 import io.nftlb.core.Policy;
 import io.nftlb.core.runtime.LoadBalancer;
 import io.nftlb.core.transport.Transport;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
@@ -19,8 +19,8 @@ import java.util.function.Consumer;
  * The daemon's state: the nftlb configuration as it was given (what the API reads back) and the
  * load balancer that holds its farms in the kernel. Each change edits a copy of the
  * configuration, maps all of it (so an unsupported or malformed change is refused whole, before
- * anything reaches the kernel) and applies only the farms that changed, in one transaction; the
- * configuration is kept only once the kernel has them.
+ * anything reaches the kernel) and applies only the farms, paths and policies that changed, in
+ * one transaction; the configuration is kept only once the kernel has them.
  */
 public final class Daemon implements AutoCloseable {
 
@@ -30,6 +30,7 @@ public final class Daemon implements AutoCloseable {
     private Map<String, Farm> applied = new LinkedHashMap<>();
     private Map<String, DsrPath> paths = Map.of();
     private Map<String, Policy> policies = Map.of();
+    private FarmMemo memo = FarmMemo.EMPTY;
 
     private Daemon(LoadBalancer lb, DeviceFinder devices) {
         this.lb = lb;
@@ -55,10 +56,25 @@ public final class Daemon implements AutoCloseable {
      * @throws ConfigException if it is malformed; nothing is applied
      */
     public static Daemon start(Transport transport, JsonNode initial, DeviceFinder devices) {
+        return start(transport, initial, devices, Optional.empty());
+    }
+
+    /**
+     * {@link #start(Transport, JsonNode, DeviceFinder)}, and with a {@code driftCheck} interval
+     * the load balancer puts its tables back when something else changed or deleted them (see
+     * {@link LoadBalancer.Builder#driftCheck}).
+     *
+     * @throws UnsupportedFieldsException if the configuration uses unsupported fields; nothing is applied
+     * @throws ConfigException if it is malformed; nothing is applied
+     */
+    public static Daemon start(Transport transport, JsonNode initial, DeviceFinder devices,
+                               Optional<Duration> driftCheck) {
         ObjectNode first = ConfigEdits.empty();
         ConfigEdits.merge(first, initial);
         ConfigMapper.mapAll(first, devices); // refuse a bad configuration before the kernel's table is replaced
-        Daemon daemon = new Daemon(LoadBalancer.open(transport), devices);
+        LoadBalancer.Builder builder = LoadBalancer.builder(transport);
+        driftCheck.ifPresent(builder::driftCheck);
+        Daemon daemon = new Daemon(builder.open(), devices);
         try {
             daemon.change(c -> ConfigEdits.merge(c, initial));
             return daemon;
@@ -69,46 +85,50 @@ public final class Daemon implements AutoCloseable {
     }
 
     /**
-     * Edits the configuration and makes the kernel match it.
+     * Edits the configuration and makes the kernel match it. The edit must replace the objects
+     * it changes rather than modify them (as {@link ConfigEdits} does): an object that is the
+     * same instance as before is taken as unchanged.
      *
      * @throws UnsupportedFieldsException, ConfigException before anything is applied
      * @throws CompletionException if the kernel refused the change (the configuration is unchanged)
      */
     synchronized void change(Consumer<ObjectNode> edit) {
-        ObjectNode next = config.deepCopy();
+        // The edit gets new lists of the same objects and replaces those it changes (as
+        // ConfigEdits does): the farms it did not touch are the same objects, and are not mapped again.
+        ObjectNode next = ConfigEdits.shallowCopy(config);
         edit.accept(next);
-        ConfigMapper.Mapped mapped = ConfigMapper.mapAll(next, devices);
+        FarmMemo.Builder nextMemo = new FarmMemo.Builder(next);
+        ConfigMapper.Mapped mapped = ConfigMapper.mapAll(next, devices, memo, nextMemo);
         Map<String, Farm> wanted = new LinkedHashMap<>();
         mapped.farms().forEach(f -> wanted.put(f.name(), f));
-        // The link layer of dsr and stlsdnat farms first: a farm at ingress needs its path before
-        // it is applied. A path changes the kernel only for a farm already there (its rules).
-        List<CompletableFuture<Void>> pathChanges = new ArrayList<>();
-        mapped.paths().forEach((name, path) -> {
-            if (!path.equals(paths.get(name))) {
-                pathChanges.add(lb.setPath(path));
-            }
-        });
-        // One transaction for the farms of the whole request: the kernel never sees half of
-        // them. Removals go first, so that a farm may take over the address of one removed by
-        // the same request.
-        CompletableFuture<Void> farms = lb.update(changes -> {
+        // One transaction for the whole request, farms, paths and policies: the kernel never sees
+        // half of it, and a refused request leaves the kernel as it was. The load balancer makes
+        // the paths and policies first (a farm at ingress needs its path); removals of farms go
+        // before additions, so that a farm may take over the address of one removed by the same
+        // request.
+        lb.update(changes -> {
+            mapped.paths().forEach((name, path) -> {
+                if (!same(path, paths.get(name))) {
+                    changes.setPath(path);
+                }
+            });
+            policies.keySet().stream().filter(name -> !mapped.policies().containsKey(name))
+                    .forEach(changes::removePolicy);
+            mapped.policies().values().stream().filter(p -> !same(p, policies.get(p.name())))
+                    .forEach(changes::applyPolicy);
             applied.keySet().stream().filter(name -> !wanted.containsKey(name)).forEach(changes::remove);
-            wanted.values().stream().filter(f -> !f.equals(applied.get(f.name()))).forEach(changes::apply);
-        });
-        // Policies after the farms they are for. Each is its own change (they commit apart from
-        // the farms): one that is gone first, then the new and changed ones.
-        List<CompletableFuture<Void>> policyChanges = new ArrayList<>();
-        policies.keySet().stream().filter(name -> !mapped.policies().containsKey(name))
-                .forEach(name -> policyChanges.add(lb.removePolicy(name)));
-        mapped.policies().values().stream().filter(p -> !p.equals(policies.get(p.name())))
-                .forEach(p -> policyChanges.add(lb.applyPolicy(p)));
-        pathChanges.forEach(CompletableFuture::join);
-        farms.join();
-        policyChanges.forEach(CompletableFuture::join);
+            wanted.values().stream().filter(f -> !same(f, applied.get(f.name()))).forEach(changes::apply);
+        }).join();
         config = next;
         applied = wanted;
         paths = mapped.paths();
         policies = mapped.policies();
+        memo = nextMemo.build();
+    }
+
+    /** Equal; a farm that was not mapped again is the same instance, which answers at once. */
+    private static boolean same(Object a, Object b) {
+        return a == b || a.equals(b);
     }
 
     /** A copy of the configuration as given (fields as posted, not defaults). */

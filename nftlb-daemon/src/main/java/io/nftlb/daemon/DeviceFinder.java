@@ -14,9 +14,28 @@ public interface DeviceFinder {
     /** The device of this virtual address, if there is one. */
     Optional<String> deviceOf(InetAddress virtualAddress);
 
+    /**
+     * A number that stays the same for as long as {@link #deviceOf} gives the same answers, so
+     * that a mapping that asked can be kept until it changes. By default a new one at each
+     * call: the answers may have changed at any time.
+     */
+    default long generation() {
+        return Generations.NEXT.incrementAndGet();
+    }
+
     /** Finds no device: a farm's policies then need its {@code iface}. */
     static DeviceFinder none() {
-        return address -> Optional.empty();
+        return new DeviceFinder() {
+            @Override
+            public Optional<String> deviceOf(InetAddress virtualAddress) {
+                return Optional.empty();
+            }
+
+            @Override
+            public long generation() {
+                return 0;
+            }
+        };
     }
 
     /**

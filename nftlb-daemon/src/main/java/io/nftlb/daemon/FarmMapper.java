@@ -235,10 +235,20 @@ final class FarmMapper {
         return result;
     }
 
+    /** The fields of a farm that hold lists of objects (no backend field has these names). */
+    private static final Set<String> LISTS = Set.of("backends", "sessions", "addresses", "policies");
+
     /** Scalars as they are; lists (policies, addresses) as their objects' names. */
     private static String valueText(String where, String field, JsonNode node) {
+        boolean list = LISTS.contains(field);
+        if (list && node != null && !node.isNull() && !node.isArray()) {
+            throw ConfigException.field(where, field, ConfigMapper.abbreviate(node.toString()), "must be a list");
+        }
         if (node == null || !node.isContainerNode()) {
             return Values.text(where, field, node);
+        }
+        if (!list) {
+            throw ConfigException.field(where, field, ConfigMapper.abbreviate(node.toString()), "must be a string");
         }
         StringJoiner names = new StringJoiner(",");
         node.forEach(n -> names.add(n.has("name") ? n.get("name").asText() : n.toString()));

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.nftlb.core.transport.Transport;
 import io.nftlb.netlink.NetlinkTransport;
 import java.io.UncheckedIOException;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
@@ -14,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
  * and (without {@code -e}) serves nftlb's HTTP API. See {@link Options#USAGE}.
  *
  * <p>Exit codes: 0 done, 1 configuration refused (unsupported fields, printed one a line, or
- * malformed) and nothing applied, 2 bad command line, 3 the kernel refused.
+ * malformed) and nothing applied, 2 bad command line or key file, 3 the kernel refused.
  */
 public final class Main {
 
@@ -35,6 +33,10 @@ public final class Main {
         }
         // slf4j-simple reads its level once, when the first logger is made: set it first.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", options.slf4jLevel());
+        // The HTTP server's start-up lines are noise at notice; its warnings still show.
+        if (options.level() < 7) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+        }
         System.exit(run(options));
     }
 
@@ -51,40 +53,46 @@ public final class Main {
             System.err.println("nothing applied: " + e.getMessage());
             return 1;
         }
+        KeySource key;
+        try {
+            key = KeySource.choose(options.key(), options.keyFile(), Optional.ofNullable(System.getenv("NFTLB_SERVER_KEY")));
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        }
         Transport transport = options.netns().map(NetlinkTransport::openInNamespace).orElseGet(NetlinkTransport::open);
+        // Device lookups (farms with policies or flow offload but no iface) are remembered until
+        // a link, address or route changes.
+        WatchedDevices devices = WatchedDevices.ip(options.netns());
         Daemon daemon;
         try {
-            daemon = Daemon.start(transport, config, DeviceFinder.ip(options.netns()));
+            daemon = Daemon.start(transport, config, devices,
+                    Optional.of(options.driftCheck()).filter(d -> !d.isZero()));
         } catch (RuntimeException e) {
             transport.close();
+            devices.close();
             System.err.println("the kernel refused the configuration: " + e.getMessage());
             return 3;
         }
         if (options.exit()) {
             daemon.close();
+            devices.close();
             return 0;
         }
-        String key = options.key().or(() -> Optional.ofNullable(System.getenv("NFTLB_SERVER_KEY"))
-                .filter(k -> !k.isEmpty())).orElseGet(Main::generatedKey);
-        if (options.key().isEmpty() && System.getenv("NFTLB_SERVER_KEY") == null) {
-            System.out.println("Key: " + key);
+        if (key.generated()) {
+            System.out.println("Key: " + key.key());
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Api api = Api.start(daemon, options.host(), options.port(), key);
+        Api api = Api.start(daemon, options.host(), options.port(), key.key(), options.limits());
         // Runs until the process is told to stop; the rules stay in the kernel.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             api.close();
             daemon.close();
+            devices.close();
             stopped.countDown();
         }, "nftlb-shutdown"));
         System.out.println("nftlb-daemon: serving http://" + options.host() + ":" + api.port());
         stopped.await();
         return 0;
-    }
-
-    private static String generatedKey() {
-        byte[] bytes = new byte[16];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 }

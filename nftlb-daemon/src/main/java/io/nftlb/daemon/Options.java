@@ -1,27 +1,44 @@
 package io.nftlb.daemon;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * The command line, as nftlb's: {@code -c FILE -e -k KEY -H HOST -P PORT -l LEVEL -h}, plus
- * {@code -n NETNS} to apply inside a named network namespace.
+ * {@code -n NETNS} to apply inside a named network namespace, {@code --key-file}, the API's
+ * limits and the drift check.
  *
  * @param level nftlb's syslog level 0..7 (5, notice, by default)
+ * @param driftCheck how often the kernel's tables are checked and put back; zero: never
  */
-record Options(Optional<Path> config, boolean exit, Optional<String> key, String host, int port,
-               Optional<String> netns, int level, boolean help) {
+record Options(Optional<Path> config, boolean exit, Optional<String> key, Optional<Path> keyFile, String host,
+               int port, Optional<String> netns, int level, boolean help, ApiLimits limits, Duration driftCheck) {
+
+    static final Duration DEFAULT_DRIFT_CHECK = Duration.ofSeconds(5);
 
     static final String USAGE = """
             Usage: java -jar nftlb-daemon.jar [OPTIONS]
               -h, --help            show this help
               -c, --config FILE     initial configuration (nftlb's JSON format)
               -e, --exit            apply the configuration and exit (no web service)
-              -k, --key KEY         the key clients give in the "Key" header (else $NFTLB_SERVER_KEY, else generated)
+              -k, --key KEY         the key clients give in the "Key" header (else --key-file, else
+                                    $NFTLB_SERVER_KEY, else generated and printed). Every local user
+                                    can read a -k KEY in `ps`: prefer --key-file or $NFTLB_SERVER_KEY
+                  --key-file FILE   read the key from FILE (one line; keep the file private)
               -H, --host HOST       address of the web service (127.0.0.1 by default)
               -P, --port PORT       port of the web service (5555 by default)
               -n, --netns NAME      apply inside the named network namespace (ip netns)
               -l, --log LEVEL       log level 0..7 as syslog's (5 by default)
+                  --drift-check S   every S seconds, put back the daemon's tables if something else
+                                    changed or deleted them (5 by default; 0 turns it off)
+            Limits of the web service:
+                  --threads N       requests served at once (8 by default; more wait their turn)
+                  --connections N   open connections at most (256 by default; more wait to be accepted)
+                  --timeout S       close a connection idle for S seconds while reading the request
+                                    or writing the reply (30 by default)
+                  --max-header B    bytes of request line and headers at most (8192 by default; 431)
+                  --max-body B      bytes of request body at most (16777216 by default; 413)
             """;
 
     static Options parse(String... args) {
@@ -29,25 +46,45 @@ record Options(Optional<Path> config, boolean exit, Optional<String> key, String
         boolean exit = false;
         boolean help = false;
         Optional<String> key = Optional.empty();
+        Optional<Path> keyFile = Optional.empty();
         Optional<String> netns = Optional.empty();
         String host = "127.0.0.1";
         int port = 5555;
         int level = 5;
+        ApiLimits d = ApiLimits.DEFAULTS;
+        int threads = d.threads();
+        int connections = d.connections();
+        long timeout = d.timeout().toSeconds();
+        int maxHeader = d.headerBytes();
+        int maxBody = d.bodyBytes();
+        long drift = DEFAULT_DRIFT_CHECK.toSeconds();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "-h", "--help" -> help = true;
                 case "-e", "--exit" -> exit = true;
                 case "-c", "--config" -> config = Optional.of(Path.of(value(args, ++i, a)));
-                case "-k", "--key" -> key = Optional.of(value(args, ++i, a));
+                case "-k", "--key" -> key = Optional.of(nonEmpty(value(args, ++i, a), a));
+                case "--key-file" -> keyFile = Optional.of(Path.of(value(args, ++i, a)));
                 case "-H", "--host" -> host = value(args, ++i, a);
                 case "-P", "--port" -> port = number(value(args, ++i, a), a, 0, 65535);
                 case "-n", "--netns" -> netns = Optional.of(value(args, ++i, a));
                 case "-l", "--log" -> level = number(value(args, ++i, a), a, 0, 7);
+                case "--drift-check" -> drift = number(value(args, ++i, a), a, 0, 86_400);
+                case "--threads" -> threads = number(value(args, ++i, a), a, 1, 1024);
+                case "--connections" -> connections = number(value(args, ++i, a), a, 1, 1_000_000);
+                case "--timeout" -> timeout = number(value(args, ++i, a), a, 1, 86_400);
+                case "--max-header" -> maxHeader = number(value(args, ++i, a), a, 256, 1024 * 1024);
+                case "--max-body" -> maxBody = number(value(args, ++i, a), a, 1, Integer.MAX_VALUE - 8);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
-        return new Options(config, exit, key, host, port, netns, level, help);
+        if (key.isPresent() && keyFile.isPresent()) {
+            throw new IllegalArgumentException("give the key with -k or --key-file, not both");
+        }
+        return new Options(config, exit, key, keyFile, host, port, netns, level, help,
+                new ApiLimits(threads, connections, Duration.ofSeconds(timeout), maxHeader, maxBody),
+                Duration.ofSeconds(drift));
     }
 
     /** The slf4j-simple level for nftlb's syslog level. */
@@ -60,6 +97,13 @@ record Options(Optional<Path> config, boolean exit, Optional<String> key, String
             throw new IllegalArgumentException("option " + option + " needs a value\n" + USAGE);
         }
         return args[i];
+    }
+
+    private static String nonEmpty(String text, String option) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("option " + option + " = \"\": the key must not be empty");
+        }
+        return text;
     }
 
     private static int number(String text, String option, int min, int max) {

@@ -16,7 +16,7 @@ final class Values {
             return "";
         }
         if (!node.isValueNode()) {
-            throw ConfigException.field(where, field, node.toString(), "must be a string");
+            throw ConfigException.field(where, field, ConfigMapper.abbreviate(node.toString()), "must be a string");
         }
         return node.asText().trim();
     }
@@ -45,8 +45,11 @@ final class Values {
         if (value.isEmpty()) {
             return ranges;
         }
-        for (String part : value.split(",")) {
+        for (String part : value.split(",", -1)) {
             String p = part.trim();
+            if (p.isEmpty()) {
+                throw ConfigException.field(where, field, value, "is not a port list (an empty item)");
+            }
             int dash = p.indexOf('-');
             try {
                 ranges.add(dash < 0 ? PortRange.of(Integer.parseInt(p))

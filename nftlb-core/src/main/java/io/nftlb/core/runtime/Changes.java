@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.nftlb.core.Backend;
 import io.nftlb.core.BackendState;
+import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.InvalidFarmException;
+import io.nftlb.core.Policy;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,11 +22,18 @@ import java.util.function.UnaryOperator;
  * transaction, or not at all. Each applies on top of the ones before it (a farm applied here
  * can have its weights set next). They are checked when {@code update} submits them, in the
  * caller's thread: if one is invalid, {@code update} throws and none of them is made.
+ *
+ * <p>Changes of the netdev table ({@link #setPath}, {@link #applyPolicy}, {@link #removePolicy})
+ * join the same transaction, and are made before the farm changes whatever the order of the
+ * calls (a DSR farm needs its path first). If a commit before them fails, the changes queued
+ * behind it are applied again, the netdev table's apart from the farms'; changes made one
+ * {@code update} at a time, each waited for, never queue behind another.
  */
 public final class Changes {
 
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final List<Change> changes = new ArrayList<>();
+    private final List<IngressChange> ingress = new ArrayList<>();
     private boolean submitted;
 
     Changes() {}
@@ -60,6 +69,46 @@ public final class Changes {
     Changes setWeights(String farm, Map<String, Integer> weights) {
         Map<String, Integer> copy = Map.copyOf(weights);
         return edit(farm, f -> withWeights(f, copy));
+    }
+
+    /** Gives the link layer of a DSR or stateless dNAT farm, as {@link LoadBalancer#setPath} does. */
+    public Changes setPath(DsrPath path) {
+        requireNonNull(path, "path");
+        return addIngress("path of farm \"" + path.farm() + "\"", new IngressChange(w -> w.withPath(path),
+                Optional.empty(), Optional.of(path.farm()), done));
+    }
+
+    /** Adds a policy, or replaces the one of the same name, as {@link LoadBalancer#applyPolicy} does. */
+    public Changes applyPolicy(Policy policy) {
+        requireNonNull(policy, "policy");
+        return addIngress("policy \"" + policy.name() + "\"", new IngressChange(
+                w -> w.withPolicies(p -> p.put(policy.name(), policy)), Optional.empty(), Optional.empty(), done));
+    }
+
+    /** Removes a policy; removing one that does not exist does nothing. */
+    public Changes removePolicy(String name) {
+        requireNonNull(name, "name");
+        return addIngress("policy \"" + name + "\"", new IngressChange(w -> w.withPolicies(p -> p.remove(name)),
+                Optional.empty(), Optional.empty(), done));
+    }
+
+    /** The netdev table's changes made, sharing the group's future; no more can be made after. */
+    List<IngressChange> ingressList() {
+        submitted = true;
+        return List.copyOf(ingress);
+    }
+
+    /** The future the group's changes share. */
+    CompletableFuture<Void> done() {
+        return done;
+    }
+
+    private Changes addIngress(String what, IngressChange change) {
+        if (submitted) {
+            throw new IllegalStateException("change to " + what + " made after its update was submitted");
+        }
+        ingress.add(change);
+        return this;
     }
 
     /** The changes made, sharing one future (how the runtime keeps a group together); no more can be made after. */

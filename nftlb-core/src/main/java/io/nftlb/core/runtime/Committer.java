@@ -153,7 +153,15 @@ final class Committer {
      *     nothing changes then, not even by the changes before it in the group
      */
     CompletableFuture<Void> submit(List<Change> group) {
-        if (group.isEmpty()) {
+        return group.isEmpty() ? CompletableFuture.completedFuture(null) : submit(group, List.of(), group.get(0).done());
+    }
+
+    /**
+     * {@link #submit(List)} with changes of the policies and paths in the same batch (made
+     * first): all of them share {@code done}.
+     */
+    CompletableFuture<Void> submit(List<Change> group, List<IngressChange> ingressGroup, CompletableFuture<Void> done) {
+        if (group.isEmpty() && ingressGroup.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         lock.lock();
@@ -161,7 +169,7 @@ final class Committer {
             if (!open) {
                 throw new IllegalStateException("the load balancer is closed");
             }
-            if (state.submitGroup(group) == 0) {
+            if (state.submitGroup(group, ingressGroup) == 0) {
                 return CompletableFuture.completedFuture(null);
             }
             queued.signal();
@@ -169,7 +177,7 @@ final class Committer {
         } finally {
             lock.unlock();
         }
-        return group.get(0).done();
+        return done;
     }
 
     /**

@@ -55,6 +55,19 @@ final class Ingress {
         return true;
     }
 
+    /** Where the queue stands, to go back to if a group of changes turns out invalid. */
+    record Mark(IngressWanted desired, int pending) {}
+
+    Mark mark() {
+        return new Mark(desired, pending.size());
+    }
+
+    /** Takes back the changes queued since {@code mark}. */
+    void rollback(Mark mark) {
+        desired = mark.desired();
+        pending.subList(mark.pending(), pending.size()).clear();
+    }
+
     /**
      * Moves what is queued into a batch.
      *

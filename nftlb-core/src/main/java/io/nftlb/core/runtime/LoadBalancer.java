@@ -200,6 +200,7 @@ public final class LoadBalancer implements AutoCloseable {
      *
      * <pre>{@code
      * lb.update(c -> c.remove("old").apply(newFarm).setState("web", "b1", BackendState.DRAIN)).join();
+     * lb.update(c -> c.apply(farm).applyPolicy(blacklist)).join(); // both tables, one transaction
      * }</pre>
      *
      * @return completes when the kernel has all of them (at once if they change nothing), or
@@ -215,7 +216,7 @@ public final class LoadBalancer implements AutoCloseable {
     }
 
     private CompletableFuture<Void> submit(Changes group) {
-        return committer.submit(group.list());
+        return committer.submit(group.list(), group.ingressList(), group.done());
     }
 
     /**

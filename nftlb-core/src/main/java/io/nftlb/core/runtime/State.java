@@ -118,6 +118,28 @@ final class State {
         return queued;
     }
 
+    /**
+     * {@link #submitGroup(List)} after changes of the policies and paths, all queued for the
+     * same batch; if one of either is invalid, it throws and none of them is queued.
+     *
+     * @return how many were queued
+     */
+    int submitGroup(List<Change> group, List<IngressChange> ingressGroup) {
+        Ingress.Mark mark = ingress.mark();
+        try {
+            int queued = 0;
+            for (IngressChange c : ingressGroup) {
+                if (submitIngress(c)) {
+                    queued++;
+                }
+            }
+            return queued + submitGroup(group);
+        } catch (RuntimeException | Error e) {
+            ingress.rollback(mark);
+            throw e;
+        }
+    }
+
     /** {@link #submit(Change)}, recording in {@code undo} how to take back each step it took. */
     private boolean submit(Change change, List<Runnable> undo) {
         String name = change.farm();
