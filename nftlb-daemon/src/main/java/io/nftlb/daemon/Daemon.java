@@ -71,17 +71,22 @@ public final class Daemon implements AutoCloseable {
                                Optional<Duration> driftCheck) {
         ObjectNode first = ConfigEdits.empty();
         ConfigEdits.merge(first, initial);
-        ConfigMapper.mapAll(first, devices); // refuse a bad configuration before the kernel's table is replaced
-        LoadBalancer.Builder builder = LoadBalancer.builder(transport);
+        // Mapped whole first: a bad configuration is refused before anything reaches the kernel.
+        FarmMemo.Builder memo = new FarmMemo.Builder(first);
+        ConfigMapper.Mapped mapped = ConfigMapper.mapAll(first, devices, FarmMemo.EMPTY, memo);
+        // The load balancer starts with the configuration's farms, paths and policies: its first
+        // transaction converges the kernel's tables to them (after a restart, only what differs),
+        // so a restarted daemon never leaves its services without their rules in between.
+        LoadBalancer.Builder builder = LoadBalancer.builder(transport).farms(mapped.farms())
+                .paths(mapped.paths().values()).policies(mapped.policies().values());
         driftCheck.ifPresent(builder::driftCheck);
         Daemon daemon = new Daemon(builder.open(), devices);
-        try {
-            daemon.change(c -> ConfigEdits.merge(c, initial));
-            return daemon;
-        } catch (RuntimeException e) {
-            daemon.close();
-            throw e;
-        }
+        daemon.config = first;
+        mapped.farms().forEach(f -> daemon.applied.put(f.name(), f));
+        daemon.paths = mapped.paths();
+        daemon.policies = mapped.policies();
+        daemon.memo = memo.build();
+        return daemon;
     }
 
     /**

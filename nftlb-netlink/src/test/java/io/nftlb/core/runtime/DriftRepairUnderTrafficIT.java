@@ -31,12 +31,15 @@ import org.junit.jupiter.api.Test;
 class DriftRepairUnderTrafficIT {
 
     static final String WEB = "10.0.0.40";
+    /** Sources for the traffic: each has its own ephemeral ports, which TIME_WAIT holds for a minute. */
+    static final int CLIENT_ADDRESSES = 8;
     static final String OTHER = "10.0.0.41";
     static final int ROUNDS = 5;
 
     @Test
     void repairsOfAnotherFarmLoseNoConnectionOfThisOne() throws Exception {
-        try (Topology t = Topology.builder().backends(3).returnPath(ReturnPath.VIA_BALANCER).start()) {
+        try (Topology t = Topology.builder().backends(3).returnPath(ReturnPath.VIA_BALANCER)
+                .clientAddresses(CLIENT_ADDRESSES).start()) {
             t.balancer().addAddress(WEB);
             t.balancer().addAddress(OTHER);
             String ns = t.balancer().namespace().name();
@@ -67,7 +70,7 @@ class DriftRepairUnderTrafficIT {
                 traffic = CompletableFuture.supplyAsync(() -> {
                     Tally all = null;
                     while (!stop.get()) {
-                        Tally round = t.client().tcp(WEB, 80).count(1000).concurrency(16).run();
+                        Tally round = t.client().tcp(WEB, 80).fromAllSourceAddresses().count(1000).concurrency(16).run();
                         all = all == null ? round : all.plus(round);
                     }
                     return all;

@@ -29,14 +29,17 @@ import org.junit.jupiter.api.Test;
 class PolicyChangesUnderTrafficIT {
 
     static final String VIP = "10.0.0.40";
+    /** Sources for the traffic: each has its own ephemeral ports, which TIME_WAIT holds for a minute. */
+    static final int CLIENT_ADDRESSES = 8;
     static final int CHANGES = 100;
 
     @Test
     void aHundredPolicyChangesLoseNoConnection() throws Exception {
-        try (Topology t = Topology.builder().backends(2).returnPath(ReturnPath.VIA_BALANCER).start()) {
+        try (Topology t = Topology.builder().backends(2).returnPath(ReturnPath.VIA_BALANCER)
+                .clientAddresses(CLIENT_ADDRESSES).start()) {
             t.balancer().addAddress(VIP);
             String in = t.balancer().clientInterface();
-            String client = t.client().address();
+            String[] clients = t.client().sourceAddresses().toArray(String[]::new);
             Farm web = Farm.dnat(VIP).port(80).named("web").roundRobin(Backend.of("b0", "10.1.0.10"),
                     Backend.of("b1", "10.1.0.11"));
             AtomicBoolean stop = new AtomicBoolean();
@@ -47,7 +50,7 @@ class PolicyChangesUnderTrafficIT {
                 traffic = CompletableFuture.supplyAsync(() -> {
                     Tally all = null;
                     while (!stop.get()) {
-                        Tally round = t.client().tcp(VIP, 80).count(1000).concurrency(16).run();
+                        Tally round = t.client().tcp(VIP, 80).fromAllSourceAddresses().count(1000).concurrency(16).run();
                         all = all == null ? round : all.plus(round);
                     }
                     return all;
@@ -61,8 +64,8 @@ class PolicyChangesUnderTrafficIT {
                         case 2 -> lb.applyPolicy(Policy.blacklist("more").on(in).networks("203.0.113.0/24")).join();
                         case 3 -> lb.removePolicy("more").join();
                         default -> lb.applyPolicy((i / 5) % 2 == 0
-                                // a whitelist of the client's own network lets it in, and turns back to a blacklist
-                                ? Policy.whitelist("bad").on(in).networks(client + "/32")
+                                // a whitelist of the client's own addresses lets it in, and turns back to a blacklist
+                                ? Policy.whitelist("bad").on(in).networks(clients)
                                 : Policy.blacklist("bad").on(in).networks("192.0.2.0/24")).join();
                     }
                 }

@@ -32,12 +32,15 @@ import org.junit.jupiter.api.Test;
 class RestartUnderTrafficIT {
 
     static final String VIP = "10.0.0.40";
+    /** Sources for the traffic: each has its own ephemeral ports, which TIME_WAIT holds for a minute. */
+    static final int CLIENT_ADDRESSES = 8;
     static final String OTHER_VIP = "10.0.0.41";
     static final int RESTARTS = 30;
 
     @Test
     void restartsWithChangedFarmsLoseNoConnection() throws Exception {
-        try (Topology t = Topology.builder().backends(4).returnPath(ReturnPath.VIA_BALANCER).start()) {
+        try (Topology t = Topology.builder().backends(4).returnPath(ReturnPath.VIA_BALANCER)
+                .clientAddresses(CLIENT_ADDRESSES).start()) {
             t.balancer().addAddress(VIP);
             t.balancer().addAddress(OTHER_VIP);
             String ns = t.balancer().namespace().name();
@@ -59,7 +62,7 @@ class RestartUnderTrafficIT {
                 traffic = CompletableFuture.supplyAsync(() -> {
                     Tally all = null;
                     while (!stop.get()) {
-                        Tally round = t.client().tcp(VIP, 80).count(1000).concurrency(16).run();
+                        Tally round = t.client().tcp(VIP, 80).fromAllSourceAddresses().count(1000).concurrency(16).run();
                         all = all == null ? round : all.plus(round);
                     }
                     return all;
