@@ -52,7 +52,7 @@ public final class RuntimeBench {
         for (int n : scales) {
             for (String system : systems) {
                 if (n > maxFarms.getOrDefault(system, Integer.MAX_VALUE)) {
-                    System.out.printf("%-13s %6d farms: skipped (over --max-farms for it)%n", system, n);
+                    System.out.printf(Locale.ROOT, "%-13s %6d farms: skipped (over --max-farms for it)%n", system, n);
                     continue;
                 }
                 Result r = run(system, n, ops, warmup);

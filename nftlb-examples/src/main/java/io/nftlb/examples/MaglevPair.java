@@ -10,6 +10,7 @@ import io.nftlb.testkit.LongConnection;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.IntStream;
 
 /**
@@ -55,7 +56,7 @@ public final class MaglevPair {
                     out.println("lost  " + c + ": " + e.getMessage());
                 }
             }
-            out.printf("%d of %d connections kept working through balancer 1%n", ok, connections.size());
+            out.printf(Locale.ROOT, "%d of %d connections kept working through balancer 1%n", ok, connections.size());
             for (String source : t.client().sourceAddresses()) {
                 try (LongConnection c = t.client().openLongConnection(source, VIP, 80)) {
                     out.println("new   " + source + " -> " + c.backend());

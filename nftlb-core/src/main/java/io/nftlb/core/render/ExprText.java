@@ -8,6 +8,7 @@ import io.nftlb.core.ast.Verdict;
 import java.net.Inet6Address;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** Writes expressions, constants and verdicts the way nft accepts (and mostly lists) them. */
@@ -20,7 +21,7 @@ final class ExprText {
             case Expr.Payload p -> p.field().text();
             case Expr.Meta m -> m.key().text();
             case Expr.Ct c -> "ct " + c.key().keyword();
-            case Expr.Numgen n -> "numgen " + n.mode().name().toLowerCase() + " mod " + n.modulus()
+            case Expr.Numgen n -> "numgen " + n.mode().name().toLowerCase(Locale.ROOT) + " mod " + n.modulus()
                     + (n.offset() != 0 ? " offset " + n.offset() : "");
             case Expr.Jhash h -> "jhash " + expr(h.input()) + " mod " + h.modulus()
                     + " seed 0x" + Long.toHexString(h.seed()) + (h.offset() != 0 ? " offset " + h.offset() : "");
@@ -94,7 +95,7 @@ final class ExprText {
     private static String integer(Expr.Int i) {
         long v = i.value();
         return switch (i.type()) {
-            case MARK, CT_STATUS -> String.format("0x%08x", v);
+            case MARK, CT_STATUS -> String.format(Locale.ROOT, "0x%08x", v);
             case INET_PROTO -> protocolName(v);
             case NFPROTO -> v == 2 ? "ipv4" : v == 10 ? "ipv6" : Long.toString(v);
             case CT_STATE -> ctState(v);
