@@ -4,8 +4,8 @@
  * <ul>
  *   <li>{@link io.nftlb.testkit.NetworkNamespace}: a throwaway network namespace to run
  *       {@code nft} and Java code in;</li>
- *   <li>{@link io.nftlb.testkit.RequiresNetns}: JUnit 5 support (skip without root, fail in
- *       CI, inject namespaces, clean up);</li>
+ *   <li>{@link io.nftlb.testkit.RequiresNetns}: JUnit 5 support (skip without root, fail when
+ *       {@code nftlb.requireNetns=true}, inject namespaces, clean up);</li>
  *   <li>{@link io.nftlb.testkit.Topology}: a client, a balancer and backends running tiny
  *       servers, to prove a ruleset with real connections, counted in a
  *       {@link io.nftlb.testkit.Tally}.</li>
