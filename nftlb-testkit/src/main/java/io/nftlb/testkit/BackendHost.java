@@ -12,7 +12,7 @@ import java.util.List;
  * see {@link Topology} for the protocol. Stop them to make the backend's ports refuse
  * connections, for failover tests.
  */
-public final class Backend {
+public final class BackendHost {
     private final int index;
     private final String address;
     private final String address6;
@@ -20,7 +20,7 @@ public final class Backend {
     private final List<Integer> ports;
     private final BackendServers servers;
 
-    Backend(int index, String address, String address6, NetworkNamespace namespace, List<Integer> ports,
+    BackendHost(int index, String address, String address6, NetworkNamespace namespace, List<Integer> ports,
             boolean udp) {
         this.index = index;
         this.address = address;
