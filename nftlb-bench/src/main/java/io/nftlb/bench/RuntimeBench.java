@@ -2,7 +2,7 @@ package io.nftlb.bench;
 
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
-import io.nftlb.core.transport.NftCliTransport;
+import io.nftlb.core.nftcli.NftCliTransport;
 import io.nftlb.netlink.NetlinkTransport;
 import io.nftlb.testkit.NetworkNamespace;
 import java.io.IOException;

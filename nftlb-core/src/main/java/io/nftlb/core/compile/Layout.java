@@ -1,7 +1,7 @@
 package io.nftlb.core.compile;
 
 import io.nftlb.core.ast.Family;
-import io.nftlb.core.transport.TableRef;
+import io.nftlb.core.ast.TableRef;
 
 /**
  * Names of everything the compiler creates. The data path is one {@code inet} table; the

@@ -1,13 +1,13 @@
 package io.nftlb.core.runtime;
 
 import io.nftlb.core.Farm;
+import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.compile.Layout;
 import io.nftlb.core.compile.PolicyCompiler;
 import io.nftlb.core.plan.Planner;
 import io.nftlb.core.transport.ConnectionTable;
-import io.nftlb.core.transport.Op;
-import io.nftlb.core.transport.Transaction;
 import io.nftlb.core.transport.Transport;
 import java.time.Duration;
 import java.util.ArrayList;

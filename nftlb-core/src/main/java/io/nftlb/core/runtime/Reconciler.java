@@ -1,10 +1,10 @@
 package io.nftlb.core.runtime;
 
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.ast.TableRef;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.compile.Layout;
 import io.nftlb.core.plan.TableComparison;
-import io.nftlb.core.transport.TableRef;
-import io.nftlb.core.transport.Transaction;
 import io.nftlb.core.transport.Transport;
 import java.util.ArrayList;
 import java.util.List;

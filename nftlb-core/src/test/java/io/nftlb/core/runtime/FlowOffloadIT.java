@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
-import io.nftlb.core.transport.NftCliTransport;
+import io.nftlb.core.nftcli.NftCliTransport;
 import io.nftlb.core.transport.TransportException;
 import io.nftlb.testkit.NetworkNamespace;
 import io.nftlb.testkit.RequiresNetns;

@@ -1,8 +1,6 @@
-package io.nftlb.core.transport;
+package io.nftlb.core.ast;
 
 import static java.util.Objects.requireNonNull;
-
-import io.nftlb.core.ast.Family;
 
 /** Names a table: family and name, e.g. {@code inet nftlb}. */
 public record TableRef(Family family, String name) {

@@ -1,4 +1,4 @@
-package io.nftlb.core.transport;
+package io.nftlb.core.nftcli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,13 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
 import io.nftlb.core.ast.Chain;
+import io.nftlb.core.ast.DataType;
 import io.nftlb.core.ast.Element;
 import io.nftlb.core.ast.Expr;
-import io.nftlb.core.ast.DataType;
+import io.nftlb.core.ast.Op;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.compile.Layout;
 import io.nftlb.core.compile.RulesetCompiler;
 import io.nftlb.core.plan.Planner;
 import io.nftlb.core.render.NftText;
+import io.nftlb.core.transport.TransportException;
 import io.nftlb.testkit.NetworkNamespace;
 import io.nftlb.testkit.RequiresNetns;
 import java.net.InetAddress;

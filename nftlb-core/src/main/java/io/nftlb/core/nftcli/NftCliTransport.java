@@ -1,9 +1,15 @@
-package io.nftlb.core.transport;
+package io.nftlb.core.nftcli;
 
 import static java.util.Objects.requireNonNull;
 
+import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.ast.TableRef;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.render.NftText;
+import io.nftlb.core.transport.KernelFeatures;
+import io.nftlb.core.transport.Transport;
+import io.nftlb.core.transport.TransportException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

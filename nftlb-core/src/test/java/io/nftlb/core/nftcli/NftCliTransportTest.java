@@ -1,4 +1,4 @@
-package io.nftlb.core.transport;
+package io.nftlb.core.nftcli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nftlb.core.ast.Chain;
 import io.nftlb.core.ast.Family;
+import io.nftlb.core.ast.Op;
+import io.nftlb.core.ast.TableRef;
+import io.nftlb.core.ast.Transaction;
+import io.nftlb.core.transport.TransportException;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;

@@ -1,4 +1,4 @@
-package io.nftlb.core.transport;
+package io.nftlb.core.ast;
 
 import java.util.List;
 import java.util.OptionalLong;

@@ -1,13 +1,7 @@
-package io.nftlb.core.transport;
+package io.nftlb.core.ast;
 
 import static java.util.Objects.requireNonNull;
 
-import io.nftlb.core.ast.Chain;
-import io.nftlb.core.ast.Element;
-import io.nftlb.core.ast.Flowtable;
-import io.nftlb.core.ast.NamedObject;
-import io.nftlb.core.ast.NamedSet;
-import io.nftlb.core.ast.Rule;
 import java.util.List;
 
 /**
