@@ -7,7 +7,7 @@ import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.compile.IngressCompiler;
 import io.nftlb.core.compile.PolicyCompiler;
-import io.nftlb.core.plan.TablePlanner;
+import io.nftlb.core.internal.plan.TablePlanner;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.nftlb.core.ast.Table;
 import io.nftlb.core.ast.TableRef;
 import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.compile.Layout;
-import io.nftlb.core.plan.TableComparison;
+import io.nftlb.core.internal.plan.TableComparison;
 import io.nftlb.core.transport.Transport;
 import java.util.ArrayList;
 import java.util.List;

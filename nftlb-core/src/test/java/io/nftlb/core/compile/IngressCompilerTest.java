@@ -8,7 +8,7 @@ import io.nftlb.core.Farm;
 import io.nftlb.core.InvalidFarmException;
 import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
-import io.nftlb.core.plan.TablePlanner;
+import io.nftlb.core.internal.plan.TablePlanner;
 import io.nftlb.core.render.NftText;
 import io.nftlb.core.usecases.PolicyCases;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import io.nftlb.core.Policy;
 import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.ast.Transaction;
-import io.nftlb.core.plan.TablePlanner;
+import io.nftlb.core.internal.plan.TablePlanner;
 import io.nftlb.core.render.NftText;
 import io.nftlb.core.usecases.PolicyCases;
 import io.nftlb.core.usecases.UseCases;

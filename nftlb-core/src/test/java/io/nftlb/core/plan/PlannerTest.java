@@ -13,6 +13,9 @@ import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.compile.Layout;
 import io.nftlb.core.compile.RulesetCompiler.Compiled;
 import io.nftlb.core.compile.RulesetCompiler;
+import io.nftlb.core.internal.plan.ShardRules;
+import io.nftlb.core.internal.plan.Skeleton;
+import io.nftlb.core.internal.plan.SkeletonPlanner;
 import io.nftlb.core.render.NftText;
 import io.nftlb.core.testing.RulesetModel;
 import java.io.IOException;
@@ -211,7 +214,7 @@ class PlannerTest {
         assertTrue(Planner.diff(Optional.of(c), c).isEmpty());
         assertTrue(Planner.diff(Optional.of(c), RulesetCompiler.compile(List.of(web(), wrr()), c.allocation())).isEmpty());
         Skeleton s = Skeleton.of(c);
-        assertTrue(Planner.diff(s, s, List.of(), ShardRules.of(List.of())).isEmpty());
+        assertTrue(SkeletonPlanner.diff(s, s, List.of(), ShardRules.of(List.of())).isEmpty());
     }
 
     /** Moving a service from one farm to another in one transaction: the key is freed before it is taken. */
@@ -228,7 +231,7 @@ class PlannerTest {
         sets.set(0, sets.get(0).withSize(10));
         Skeleton changed = new Skeleton(s.table(), sets, s.baseChains());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Planner.diff(s, changed, List.of(), ShardRules.of(List.of())));
+                () -> SkeletonPlanner.diff(s, changed, List.of(), ShardRules.of(List.of())));
         assertEquals("set farms4 of table inet nftlb changes its declaration; plan the whole table with create()",
                 e.getMessage());
     }

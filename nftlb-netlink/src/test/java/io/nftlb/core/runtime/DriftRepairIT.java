@@ -11,7 +11,7 @@ import io.nftlb.core.Policy;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.compile.PolicyCompiler;
-import io.nftlb.core.plan.TableComparison;
+import io.nftlb.core.internal.plan.TableComparison;
 import io.nftlb.netlink.NetlinkTransport;
 import io.nftlb.testkit.NetworkNamespace;
 import io.nftlb.testkit.RequiresNetns;

@@ -1,4 +1,4 @@
-package io.nftlb.core.plan;
+package io.nftlb.core.internal.plan;
 
 import static java.util.Objects.requireNonNull;
 

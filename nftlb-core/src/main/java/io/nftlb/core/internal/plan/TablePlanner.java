@@ -1,4 +1,4 @@
-package io.nftlb.core.plan;
+package io.nftlb.core.internal.plan;
 
 import io.nftlb.core.ast.Chain;
 import io.nftlb.core.ast.Element;
@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * with their elements, chains flushed and refilled, chains and sets that are gone deleted last):
  * the elements of everything else, a policy's networks or a learnt map, stay as they are. A
  * set whose declaration changes, a chain whose hook changes, or a change of objects or
- * flowtables replaces the table atomically with {@link Planner#create(Table)}.
+ * flowtables replaces the table atomically with {@link SkeletonPlanner#create(Table)}.
  */
 public final class TablePlanner {
 
@@ -32,7 +32,7 @@ public final class TablePlanner {
     /** From {@code current} (nothing, or the table the kernel has) to {@code desired}. */
     public static Transaction diff(Optional<Table> current, Table desired) {
         if (current.isEmpty() || !compatible(current.get(), desired)) {
-            return Planner.create(desired);
+            return SkeletonPlanner.create(desired);
         }
         Table cur = current.get();
         TableRef ref = new TableRef(desired.family(), desired.name());

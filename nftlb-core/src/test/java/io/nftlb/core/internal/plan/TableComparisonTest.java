@@ -1,16 +1,16 @@
-package io.nftlb.core.plan;
+package io.nftlb.core.internal.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
 import io.nftlb.core.ast.Chain;
-import io.nftlb.core.compile.Layout;
 import io.nftlb.core.ast.Element;
 import io.nftlb.core.ast.NamedSet;
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.compile.Layout;
 import io.nftlb.core.compile.RulesetCompiler;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.nftlb.core.plan;
+package io.nftlb.core.internal.plan;
 
 import io.nftlb.core.ast.Chain;
 import io.nftlb.core.ast.Element;
