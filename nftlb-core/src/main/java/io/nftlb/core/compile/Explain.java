@@ -8,6 +8,7 @@ import io.nftlb.core.Scheduler;
 import io.nftlb.core.ast.Element;
 import io.nftlb.core.ast.Expr;
 import io.nftlb.core.ast.Rule;
+import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.render.NftText;
 import java.net.InetAddress;
 import java.util.List;

@@ -7,6 +7,7 @@ import io.nftlb.core.Backend;
 import io.nftlb.core.Scheduler;
 import io.nftlb.core.ast.Element;
 import io.nftlb.core.ast.Expr;
+import io.nftlb.core.internal.compile.Layout;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.nftlb.core.runtime;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.ast.TableRef;
 import io.nftlb.core.ast.Transaction;
-import io.nftlb.core.compile.Layout;
+import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.internal.plan.TableComparison;
 import io.nftlb.core.transport.Transport;
 import java.util.ArrayList;

@@ -12,6 +12,7 @@ import io.nftlb.core.InvalidFarmException;
 import io.nftlb.core.Protocol;
 import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Transaction;
+import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.plan.Planner;
 import io.nftlb.core.render.NftText;
 import java.io.IOException;

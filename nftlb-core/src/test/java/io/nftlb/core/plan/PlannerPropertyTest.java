@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nftlb.core.Farm;
 import io.nftlb.core.ast.Transaction;
-import io.nftlb.core.compile.Layout;
 import io.nftlb.core.compile.RulesetCompiler.Compiled;
 import io.nftlb.core.compile.RulesetCompiler;
+import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.render.NftText;
 import io.nftlb.core.testing.FarmGen;
 import io.nftlb.core.testing.RulesetModel;

@@ -13,7 +13,7 @@ import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.ast.TableRef;
 import io.nftlb.core.ast.Transaction;
-import io.nftlb.core.compile.Layout;
+import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.nftcli.NftCliTransport;
 import io.nftlb.core.testing.FakeTransport;
 import io.nftlb.core.testing.RulesetModel;

@@ -10,7 +10,7 @@ import io.nftlb.core.BackendState;
 import io.nftlb.core.Farm;
 import io.nftlb.core.InvalidFarmException;
 import io.nftlb.core.ast.Transaction;
-import io.nftlb.core.compile.Layout;
+import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.testing.FakeTransport;
 import io.nftlb.core.testing.RulesetModel;
 import io.nftlb.core.transport.TransportException;

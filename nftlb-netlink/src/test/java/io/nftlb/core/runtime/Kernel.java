@@ -4,7 +4,7 @@ import io.nftlb.core.Backend;
 import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.ast.Table;
-import io.nftlb.core.compile.Layout;
+import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.internal.plan.TableComparison;
 import io.nftlb.netlink.NetlinkTransport;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.nftlb.core.compile;
+package io.nftlb.core.internal.compile;
 
 import io.nftlb.core.ast.Family;
 import io.nftlb.core.ast.TableRef;
@@ -8,7 +8,7 @@ import io.nftlb.core.ast.TableRef;
  * number of sets is fixed (it does not grow with farms), per-farm state lives in elements of
  * these shared maps, each farm has one regular chain or one rule in a shared shard chain
  * ({@link #SHARDS}), and farms read the shared maps through a few shared lookup chains (see
- * {@link Lookups} for why).
+ * {@code compile.Lookups} for why).
  */
 public final class Layout {
 
@@ -98,7 +98,7 @@ public final class Layout {
     /** Filter forward: hands established connections of offloading farms to the flowtable. */
     public static final String CHAIN_FORWARD = "forward";
 
-    /** Lookup chains, shared by all farms (see {@link Lookups}; the scheduling ones are {@link #schedLookupChain}). */
+    /** Lookup chains, shared by all farms (see {@code compile.Lookups}; the scheduling ones are {@link #schedLookupChain}). */
     public static final String CHAIN_LOOKUP_MAGLEV = "lookup-maglev";
     public static final String CHAIN_LOOKUP_STATIC = "lookup-static";
 
