@@ -18,5 +18,6 @@ module io.nftlb.core {
     exports io.nftlb.core.plan;
     exports io.nftlb.core.render;
     exports io.nftlb.core.runtime;
+    exports io.nftlb.core.testing;
     exports io.nftlb.core.transport;
 }
