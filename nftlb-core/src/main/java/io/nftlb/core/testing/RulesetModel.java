@@ -28,6 +28,9 @@ public final class RulesetModel {
 
     private Map<TableRef, TableState> tables = new LinkedHashMap<>();
 
+    /** An empty kernel: no tables. */
+    public RulesetModel() {}
+
     private record TableState(Map<String, NamedSet> sets, Map<String, Map<Expr, Element>> elements,
                               Map<String, Chain> chains, Map<String, io.nftlb.core.ast.NamedObject> objects) {
         TableState copy() {
