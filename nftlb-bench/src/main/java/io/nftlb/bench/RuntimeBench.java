@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The control-plane benchmark of issue #5 (a program, not a test): with 1, 1,000 and 10,000
+ * The control-plane benchmark of docs/benchmarks/runtime.md (a program, not a test): with 1, 1,000 and 10,000
  * farms of four backends loaded, the latency of one weight change, one state change and one
  * added farm, from the API call until the kernel has it (p50/p99), the cold load time, and the
  * memory held per farm; for this library over netlink, the same runtime over {@code nft -f},

@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.stream.IntStream;
 
 /**
- * Two balancers, no shared state, one Maglev farm (issue #10, docs/maglev.md): a router
+ * Two balancers, no shared state, one Maglev farm (docs/maglev.md): a router
  * spreads connections over both with ECMP; balancer 0 dies; its connections go on through
  * balancer 1 to the same backends, and new connections of each client keep their backend.
  * Needs root; builds network namespaces and removes them at the end.

@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** The representative load-balancer ruleset of issue #3, as AST and as nft text. */
+/** A representative load-balancer ruleset, as AST and as nft text. */
 final class LbRuleset {
     private LbRuleset() {}
 

@@ -24,7 +24,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue #10: two balancers with the same Maglev farm behind an ECMP router. Long-lived TCP
+ * Two balancers with the same Maglev farm behind an ECMP router. Long-lived TCP
  * connections spread over both; one balancer dies; every connection that was on it goes on
  * through the other one (dNAT, replies routed back to the sender), and new connections of a
  * client keep their backend.

@@ -31,7 +31,7 @@ public final class Layout {
      * <p>Why several: the kernel (6.18) keeps a sorted array of all intervals of an rbtree
      * interval set and rebuilds it on every commit that touches the set, so with one map a
      * weight change cost in proportion to every farm's intervals (17 ms at 10,000 farms). With
-     * 256 maps it touches 1/256 of them (64 maps, until the sixth session, left 625 intervals
+     * 256 maps it touches 1/256 of them (64 maps, as an earlier layout had, left 625 intervals
      * a map at 10,000 farms and cost about 25 µs more kernel time per change). The number is
      * fixed, so sets and base chains do not depend on farms (the runtime's cached skeleton
      * stays valid), and each map keeps one lookup rule of its own ({@link #schedLookupChain}).
