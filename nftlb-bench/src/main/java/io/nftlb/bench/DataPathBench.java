@@ -50,7 +50,8 @@ public final class DataPathBench {
             int threads = 2;
             int connections = 32;
             Map<String, Integer> max = new LinkedHashMap<>();
-            for (LbSystem system : LbSystem.all()) {
+            for (LbSystem system : java.util.stream.Stream.concat(LbSystem.all().stream(), LbSystem.extra().stream())
+                    .toList()) {
                 max.put(system.name(), system.defaultMaxServices());
             }
             for (int i = 0; i < args.length; i++) {

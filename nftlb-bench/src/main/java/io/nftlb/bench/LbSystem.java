@@ -41,10 +41,19 @@ sealed interface LbSystem {
         return List.of(new Ours(false), new Ours(true), new Iptables(), new Lvs(false), new Lvs(true), new Nftlb());
     }
 
+    /**
+     * Systems run only when named with {@code --systems}: {@code ours-dnat-unguarded} is
+     * {@code ours-dnat} with the dispatch rules' first-packet guard ({@code ct status ! confirmed})
+     * taken out, to measure what the guard costs a new connection in the same run.
+     */
+    static List<LbSystem> extra() {
+        return List.of(new OursUnguarded());
+    }
+
     static LbSystem byName(String name) {
-        return all().stream().filter(s -> s.name().equals(name)).findFirst()
+        return java.util.stream.Stream.concat(all().stream(), extra().stream()).filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown system " + name + "; known: "
-                        + all().stream().map(LbSystem::name).toList()));
+                        + java.util.stream.Stream.concat(all().stream(), extra().stream()).map(LbSystem::name).toList()));
     }
 
     private static void check(CommandResult result, String what) {
@@ -91,6 +100,37 @@ sealed interface LbSystem {
         @Override
         public void configure(NetworkNamespace balancer, int n, Path workDir) {
             String script = NftText.render(RulesetCompiler.compile(farms(n, snat)).ruleset());
+            write(workDir, name() + "-" + n + ".nft", script);
+            balancer.nft(script);
+        }
+
+        @Override
+        public void clear(NetworkNamespace balancer) {
+            balancer.nft("flush ruleset\n");
+        }
+    }
+
+    /** {@code ours-dnat} whose dispatch rules schedule every NEW packet (no {@code ct status ! confirmed}). */
+    record OursUnguarded() implements LbSystem {
+        static final String GUARD = " ct status ! confirmed";
+
+        @Override
+        public String name() {
+            return "ours-dnat-unguarded";
+        }
+
+        @Override
+        public String description() {
+            return "`ours-dnat` with the first-packet guard (`ct status ! confirmed`) removed from the dispatch rules";
+        }
+
+        @Override
+        public void configure(NetworkNamespace balancer, int n, Path workDir) {
+            String script = NftText.render(RulesetCompiler.compile(Ours.farms(n, false)).ruleset());
+            if (!script.contains(GUARD)) {
+                throw new IllegalStateException("the dispatch rules have no" + GUARD + " to take out");
+            }
+            script = script.replace(GUARD, "");
             write(workDir, name() + "-" + n + ".nft", script);
             balancer.nft(script);
         }

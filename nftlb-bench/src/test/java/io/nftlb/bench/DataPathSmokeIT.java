@@ -3,6 +3,7 @@ package io.nftlb.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nftlb.testkit.KernelFeature;
 import io.nftlb.testkit.RequiresNetns;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,10 @@ class DataPathSmokeIT {
     void connectionsSucceedAtOneAndAHundredServices(String name) throws Exception {
         LbSystem system = LbSystem.byName(name);
         if (system instanceof LbSystem.Lvs) {
-            Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/sys/net/ipv4/vs")), "this kernel has no IPVS");
+            // ipvsadm in a fresh namespace, which also loads a modular ip_vs; /proc/sys/net/ipv4/vs is absent
+            // until the module is loaded, so it is no evidence.
+            KernelFeature.Evidence ipvs = KernelFeature.IP_VS.evidence();
+            Assumptions.assumeTrue(ipvs.present(), ipvs.summary());
         }
         for (int n : new int[] {1, 100}) {
             String vip = Services.measured(n);

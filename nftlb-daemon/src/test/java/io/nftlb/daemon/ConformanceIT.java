@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.net.InetAddresses;
 import io.nftlb.core.Backend;
 import io.nftlb.core.DsrPath;
@@ -38,9 +39,13 @@ import org.junit.jupiter.api.Test;
  * (snat and dnat, weights, rr, symhash, priority, multiport, persistence, static sessions,
  * backend ports, IPv4 and IPv6) traffic shows the daemon's ruleset behaves as nftlb's expected
  * ruleset ({@code output.nft}, loaded with {@code nft -f} in a second topology): the same
- * backends answer with the same shares (each within {@value #SHARE_TOLERANCE} of its weight's
- * share, over {@value #CONNECTIONS} connections), they see the same source address (sNAT or
- * dNAT transparency), and a persistent or pinned client stays on one backend.
+ * backends answer, each with its weight's share of {@value #CONNECTIONS} connections within
+ * {@value #SIGMAS} binomial standard deviations, they see the same source address (sNAT or
+ * dNAT transparency), and a persistent or pinned client stays on one backend. Case 013's weights
+ * (2:1:1:2:1) are too close to equal for 100 connections to tell them from round robin, so a
+ * variant with weights 12:1:1:1:1 over {@value #UNEQUAL_CONNECTIONS} connections checks that
+ * weights are obeyed. Addresses are looked for as whole tokens of the ruleset (192.168.0.10 is not
+ * in 192.168.0.100).
  *
  * <p>The cases use addresses such as 192.168.0.100 with backends 192.168.0.10, .11, ...: both
  * the JSON and the expected ruleset are moved onto the topology's addresses the same way
@@ -50,8 +55,16 @@ import org.junit.jupiter.api.Test;
 class ConformanceIT {
 
     static final int CONNECTIONS = 100;
-    /** With 100 connections a share's standard deviation is at most 0.05: 0.2 is four of them. */
-    static final double SHARE_TOLERANCE = 0.2;
+    /** Connections of the strongly unequal weights case. */
+    static final int UNEQUAL_CONNECTIONS = 400;
+    /**
+     * How far a backend's count may be from n * p, in standard deviations of Binomial(n, p):
+     * a correct scheduler fails one check in about 150,000.
+     */
+    static final double SIGMAS = 4.5;
+    /** The case whose weights are made strongly unequal: 12:1:1:1:1. */
+    static final String WEIGHTED_CASE = "013_dnat_ipv4_tcp_weighted_rr";
+    static final int[] UNEQUAL_WEIGHTS = {12, 1, 1, 1, 1};
     /** Few cases with traffic (the machine is small); together they cover the supported features. */
     static final List<String> TRAFFIC_CASES = List.of("003_snat_ipv4_tcp_weight_multi",
             "009_snat_ipv4_multiport_symhash", "013_dnat_ipv4_tcp_weighted_rr",
@@ -86,17 +99,17 @@ class ConformanceIT {
             String ruleset = ns.listRuleset();
             for (Farm f : farms) {
                 for (InetAddress vip : f.addresses()) {
-                    assertTrue(ruleset.contains(InetAddresses.toAddrString(vip)),
+                    assertTrue(Tokens.contains(ruleset, InetAddresses.toAddrString(vip)),
                             "case " + c.getFileName() + ": no " + vip + " in\n" + ruleset);
                 }
                 for (Backend b : f.backends()) {
                     // DSR forwards by MAC: its backends are their MACs in the netdev table.
                     String seen = f.forwarding() instanceof Forwarding.Dsr ? paths.get(f.name()).backendMacs().get(b.name())
                             : InetAddresses.toAddrString(b.address());
-                    assertTrue(ruleset.contains(seen), "case " + c.getFileName() + ": no backend " + seen + " in\n" + ruleset);
+                    assertTrue(Tokens.contains(ruleset, seen), "case " + c.getFileName() + ": no backend " + seen + " in\n" + ruleset);
                 }
                 for (Policy p : policies.values()) { // each farm's policies: their networks in the netdev table
-                    p.networks().forEach(n -> assertTrue(ruleset.contains(InetAddresses.toAddrString(n.first())),
+                    p.networks().forEach(n -> assertTrue(Tokens.contains(ruleset, InetAddresses.toAddrString(n.first())),
                             "case " + c.getFileName() + ": no " + n + " of policy " + p.name() + " in\n" + ruleset));
                     p.log().ifPresent(g -> assertTrue(ruleset.contains("log prefix \"" + g.prefix() + "\" drop"),
                             "case " + c.getFileName() + ": no log of policy " + p.name() + " in\n" + ruleset));
@@ -135,7 +148,7 @@ class ConformanceIT {
             String json = ConformanceCases.read(c.resolve("input.json"));
             String nft = ConformanceCases.read(c.resolve("output.nft"));
             int[] needs = AddressRemap.needs(ConfigMapper.parse(json));
-            Map<String, Observation> ours = observe(json, needs);
+            Map<String, Observation> ours = observe(json, needs, CONNECTIONS);
             Map<String, Observation> nftlbs;
             List<Farm> farms;
             try (Topology t = topology(needs, json)) {
@@ -143,7 +156,7 @@ class ConformanceIT {
                 farms = ConfigMapper.map(ConfigMapper.parse(remap.apply(json)));
                 remap.virtualAddresses().forEach(t.balancer()::addAddress);
                 t.balancer().namespace().nft(remap.apply(nft));
-                nftlbs = probe(t, farms);
+                nftlbs = probe(t, farms, CONNECTIONS);
             }
             for (Farm f : farms) {
                 compare(name, f, ours, nftlbs);
@@ -151,15 +164,52 @@ class ConformanceIT {
         }
     }
 
+    /**
+     * Case 013 with weights 12:1:1:1:1 through the daemon: b0 gets 3/4 of the connections, each
+     * other backend 1/16, each within {@value #SIGMAS} binomial standard deviations. Round robin
+     * (1/5 each) is 12 deviations off for b0.
+     */
+    @Test
+    void stronglyUnequalWeightsGiveEachBackendItsShare() {
+        Path c = ConformanceCases.all().get(0).getParent().resolve(WEIGHTED_CASE);
+        ObjectNode config = (ObjectNode) ConfigMapper.parse(ConformanceCases.read(c.resolve("input.json")));
+        ObjectNode farm = (ObjectNode) config.get("farms").get(0);
+        assertEquals("weight", farm.get("scheduler").asText(), "the case is weighted");
+        for (int i = 0; i < UNEQUAL_WEIGHTS.length; i++) {
+            ((ObjectNode) farm.get("backends").get(i)).put("weight", String.valueOf(UNEQUAL_WEIGHTS[i]));
+        }
+        String json = config.toString();
+        Farm mapped = ConfigMapper.map(config).get(0);
+        assertEquals(List.of(12, 1, 1, 1, 1), mapped.backends().stream().map(Backend::weight).toList());
+        Map<String, Observation> ours = observe(json, AddressRemap.needs(config), UNEQUAL_CONNECTIONS);
+        assertEquals(1, ours.size(), ours.keySet().toString());
+        Observation o = ours.values().iterator().next();
+        assertEquals(UNEQUAL_CONNECTIONS, o.tally.answered(), "every connection should be answered: " + o.tally);
+        Map<String, Double> expected = Map.of("b0", 12 / 16.0, "b1", 1 / 16.0, "b2", 1 / 16.0, "b3", 1 / 16.0,
+                "b4", 1 / 16.0);
+        assertEquals(expected, expectedShares(mapped), "the farm's shares by weight");
+        expected.forEach((backend, share) -> assertBinomial(backend, share, o, WEIGHTED_CASE + " 12:1:1:1:1"));
+    }
+
+    /** {@code backend}'s count in {@code o} is within {@value #SIGMAS} standard deviations of Binomial(n, share). */
+    static void assertBinomial(String backend, double share, Observation o, String where) {
+        int n = o.requests;
+        double sd = Math.sqrt(n * share * (1 - share));
+        int count = o.tally.count(backend);
+        assertTrue(Math.abs(count - n * share) <= SIGMAS * sd, backend + " got " + count + " of " + n
+                + " new connections, expected " + Math.round(n * share) + " +- " + Math.round(SIGMAS * sd)
+                + " (share " + share + "): " + where + "\n  " + o.tally);
+    }
+
     /** Applies the case through the daemon in a fresh topology and sends traffic. */
-    private static Map<String, Observation> observe(String json, int[] needs) {
+    private static Map<String, Observation> observe(String json, int[] needs, int connections) {
         try (Topology t = topology(needs, json)) {
             AddressRemap remap = AddressRemap.onto(ConfigMapper.parse(json), t);
             JsonNode config = ConfigMapper.parse(remap.apply(json));
             remap.virtualAddresses().forEach(t.balancer()::addAddress);
             try (Daemon daemon = Daemon.start(NetlinkTransport.openInNamespace(t.balancer().namespace().name()),
                     config)) {
-                return probe(t, daemon.farms());
+                return probe(t, daemon.farms(), connections);
             }
         }
     }
@@ -181,7 +231,7 @@ class ConformanceIT {
     }
 
     /** Per farm, port and source: who answered and who they saw. */
-    private static Map<String, Observation> probe(Topology t, List<Farm> farms) {
+    private static Map<String, Observation> probe(Topology t, List<Farm> farms, int connections) {
         Map<String, Observation> seen = new LinkedHashMap<>();
         for (Farm f : farms) {
             if (f.protocol() != Protocol.TCP) {
@@ -192,7 +242,7 @@ class ConformanceIT {
             List<Integer> ports = probedPorts(f);
             for (int i = 0; i < ports.size(); i++) {
                 String source = v6 ? t.client().address6() : t.client().address();
-                int count = i == 0 ? CONNECTIONS : 10;
+                int count = i == 0 ? connections : 10;
                 seen.put(key(f, ports.get(i), source), new Observation(t.client().tcp(vip, ports.get(i))
                         .from(source).count(count).concurrency(4).run(), count));
             }
@@ -233,12 +283,8 @@ class ConformanceIT {
                 assertEquals(expected.keySet(), o.tally.backends(), "backends reached: " + where);
                 assertEquals(expected.keySet(), n.tally.backends(), "backends reached: " + where);
                 for (var e : expected.entrySet()) {
-                    double ourShare = o.tally.count(e.getKey()) / (double) o.requests;
-                    double theirShare = n.tally.count(e.getKey()) / (double) n.requests;
-                    assertTrue(Math.abs(ourShare - e.getValue()) <= SHARE_TOLERANCE
-                                    && Math.abs(theirShare - e.getValue()) <= SHARE_TOLERANCE,
-                            e.getKey() + " should get " + e.getValue() + " of new connections (+-" + SHARE_TOLERANCE
-                                    + "): ours " + ourShare + ", nftlb's " + theirShare + ": " + where);
+                    assertBinomial(e.getKey(), e.getValue(), o, "ours, " + where);
+                    assertBinomial(e.getKey(), e.getValue(), n, "nftlb's, " + where);
                 }
             }
         }

@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nftlb.testkit.KernelFeature;
 import io.nftlb.testkit.NetworkNamespace;
 import io.nftlb.testkit.RequiresNetns;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,9 +39,10 @@ class MainIT {
     }
 
     /**
-     * flow-offload maps onto the library's flow offload; this project's kernel has no
-     * flowtables, so the kernel refuses it (exit 3) and nothing is applied. On a kernel with them
-     * it applies and the flowtable is there.
+     * flow-offload maps onto the library's flow offload. Whether this kernel has flowtables is
+     * decided by {@link KernelFeature}: with them, it applies (exit 0) and the flowtable is there;
+     * without them, the kernel refuses it (exit 3, and the message says why), nothing of it is
+     * applied, and the test skips with the evidence.
      */
     @Test
     void flowOffloadAppliesOrTheKernelRefusesItWhole(NetworkNamespace ns, @TempDir Path dir) throws Exception {
@@ -44,14 +50,26 @@ class MainIT {
                 {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "virtual-ports": "80", "mode": "snat",
                   "flow-offload": "on", "iface": "lo", "oface": "lo",
                   "backends": [{"name": "b0", "ip-addr": "10.1.0.10"}]}]}""");
-        int exit = Main.run(Options.parse("-c", config.toString(), "-e", "-n", ns.name()));
-        if (exit == 3) {
-            String ruleset = ns.listRuleset(); // the load balancer's empty table is there from its start
-            assertFalse(ruleset.contains("10.0.0.40") || ruleset.contains("fastpath"), "nothing of it applied: " + ruleset);
-            org.junit.jupiter.api.Assumptions.assumeTrue(false,
-                    "this kernel lacks CONFIG_NF_FLOW_TABLE: the flowtable cannot be installed");
+        KernelFeature.Evidence flowtables = KernelFeature.NF_FLOW_TABLE.evidence();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        int exit;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            exit = Main.run(Options.parse("-c", config.toString(), "-e", "-n", ns.name()));
+        } finally {
+            System.setErr(stderr);
         }
-        assertEquals(0, exit);
-        assertTrue(ns.listRuleset().contains("flow add @fastpath"), ns.listRuleset());
+        String message = err.toString(StandardCharsets.UTF_8);
+        if (flowtables.present()) {
+            assertEquals(0, exit, message);
+            assertTrue(ns.listRuleset().contains("flow add @fastpath"), ns.listRuleset());
+            return;
+        }
+        assertEquals(3, exit, flowtables.summary() + "; " + message);
+        assertTrue(message.contains("the kernel refused") && message.contains("CONFIG_NF_FLOW_TABLE"), message);
+        String ruleset = ns.listRuleset(); // the load balancer's empty table is there from its start
+        assertFalse(ruleset.contains("10.0.0.40") || ruleset.contains("fastpath"), "nothing of it applied: " + ruleset);
+        Assumptions.abort(flowtables.summary());
     }
 }

@@ -152,16 +152,15 @@ class HealthMonitorTest {
                 .fall(1)).clock(clock).scheduler(scheduler).spreadFirstProbes(false).build();
         try (monitor) {
             monitor.start();
-            long t0 = System.nanoTime();
             scheduler.advance(Duration.ofMillis(1));
             var latch = new java.util.concurrent.CountDownLatch(1);
-            for (int i = 0; i < 200 && monitor.lastResult("web", "b1").isEmpty(); i++) {
+            for (int i = 0; i < 3000 && monitor.lastResult("web", "b1").isEmpty(); i++) { // a 30 s guard
                 latch.await(10, java.util.concurrent.TimeUnit.MILLISECONDS);
             }
             String reason = monitor.lastResult("web", "b1").orElseThrow().reason();
             assertTrue(reason.startsWith("timed out after 50 ms"), reason);
-            assertTrue(interrupted.await(5, java.util.concurrent.TimeUnit.SECONDS), "hanging probes are interrupted");
-            assertTrue(System.nanoTime() - t0 < 5_000_000_000L);
+            // The 60 s probes end only by interruption: the wait is a guard against hanging, not a timing claim.
+            assertTrue(interrupted.await(30, java.util.concurrent.TimeUnit.SECONDS), "hanging probes are interrupted");
         }
     }
 

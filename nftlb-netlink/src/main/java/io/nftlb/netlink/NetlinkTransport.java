@@ -328,8 +328,37 @@ public final class NetlinkTransport implements Transport {
 
     // ---- readback
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A table is read in several dumps (sets, elements, rules, chains), which see one ruleset
+     * generation each: a transaction committed between them could give rules that name a set the
+     * earlier dump did not have. So the generation is read before and after, and a read that
+     * spans a change (or fails to decode while one happened) is done again, up to
+     * {@value #READ_TRIES} times.
+     */
     @Override
     public Optional<Table> read(TableRef ref) {
+        for (int attempt = 1; ; attempt++) {
+            long before = generation();
+            Optional<Table> table;
+            try {
+                table = readOnce(ref);
+            } catch (RuntimeException e) {
+                if (attempt < READ_TRIES && generation() != before) {
+                    continue;
+                }
+                throw e;
+            }
+            if (attempt >= READ_TRIES || generation() == before) {
+                return table;
+            }
+        }
+    }
+
+    private static final int READ_TRIES = 5;
+
+    private Optional<Table> readOnce(TableRef ref) {
         int fam = ref.family().nfproto();
         boolean exists = dump(Nl.NFT_MSG_GETTABLE, fam, w -> { }).stream()
                 .map(m -> KTable.decode(m.attrs())).anyMatch(t -> t.name().equals(ref.name()));

@@ -100,6 +100,39 @@ public final class BackendHost {
         servers.greetingDelay(delay);
     }
 
+    /**
+     * Makes the path to this backend lossy the way that matters to a load balancer: the first
+     * packet of each new client flow (the first SYN of each client address and port, the first
+     * datagram of each UDP flow) is dropped in its namespace, so the client sends it again. The
+     * balancer sees that second packet as NEW in conntrack as well: a balancer that schedules
+     * every NEW packet would choose again for it. Stays for the backend's life.
+     *
+     * @throws CommandFailedException if {@code nft} refuses (for example: called twice)
+     */
+    public void dropFirstPacketOfEachFlow() {
+        namespace.nft(DROP_FIRST_PACKET);
+    }
+
+    private static final String DROP_FIRST_PACKET = """
+            table inet nftlbt-lossy {
+            	set seen4 {
+            		typeof meta l4proto . ip saddr . th sport
+            		flags dynamic
+            	}
+            	set seen6 {
+            		typeof meta l4proto . ip6 saddr . th sport
+            		flags dynamic
+            	}
+            	chain input {
+            		type filter hook input priority filter; policy accept;
+            		tcp flags & (syn | ack) == syn meta l4proto . ip saddr . th sport != @seen4 add @seen4 { meta l4proto . ip saddr . th sport } drop
+            		tcp flags & (syn | ack) == syn meta l4proto . ip6 saddr . th sport != @seen6 add @seen6 { meta l4proto . ip6 saddr . th sport } drop
+            		meta l4proto udp meta l4proto . ip saddr . th sport != @seen4 add @seen4 { meta l4proto . ip saddr . th sport } drop
+            		meta l4proto udp meta l4proto . ip6 saddr . th sport != @seen6 add @seen6 { meta l4proto . ip6 saddr . th sport } drop
+            	}
+            }
+            """;
+
     /** Starts its servers again (they start with the topology); does nothing if running. */
     public void startServers() {
         servers.start();

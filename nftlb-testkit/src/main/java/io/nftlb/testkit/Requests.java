@@ -10,6 +10,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ public final class Requests {
     private Duration connectTimeout = Duration.ofSeconds(2);
     private Duration readTimeout = Duration.ofSeconds(2);
     private Duration maxDuration = Duration.ofSeconds(120);
+    private Duration udpResend;
 
     Requests(Client client, boolean udp, String target, int port) {
         this.client = client;
@@ -127,6 +129,16 @@ public final class Requests {
      */
     public Requests maxDuration(Duration duration) {
         this.maxDuration = positive(duration, "maxDuration");
+        return this;
+    }
+
+    /**
+     * For UDP: send the request again on the same socket (the same flow) each time this long has
+     * passed without an answer, until the read timeout, as a client of a lossy path does. By
+     * default a UDP request is sent once.
+     */
+    public Requests udpResendEvery(Duration interval) {
+        this.udpResend = positive(interval, "udpResendEvery");
         return this;
     }
 
@@ -203,16 +215,24 @@ public final class Requests {
         try (DatagramSocket socket = newFlowSocket(source)) {
             // Connected, so an ICMP port unreachable is reported as such instead of a timeout.
             socket.connect(new InetSocketAddress(target, port));
-            socket.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
+            Duration wait = udpResend == null || udpResend.compareTo(readTimeout) > 0 ? readTimeout : udpResend;
+            socket.setSoTimeout(Math.toIntExact(wait.toMillis()));
             byte[] buffer = new byte[2048];
             DatagramPacket reply = new DatagramPacket(buffer, buffer.length);
-            try {
-                socket.send(new DatagramPacket(UDP_REQUEST, UDP_REQUEST.length));
-                socket.receive(reply);
-            } catch (IOException e) {
-                return failure(index, source, e, false);
+            long giveUp = System.nanoTime() + readTimeout.toNanos();
+            while (true) {
+                try {
+                    socket.send(new DatagramPacket(UDP_REQUEST, UDP_REQUEST.length));
+                    socket.receive(reply);
+                    return answered(index, source, new String(buffer, 0, reply.getLength(), StandardCharsets.UTF_8));
+                } catch (SocketTimeoutException e) {
+                    if (System.nanoTime() - giveUp >= 0) {
+                        return failure(index, source, e, false);
+                    }
+                } catch (IOException e) {
+                    return failure(index, source, e, false);
+                }
             }
-            return answered(index, source, new String(buffer, 0, reply.getLength(), StandardCharsets.UTF_8));
         }
     }
 

@@ -24,9 +24,14 @@ public sealed interface Stmt {
         }
     }
 
-    /** Comparison operators. EQ is implicit in nft's output ({@code tcp dport 80}). */
+    /**
+     * Comparison operators. EQ is implicit in nft's output ({@code tcp dport 80}); on a flag type
+     * it means "any of these bits is set" ({@code ct state new}). NONE_OF is for flag types only:
+     * none of these bits is set ({@code ct status ! confirmed}); NE on a flag type compares the
+     * whole value, as nft does.
+     */
     enum Op {
-        EQ(""), NE("!="), LT("<"), GT(">"), LE("<="), GE(">=");
+        EQ(""), NE("!="), LT("<"), GT(">"), LE("<="), GE(">="), NONE_OF("!");
 
         private final String symbol;
 

@@ -246,18 +246,22 @@ final class FarmCompiler {
         for (Backend b : farm.backends()) {
             Expr m = backendMark(b.name());
             boolean v6 = b.family() == IpFamily.IPV6;
+            // The element that says where a backend is names it: the kernel's table then tells a
+            // restarted control plane which mark each backend has (BackendIdentity).
+            Optional<String> who = Optional.of(BackendIdentity.comment(farm.name(), b.name()));
             if (farm.forwarding() instanceof Forwarding.Local) {
                 // To this host: the address is the loopback (checked by Farm); only the port matters.
                 if (b.port().isPresent()) {
-                    add(Layout.LOCAL_PORT, Element.of(m, port(b.port().getAsInt())));
+                    add(Layout.LOCAL_PORT, new Element(m, Optional.of(port(b.port().getAsInt())), Optional.empty(), who));
                 } else {
-                    add(Layout.LOCAL, Element.of(m));
+                    add(Layout.LOCAL, new Element(m, Optional.empty(), Optional.empty(), who));
                 }
             } else if (b.port().isPresent()) {
-                add(v6 ? Layout.DNAT6_PORT : Layout.DNAT4_PORT,
-                        Element.of(m, concat(backendAddr(b.address()), port(b.port().getAsInt()))));
+                add(v6 ? Layout.DNAT6_PORT : Layout.DNAT4_PORT, new Element(m,
+                        Optional.of(concat(backendAddr(b.address()), port(b.port().getAsInt()))), Optional.empty(), who));
             } else {
-                add(v6 ? Layout.DNAT6 : Layout.DNAT4, Element.of(m, backendAddr(b.address())));
+                add(v6 ? Layout.DNAT6 : Layout.DNAT4,
+                        new Element(m, Optional.of(backendAddr(b.address())), Optional.empty(), who));
             }
             if (farm.forwarding() instanceof Forwarding.Snat snat) {
                 Optional<InetAddress> source = b.sourceAddress().or(snat::sourceAddress);

@@ -17,6 +17,7 @@ final class Nodes {
 
     static final Expr CT_MARK = new Expr.Ct(CtKey.MARK);
     static final Expr CT_STATE = new Expr.Ct(CtKey.STATE);
+    static final Expr CT_STATUS = new Expr.Ct(CtKey.STATUS);
     static final Expr L4PROTO = new Expr.Meta(MetaKey.L4PROTO);
     static final Expr META_MARK = new Expr.Meta(MetaKey.MARK);
     static final Expr TH_DPORT = new Expr.Payload(PayloadField.TH_DPORT);

@@ -2,6 +2,7 @@ package io.nftlb.core.compile;
 
 import static io.nftlb.core.compile.Nodes.CT_MARK;
 import static io.nftlb.core.compile.Nodes.CT_STATE;
+import static io.nftlb.core.compile.Nodes.CT_STATUS;
 import static io.nftlb.core.compile.Nodes.L4PROTO;
 import static io.nftlb.core.compile.Nodes.META_MARK;
 import static io.nftlb.core.compile.Nodes.TH_DPORT;
@@ -253,14 +254,13 @@ public final class RulesetCompiler {
     }
 
     private static List<Chain> baseChains(Set<String> declared) {
-        Stmt.Match fresh = Stmt.Match.eq(CT_STATE, new Expr.Int(CtKey.STATE_NEW, DataType.CT_STATE));
         Expr dispatch4 = concat(L4PROTO, daddr(false), TH_DPORT);
         Expr dispatch6 = concat(L4PROTO, daddr(true), TH_DPORT);
         List<Rule> dispatch = new ArrayList<>(List.of(
-                Rule.of(fresh, new Stmt.VerdictMap(dispatch4, set(Layout.FARMS4))),
-                Rule.of(fresh, new Stmt.VerdictMap(dispatch4, set(Layout.FARMS4_RANGES))),
-                Rule.of(fresh, new Stmt.VerdictMap(dispatch6, set(Layout.FARMS6))),
-                Rule.of(fresh, new Stmt.VerdictMap(dispatch6, set(Layout.FARMS6_RANGES)))));
+                firstPacket(new Stmt.VerdictMap(dispatch4, set(Layout.FARMS4))),
+                firstPacket(new Stmt.VerdictMap(dispatch4, set(Layout.FARMS4_RANGES))),
+                firstPacket(new Stmt.VerdictMap(dispatch6, set(Layout.FARMS6))),
+                firstPacket(new Stmt.VerdictMap(dispatch6, set(Layout.FARMS6_RANGES)))));
         dispatch.addAll(GuardCompiler.guardRules(declared));
         if (declared.contains(Layout.PACKET_MARKS)) {
             dispatch.add(Rule.of(new Stmt.MetaSet(MetaKey.MARK,
@@ -292,6 +292,22 @@ public final class RulesetCompiler {
         OffloadCompiler.forwardChain(declared).ifPresent(chains::add);
         chains.addAll(Lookups.chains(declared));
         return chains;
+    }
+
+    /**
+     * {@code ct state new ct status ! confirmed <then>}: only the first packet of a connection is
+     * scheduled. {@code ct state new} alone is not enough: conntrack calls every packet NEW until
+     * the first reply, so a retransmitted SYN or a UDP flow's second datagram would run the
+     * scheduler again, overwrite {@code ct mark} with another backend's mark, and keep the NAT
+     * binding its first packet got (the nat hook sees a flow once). The entry is confirmed when
+     * its first packet has passed the last hook, so an unconfirmed entry's packet is that first
+     * packet. This holds for every farm and scheduler, whatever it keeps in {@code ct mark},
+     * and a flow that found no backend is not scheduled later either (its NAT binding is made).
+     */
+    private static Rule firstPacket(Stmt then) {
+        return Rule.of(Stmt.Match.eq(CT_STATE, new Expr.Int(CtKey.STATE_NEW, DataType.CT_STATE)),
+                new Stmt.Match(CT_STATUS, Stmt.Op.NONE_OF, new Expr.Int(CtKey.STATUS_CONFIRMED, DataType.CT_STATUS)),
+                then);
     }
 
     private static Stmt dnat(Family family, String map, DataType valueType) {

@@ -58,7 +58,8 @@ public final class NftCliTransport implements Transport {
     private final List<String> command;
     private final Duration timeout;
 
-    private NftCliTransport(List<String> command, Duration timeout) {
+    /** Runs {@code command} (which reads a script on its standard input); package-private for tests. */
+    NftCliTransport(List<String> command, Duration timeout) {
         this.command = List.copyOf(command);
         this.timeout = timeout;
     }

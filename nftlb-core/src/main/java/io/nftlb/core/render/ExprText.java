@@ -7,8 +7,10 @@ import io.nftlb.core.ast.Expr;
 import io.nftlb.core.ast.Verdict;
 import java.net.Inet6Address;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Writes expressions, constants and verdicts the way nft accepts (and mostly lists) them. */
@@ -95,7 +97,8 @@ final class ExprText {
     private static String integer(Expr.Int i) {
         long v = i.value();
         return switch (i.type()) {
-            case MARK, CT_STATUS -> String.format(Locale.ROOT, "0x%08x", v);
+            case MARK -> String.format(Locale.ROOT, "0x%08x", v);
+            case CT_STATUS -> ctStatus(v);
             case INET_PROTO -> protocolName(v);
             case NFPROTO -> v == 2 ? "ipv4" : v == 10 ? "ipv6" : Long.toString(v);
             case CT_STATE -> ctState(v);
@@ -128,6 +131,36 @@ final class ExprText {
             }
         }
         return names.isEmpty() ? "0x0" : String.join(",", names);
+    }
+
+    /** nft's names of ct status bits; bits it does not name print as one hex remainder, as nft does. */
+    private static String ctStatus(long bits) {
+        List<String> names = new ArrayList<>();
+        long named = 0;
+        for (Map.Entry<Long, String> e : CT_STATUS_NAMES.entrySet()) {
+            if ((bits & e.getKey()) != 0) {
+                names.add(e.getValue());
+                named |= e.getKey();
+            }
+        }
+        if ((bits & ~named) != 0 || names.isEmpty()) {
+            names.add("0x" + Long.toHexString(bits & ~named));
+        }
+        return String.join(",", names);
+    }
+
+    private static final Map<Long, String> CT_STATUS_NAMES = orderedNames();
+
+    private static Map<Long, String> orderedNames() {
+        Map<Long, String> m = new LinkedHashMap<>();
+        m.put(CtKey.STATUS_EXPECTED, "expected");
+        m.put(CtKey.STATUS_SEEN_REPLY, "seen-reply");
+        m.put(CtKey.STATUS_ASSURED, "assured");
+        m.put(CtKey.STATUS_CONFIRMED, "confirmed");
+        m.put(CtKey.STATUS_SNAT, "snat");
+        m.put(CtKey.STATUS_DNAT, "dnat");
+        m.put(CtKey.STATUS_DYING, "dying");
+        return m;
     }
 
     private static String ctState(long bits) {

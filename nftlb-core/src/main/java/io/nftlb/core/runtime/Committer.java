@@ -4,6 +4,7 @@ import io.nftlb.core.Farm;
 import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.ast.Transaction;
+import io.nftlb.core.compile.BackendIdentity;
 import io.nftlb.core.compile.PolicyCompiler;
 import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.internal.plan.SkeletonPlanner;
@@ -71,36 +72,44 @@ final class Committer {
 
     /**
      * Brings the kernel to {@code farms} (and the policies and paths already set) in the
-     * caller's thread, then starts the thread: each of the library's tables (inet, and netdev
-     * if there are policies or ingress farms) that is already exactly what they compile to is
-     * adopted as it is (nothing is committed for it: live connections, round-robin positions and
-     * learnt client MACs carry on); the others are replaced, all in one transaction. Nothing
-     * outside these tables is touched.
+     * caller's thread, then starts the thread. It converges rather than replaces: the library's
+     * tables are read back first, farms and backends found there get the ids and marks they
+     * have (see {@link BackendIdentity}), and one transaction changes only what differs, so live
+     * connections keep their backend, and a new connection finds a complete table at every
+     * instant. A table that is already exactly what the farms compile to is adopted as it is
+     * (nothing is committed for it: round-robin positions and learnt client MACs carry on). Only
+     * a table that cannot be joined by a diff (missing, unreadable, or declared differently, as by
+     * another release) is replaced. Nothing outside these tables is touched.
      *
      * @throws IllegalArgumentException if a farm is invalid, or drift checks were asked of a
      *     transport that cannot read tables back; nothing reached the kernel then
-     * @throws io.nftlb.core.transport.TransportException if the kernel refused the replacement
+     * @throws io.nftlb.core.transport.TransportException if the kernel refused the transaction
      */
     void start(List<Farm> farms) {
+        Optional<Reconciler.Snapshot> kernel;
+        try {
+            kernel = Optional.of(reconciler.read(List.of(Layout.TABLE)));
+        } catch (UnsupportedOperationException e) {
+            if (driftInterval.isPresent()) {
+                throw new IllegalArgumentException("driftCheck: transport " + transport
+                        + " cannot read tables back (" + e.getMessage() + ")", e);
+            }
+            kernel = Optional.empty();
+        }
+        state.recover(kernel.flatMap(k -> k.table(Layout.TABLE)).map(BackendIdentity::recover)
+                .orElse(BackendIdentity.Recovered.none()));
         for (Farm farm : farms) {
             state.submit(new Change(farm.name(), current -> Optional.of(farm), new CompletableFuture<>()));
         }
         Batch batch = state.startBatch();
         Table desired = batch.after().table(batch.farms().values().stream()
                 .map(e -> e.orElseThrow().part()).filter(java.util.Objects::nonNull).toList());
-        List<Op> ingressOps = batch.ingress().ops(); // the netdev table, made afresh
-        List<Table> expected = ingressOps.isEmpty() ? List.of(desired) : List.of(desired, batch.ingress().desiredTable());
-        List<Reconciler.Drift> drifts;
-        try {
-            drifts = reconciler.drifts(expected);
-        } catch (UnsupportedOperationException e) {
-            if (driftInterval.isPresent()) {
-                throw new IllegalArgumentException("driftCheck: transport " + transport
-                        + " cannot read tables back (" + e.getMessage() + ")", e);
-            }
-            drifts = expected.stream().map(t -> new Reconciler.Drift(t, List.of("the transport cannot read it back")))
-                    .toList();
-        }
+        boolean ingress = !batch.ingress().ops().isEmpty(); // the netdev table is wanted
+        List<Table> expected = ingress ? List.of(desired, batch.ingress().desiredTable()) : List.of(desired);
+        Optional<Reconciler.Snapshot> read = ingress
+                ? kernel.map(k -> k.plus(reconciler.read(List.of(PolicyCompiler.TABLE)))) : kernel;
+        List<Reconciler.Drift> drifts = read.map(k -> reconciler.drifts(expected, k)).orElseGet(() -> expected
+                .stream().map(t -> new Reconciler.Drift(t, List.of("the transport cannot read it back"))).toList());
         // Each drift names the expected table it is about: the inet one is `desired`, any other the netdev one.
         boolean inetAdopted = drifts.stream().noneMatch(d -> d.expected() == desired);
         boolean netdevAdopted = drifts.stream().allMatch(d -> d.expected() == desired);
@@ -108,15 +117,24 @@ final class Committer {
             log.info("adopted table {} as the kernel has it: it already holds the {} farm(s) asked for",
                     Layout.TABLE, farms.size());
         }
-        if (!ingressOps.isEmpty() && netdevAdopted) {
+        if (ingress && netdevAdopted) {
             log.info("adopted table {} as the kernel has it: it already holds the policies and paths asked for",
                     PolicyCompiler.TABLE);
         }
         if (!drifts.isEmpty()) {
-            log.debug("replacing: {}", drifts.stream().flatMap(d -> d.differences().stream()).toList());
-            Transaction startUp = IngressOps.join(inetAdopted ? Transaction.of(List.of()) : Planner.create(desired),
-                    netdevAdopted ? List.of() : ingressOps);
-            reconciler.commit(startUp, true);
+            log.debug("converging: {}", drifts.stream().flatMap(d -> d.differences().stream()).toList());
+            List<Op> ops = new ArrayList<>();
+            boolean replaces = true;
+            for (Reconciler.Drift d : drifts) {
+                Reconciler.Convergence c = read.isPresent() ? reconciler.converge(read.get(), d.expected())
+                        : new Reconciler.Convergence(Planner.create(d.expected()).ops(), true);
+                log.info("table {} {}: {} operation(s)", d.expected().family().keyword() + " " + d.expected().name(),
+                        c.replaces() ? "made anew" : "brought to the farms by a diff", c.ops().size());
+                ops.addAll(c.ops());
+                replaces &= c.replaces();
+            }
+            Transaction startUp = Transaction.of(ops);
+            reconciler.commit(startUp, replaces);
             listeners.transaction(startUp, null);
         }
         state.finish(batch);

@@ -2,8 +2,8 @@ package io.nftlb.core.runtime;
 
 import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.ast.TableRef;
 import io.nftlb.core.ast.Transaction;
-import io.nftlb.core.plan.Planner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One drift check: reads the tables back unless nothing changed in the namespace since they were
  * last known to be ours; if someone else changed or deleted one (the inet table, or the netdev
- * table of policies and ingress farms), says so (log and listeners) and puts back those that
- * differ in one transaction. A failed check or repair is logged and tried again at the next
+ * table of policies and ingress farms), says so (log and listeners) and puts back what differs
+ * in one transaction, as a diff from what the kernel has. A failed check or repair is logged and tried again at the next
  * check. Runs on the commit thread, between commits.
  */
 final class DriftCheck {
@@ -36,13 +36,24 @@ final class DriftCheck {
             if (reconciler.unchanged()) {
                 return;
             }
-            List<Reconciler.Drift> drifts = reconciler.drifts(ours.get());
+            List<Table> expected = ours.get();
+            Reconciler.Snapshot kernel = reconciler.read(expected.stream()
+                    .map(t -> new TableRef(t.family(), t.name())).toList());
+            List<Reconciler.Drift> drifts = reconciler.drifts(expected, kernel);
             if (drifts.isEmpty()) {
                 return;
             }
             List<String> differences = drifts.stream().flatMap(d -> d.differences().stream()).toList();
+            // A diff from what the kernel has: a deleted element, rule, chain or set is put back
+            // without touching the rest, so live state and connections carry on; only a table that
+            // is gone or cannot be read back is made anew.
             List<Op> ops = new ArrayList<>();
-            drifts.forEach(d -> ops.addAll(Planner.create(d.expected()).ops()));
+            boolean replaces = true;
+            for (Reconciler.Drift d : drifts) {
+                Reconciler.Convergence c = reconciler.converge(kernel, d.expected());
+                ops.addAll(c.ops());
+                replaces &= c.replaces();
+            }
             Transaction repair = Transaction.of(ops);
             String tables = drifts.stream().map(d -> d.expected().family().keyword() + " " + d.expected().name())
                     .collect(Collectors.joining(" and "));
@@ -51,7 +62,7 @@ final class DriftCheck {
                     String.join("; ", differences), drifts.size() == 1 ? "it" : "them");
             listeners.drifted(differences, repair);
             try {
-                reconciler.commit(repair, true);
+                reconciler.commit(repair, replaces);
             } catch (RuntimeException e) {
                 log.warn("repairing table {} failed (tried again at the next check): {}", tables, e.getMessage());
                 listeners.transaction(repair, e);

@@ -2,6 +2,7 @@ package io.nftlb.core.runtime;
 
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
+import io.nftlb.core.compile.BackendIdentity;
 import io.nftlb.core.compile.FarmParts;
 import io.nftlb.core.compile.Ids;
 import io.nftlb.core.compile.RulesetCompiler;
@@ -30,9 +31,37 @@ final class IdAllocator {
     private final TreeSet<Integer> free = new TreeSet<>();
     private int nextFarmId;
     private long nextMark = FarmParts.FIRST_MARK;
+    /** Ids a farm had in the kernel before this process started, until the farm is first assigned. */
+    private final Map<String, Ids> recovered = new HashMap<>();
 
-    /** The ids of {@code farm}: those of {@code previous} for what it still has, fresh ones for the rest. */
+    /**
+     * Starts from the ids the kernel's table already uses (see {@link BackendIdentity}): a farm
+     * found there gets its id and its backends their marks back when first assigned, the ids of
+     * those farms are not handed to others, and new marks come after every mark the table holds.
+     * Called once, before anything is assigned.
+     */
+    void recover(BackendIdentity.Recovered found) {
+        recovered.putAll(found.farms());
+        int highestId = found.farms().values().stream().mapToInt(Ids::farmId).max().orElse(-1);
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        found.farms().values().forEach(ids -> used.add(ids.farmId()));
+        for (int id = nextFarmId; id <= highestId; id++) {
+            if (!used.contains(id)) {
+                free.add(id);
+            }
+        }
+        nextFarmId = Math.max(nextFarmId, highestId + 1);
+        nextMark = Math.max(nextMark, found.highestMark() + 1);
+    }
+
+    /**
+     * The ids of {@code farm}: those of {@code previous} (or, for a farm this process has not
+     * assigned yet, those recovered from the kernel) for what it still has, fresh ones for the rest.
+     */
     Ids assign(Farm farm, Optional<Ids> previous) {
+        if (previous.isEmpty()) {
+            previous = Optional.ofNullable(recovered.remove(farm.name()));
+        }
         int farmId = previous.map(Ids::farmId).orElseGet(this::newFarmId);
         Map<String, Long> marks = new HashMap<>();
         for (Backend b : farm.backends()) {

@@ -42,11 +42,16 @@ import java.util.function.UnaryOperator;
  *
  * <p><b>Start-up.</b> {@link Builder#open} brings the library's table ({@code inet nftlb}) to the
  * farms given to {@link Builder#farms} (none by default), and its netdev table ({@code netdev
- * nftlb}) to the policies and paths given, if there are any. If the kernel already has exactly
- * such a table (read back and compared, e.g. left by an earlier run of the same program), it is
- * adopted as it is: nothing is committed for it, so live connections, round-robin positions and
- * learnt client MACs carry on. The others are replaced, in one transaction, so nothing stale
- * survives. Nothing outside these tables is ever touched.
+ * nftlb}) to the policies and paths given, if there are any. It converges, it does not replace:
+ * the kernel's tables are read back, farms and backends found there keep the ids and conntrack
+ * marks they have (each backend's location element names it, see
+ * {@link io.nftlb.core.compile.BackendIdentity}), and one transaction commits only what
+ * differs, so live connections keep their backend and a new connection meets a complete table
+ * at every instant. A table that already is exactly what is asked for (e.g. left by an earlier
+ * run of the same program) is adopted as it is: nothing is committed for it, so round-robin
+ * positions and learnt client MACs carry on. A table that cannot be read back as ours or is
+ * declared differently (another release's layout) is replaced in one transaction. Nothing
+ * outside these tables is ever touched.
  *
  * <p><b>Drift.</b> With {@link Builder#driftCheck}, the load balancer checks periodically that
  * the kernel's tables are still the ones it committed (the inet table, and the netdev table of
@@ -108,8 +113,7 @@ import java.util.function.UnaryOperator;
  * and a weight or state change is element operations. Adding or removing networks of a policy
  * is element operations on the policy's set only; farms coming and going change which services
  * a policy covers, also as elements. The load balancer leaves the netdev table alone until
- * something needs it; at start-up it adopts one that already is what its policies and paths
- * compile to, like the inet table, and replaces any other.
+ * something needs it; at start-up it converges it like the inet table.
  *
  * <p>The futures complete on the load balancer's thread that made the commit, right after the
  * kernel acknowledged it, so dependent actions that do not say otherwise ({@code thenRun} rather
@@ -136,7 +140,7 @@ public final class LoadBalancer implements AutoCloseable {
 
     /**
      * Starts with no farms and the default options: adopts the library's table if it is an
-     * empty data path already, else replaces it with one. The load balancer owns the transport
+     * empty data path already, else converges it to one (see the class comment). The load balancer owns the transport
      * from then on, and closes it.
      *
      * @throws io.nftlb.core.transport.TransportException if the kernel refused the start-up
@@ -401,8 +405,10 @@ public final class LoadBalancer implements AutoCloseable {
         }
 
         /**
-         * The farms to start with (in this order, which numbers them). If the kernel's table is
-         * already exactly what they compile to, {@link #open} adopts it without a commit.
+         * The farms to start with. Farms and backends the kernel's table already has keep their ids
+         * and marks; new ones are numbered in this order. If the kernel's table is already exactly
+         * what they compile to, {@link #open} adopts it without a commit; else it commits the
+         * difference (see the class comment).
          */
         public Builder farms(Collection<Farm> value) {
             List<Farm> copy = List.copyOf(value);

@@ -1,14 +1,21 @@
 package io.nftlb.core.runtime;
 
+import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.ast.TableRef;
 import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.internal.plan.TableComparison;
+import io.nftlb.core.internal.plan.TablePlanner;
+import io.nftlb.core.plan.Planner;
 import io.nftlb.core.transport.Transport;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Compares the library's tables in the kernel with what the runtime committed, and commits
@@ -24,6 +31,8 @@ import java.util.Optional;
  * <p>Used by the commit thread only.
  */
 final class Reconciler {
+
+    private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
 
     /** No generation: the tables must be read back before they are trusted. */
     private static final long UNKNOWN = Long.MIN_VALUE;
@@ -81,34 +90,107 @@ final class Reconciler {
      * @throws UnsupportedOperationException if the transport cannot read tables back
      */
     List<Drift> drifts(List<Table> expected) {
+        return drifts(expected, read(expected.stream().map(t -> new TableRef(t.family(), t.name())).toList()));
+    }
+
+    /**
+     * The library's tables as the kernel had them at one generation: each read back, or
+     * {@link Optional#empty()} if absent, or an error text if it could not be decoded (something
+     * this library would not have made, e.g. a set declared by hand).
+     */
+    record Snapshot(long generation, Map<TableRef, Optional<Table>> tables, Map<TableRef, String> unreadable) {
+        /** This snapshot and the tables of a later read (the generation stays this one's, the older). */
+        Snapshot plus(Snapshot later) {
+            Map<TableRef, Optional<Table>> t = new HashMap<>(tables);
+            t.putAll(later.tables());
+            Map<TableRef, String> u = new HashMap<>(unreadable);
+            u.putAll(later.unreadable());
+            return new Snapshot(generation, t, u);
+        }
+
+        /** The table as read, if it was there and could be read. */
+        Optional<Table> table(TableRef ref) {
+            return tables.getOrDefault(ref, Optional.empty());
+        }
+    }
+
+    /**
+     * Reads the tables back (the generation first).
+     *
+     * @throws UnsupportedOperationException if the transport cannot read tables back
+     */
+    Snapshot read(List<TableRef> refs) {
         long generation = tracking ? transport.generation() : UNKNOWN;
+        Map<TableRef, Optional<Table>> tables = new HashMap<>();
+        Map<TableRef, String> unreadable = new HashMap<>();
+        for (TableRef ref : refs) {
+            try {
+                tables.put(ref, transport.read(ref));
+            } catch (UnsupportedOperationException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                unreadable.put(ref, String.valueOf(e.getMessage()));
+            }
+        }
+        return new Snapshot(generation, tables, unreadable);
+    }
+
+    /**
+     * How to take one of the library's tables from what {@code kernel} has to {@code desired}.
+     *
+     * @param ops      the operations
+     * @param replaces whether they replace the table (then the result is known to be ours
+     *                 whatever else changed since the snapshot; a diff is only as good as the snapshot)
+     */
+    record Convergence(List<Op> ops, boolean replaces) {}
+
+    /**
+     * A diff from the kernel's table, if it could be read and can be joined by one (see
+     * {@link TablePlanner#converge}); else a replacement of the table.
+     */
+    Convergence converge(Snapshot kernel, Table desired) {
+        TableRef ref = new TableRef(desired.family(), desired.name());
+        Optional<Table> current = kernel.table(ref);
+        if (current.isPresent()) {
+            Optional<Transaction> diff = TablePlanner.converge(current.get(), desired, transport.readForm(desired));
+            if (diff.isPresent()) {
+                return new Convergence(diff.get().ops(), false);
+            }
+            log.warn("table {} in the kernel is declared differently (another release?): replacing it", ref);
+        }
+        return new Convergence(Planner.create(desired).ops(), true);
+    }
+
+    /** {@link #drifts(List)} against tables already read: each expected table that {@code kernel} does not have. */
+    List<Drift> drifts(List<Table> expected, Snapshot kernel) {
         List<Drift> drifts = new ArrayList<>();
         for (Table table : expected) {
-            List<String> found = differences(table, new TableRef(table.family(), table.name()));
+            List<String> found = differences(table, new TableRef(table.family(), table.name()), kernel);
             if (!found.isEmpty()) {
                 drifts.add(new Drift(table, found));
             }
         }
         if (drifts.isEmpty()) {
-            verified = generation;
+            verified = kernel.generation();
         }
         return drifts;
     }
 
-    private List<String> differences(Table expected, TableRef ref) {
+    private List<String> differences(Table expected, TableRef ref, Snapshot kernel) {
         String prefix = ref.equals(Layout.TABLE) ? "" : "table " + ref + ": ";
-        Optional<Table> actual;
+        String unreadable = kernel.unreadable().get(ref);
         Table expectedForm;
         try {
-            actual = transport.read(ref);
-            expectedForm = transport.readForm(expected);
-        } catch (UnsupportedOperationException e) {
-            throw e;
+            expectedForm = unreadable == null ? transport.readForm(expected) : null;
         } catch (RuntimeException e) {
-            // Something this library would not have made (e.g. a set declared by hand), or a
-            // form it cannot compare: not known to be ours, so it is put back.
-            return List.of("table " + ref + " cannot be read back and compared: " + e.getMessage());
+            unreadable = String.valueOf(e.getMessage());
+            expectedForm = null;
         }
+        if (unreadable != null) {
+            // Not known to be ours, so it is put back.
+            return List.of("table " + ref + " cannot be read back and compared: " + unreadable);
+        }
+        Optional<Table> actual = kernel.table(ref);
         if (actual.isEmpty()) {
             return List.of("table " + ref + " is missing");
         }

@@ -47,6 +47,11 @@ final class State {
     private Skeleton skeleton = features.empty();
     private final Ingress ingress = new Ingress();
 
+    /** Starts from the ids the kernel's table already uses; before the first farm is submitted. */
+    void recover(io.nftlb.core.compile.BackendIdentity.Recovered found) {
+        ids.recover(found);
+    }
+
     /** The skeleton the kernel has. */
     Skeleton skeleton() {
         return skeleton;

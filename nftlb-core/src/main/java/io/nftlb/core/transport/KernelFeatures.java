@@ -8,10 +8,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which kernel feature an operation needed, when the kernel refused it as a kernel built without
- * that feature does: ENOENT (no such expression or object type: the module request failed) or
- * EOPNOTSUPP. Transports add it to their error, so that "No such file or directory" on a queue
- * rule reads as "this kernel lacks CONFIG_NFT_QUEUE".
+ * Which kernel feature an operation may have needed, when the kernel refused it as a kernel built
+ * without that feature does: ENOENT (no such expression or object type: the module request failed)
+ * or EOPNOTSUPP. Transports add it to their error, so that "No such file or directory" on a queue
+ * rule points at CONFIG_NFT_QUEUE. It is a hint read from the errno and the operation, not a probe
+ * of the kernel: the same errno has other causes (a missing table, chain or device).
  */
 public final class KernelFeatures {
 
@@ -26,7 +27,7 @@ public final class KernelFeatures {
             return Optional.empty();
         }
         if (op instanceof Op.AddFlowtable) {
-            return Optional.of("this kernel lacks flowtables (CONFIG_NF_FLOW_TABLE, CONFIG_NF_FLOW_TABLE_INET)");
+            return Optional.of("this kernel may lack flowtables (CONFIG_NF_FLOW_TABLE, CONFIG_NF_FLOW_TABLE_INET)");
         }
         if (op instanceof Op.AddRule r) {
             List<Stmt> statements = new ArrayList<>(r.rule().statements());

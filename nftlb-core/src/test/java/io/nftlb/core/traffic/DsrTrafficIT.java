@@ -48,6 +48,11 @@ class DsrTrafficIT {
     /** The balancer answers ARP for the VIP (clients share its subnet); its ingress takes the packets before IP. */
     static void install(Topology t, List<Policy> policies, List<Farm> farms, List<DsrPath> paths) {
         t.balancer().addAddress(VIP);
+        replace(t, policies, farms, paths);
+    }
+
+    /** Replaces the netdev table with these objects in one transaction. */
+    static void replace(Topology t, List<Policy> policies, List<Farm> farms, List<DsrPath> paths) {
         String table = PolicyCompiler.TABLE.toString();
         t.balancer().namespace().nft("add table " + table + "\ndelete table " + table + "\n"
                 + NftText.render(IngressCompiler.compile(policies, farms, paths)));
@@ -86,6 +91,44 @@ class DsrTrafficIT {
             assertTrue(t.client().sourceAddresses().containsAll(peers), "peers " + peers + " are client sources");
             assertEquals(List.of(0L, 0L, 0L), probeCounts(t),
                     "packets to/from the VIP in the balancer's prerouting (to, from) and forward (from)");
+        }
+    }
+
+    /**
+     * At ingress there is no conntrack: a DSR farm hashes each packet's client address and port
+     * into the weighted slots, so a retransmitted first SYN goes where the first one went. With b0
+     * dropping the first SYN of every flow, every connection still completes and round robin
+     * (equal shares, drawn by the hash) and weights hold within binomial bounds.
+     */
+    @Test
+    void aRetransmittedFirstSynGoesToTheSameBackendAndSharesHold() {
+        try (Topology t = Topology.builder().backends(2).returnPath(ReturnPath.DIRECT).start()) {
+            t.backends().forEach(b -> b.addLoopbackAddress(VIP));
+            t.backend(0).dropFirstPacketOfEachFlow();
+            String out = t.balancer().backendInterface();
+            DsrPath path = DsrPath.of("web").in(t.balancer().clientInterface())
+                    .out(out, t.balancer().namespace().macAddress(out))
+                    .backend("b0", t.backend(0).macAddress()).backend("b1", t.backend(1).macAddress());
+            for (int b0Weight : List.of(1, 3)) {
+                Backend b0 = Backend.of("b0", t.backend(0).address()).weight(b0Weight);
+                Backend b1 = Backend.of("b1", t.backend(1).address());
+                Farm farm = Farm.dsr(VIP).port(80).named("web");
+                farm = b0Weight == 1 ? farm.roundRobin(b0, b1) : farm.weighted(b0, b1);
+                if (b0Weight == 1) {
+                    install(t, List.of(), List.of(farm), List.of(path));
+                } else {
+                    replace(t, List.of(), List.of(farm), List.of(path));
+                }
+                int n = 400;
+                Tally tally = t.client().tcp(VIP, 80).count(n).concurrency(32)
+                        .connectTimeout(java.time.Duration.ofSeconds(5)).run();
+                assertEquals(n, tally.answered(), farm.scheduler() + ": " + tally);
+                double share = b0Weight / (b0Weight + 1.0);
+                double sd = Math.sqrt(n * share * (1 - share));
+                int got = tally.count("b0");
+                assertTrue(Math.abs(got - n * share) < 4.5 * sd, "b0 (share " + share + ") got " + got + " of " + n
+                        + ", expected " + Math.round(n * share) + " +- " + Math.round(4.5 * sd) + ": " + tally);
+            }
         }
     }
 

@@ -68,19 +68,18 @@ class MaglevFailoverIT {
 
             t.failBalancer(0);
 
-            int survivedFromDead = 0;
             for (LongConnection c : connections) {
                 assertEquals(c.backend() + " after", c.exchange("after"), "connection " + c);
-                if (onFirst.contains(c.localAddress() + ":" + c.localPort())) {
-                    survivedFromDead++;
-                }
             }
-            long wereOnDead = connections.stream().filter(c -> onFirst.contains(c.localAddress() + ":" + c.localPort()))
-                    .count();
-            assertEquals(wereOnDead, survivedFromDead);
-            assertTrue(survivedFromDead > 0, "some connections must have been on the failed balancer");
-            System.out.printf("maglev failover: %d connections, %d on the failed balancer, all %d kept working%n",
-                    connections.size(), wereOnDead, survivedFromDead);
+            Set<String> wereOnDead = new HashSet<>();
+            connections.stream().map(c -> c.localAddress() + ":" + c.localPort()).filter(onFirst::contains)
+                    .forEach(wereOnDead::add);
+            assertTrue(!wereOnDead.isEmpty(), "some connections must have been on the failed balancer: " + onFirst);
+            Set<String> nowOnSurvivor = flows(t.balancer(1));
+            assertTrue(nowOnSurvivor.containsAll(wereOnDead), "the surviving balancer carries every connection of the"
+                    + " failed one: were on it " + wereOnDead + ", survivor's flows " + nowOnSurvivor);
+            System.out.printf("maglev failover: %d connections, %d on the failed balancer, all kept working%n",
+                    connections.size(), wereOnDead.size());
 
             for (String source : t.client().sourceAddresses()) {
                 try (LongConnection c = t.client().openLongConnection(source, VIP, 80)) {

@@ -17,6 +17,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -150,10 +152,13 @@ public final class HealthCheckBenchmark {
                   in a child JVM (so their accept loops are not counted), each listener shared by %d backends.
                 - `HealthCheck.tcp()` every %d ms, timeout %d ms, fall %d, rise %d, first probes spread over
                   one interval, probes on virtual threads, system scheduler.
-                - Machine: %s, %d CPUs available, kernel %s, Java %s. Other builds were running on
-                  the machine at the same time: treat CPU numbers as an upper bound.
+                - A machine running other work starves the monitor: probes start late and fewer run, so
+                  CPU measured there is not a bound either way; the load average is in the results.
 
                 ## Results
+                <!-- results:begin (written by HealthCheckBenchmark) -->
+                One run of %s. Machine: %s, %d CPUs available, kernel %s, Java %s.
+
                 | measure | value |
                 |---|---|
                 | probes per second (steady, 10 s window) | %.0f |
@@ -168,6 +173,7 @@ public final class HealthCheckBenchmark {
                 Expected: DOWN after the `fall`-th refused probe, i.e. between (fall - 1) x interval and
                 fall x interval after the failure (plus the timeout if probes time out instead of being
                 refused): %d..%d ms. UP after the `rise`-th good probe: %d..%d ms.
+                <!-- results:end -->
 
                 ## Run it
                 From the repository root:
@@ -179,13 +185,23 @@ public final class HealthCheckBenchmark {
                 ```
                 Arguments: backends, listeners, report file. It needs no root (loopback only).
                 """.formatted(backends, listeners, backends / listeners, interval.toMillis(), timeout.toMillis(), fall,
-                rise, cpuModel, Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"),
+                rise, Instant.now().truncatedTo(ChronoUnit.MINUTES), cpuModel,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"),
                 Runtime.version(), rate, cores, cores * 1e6 / rate, heap >> 20, rss >> 20, falseDowns, stopped,
                 victims.size(), down[0], down[1], down[2], down[3], up[0], up[1], up[2], up[3], loadAvg,
                 (fall - 1) * interval.toMillis(), fall * interval.toMillis(), (rise - 1) * interval.toMillis(),
                 rise * interval.toMillis());
         Files.createDirectories(report.toAbsolutePath().getParent());
-        Files.writeString(report, md);
+        String begin = "<!-- results:begin";
+        String end = "<!-- results:end -->";
+        if (Files.exists(report) && Files.readString(report).contains(begin)) {
+            // Rewrite only the results section: what the page says around it stays.
+            String page = Files.readString(report);
+            String fresh = md.substring(md.indexOf(begin), md.indexOf(end));
+            Files.writeString(report, page.substring(0, page.indexOf(begin)) + fresh + page.substring(page.indexOf(end)));
+        } else {
+            Files.writeString(report, md);
+        }
         System.out.print(md);
     }
 

@@ -59,6 +59,9 @@ class HealthMonitorIT {
 
     /** Every sink call, in order, as text. */
     static final class QueueSink implements BackendStateSink {
+        /** How long a wait for an event may take before the test fails as hung (not a timing claim). */
+        static final Duration HANG_GUARD = Duration.ofSeconds(30);
+
         final BlockingQueue<String> events = new LinkedBlockingQueue<>();
         final BlockingQueue<Map<String, Integer>> weights = new LinkedBlockingQueue<>();
 
@@ -72,6 +75,10 @@ class HealthMonitorIT {
             weights.add(w);
         }
 
+        /**
+         * Waits for {@code event} and returns the milliseconds it took, for the log only. {@code max}
+         * keeps a broken monitor from hanging the build; it is not a claim about detection time.
+         */
         long waitFor(String event, Duration max) throws InterruptedException {
             long t0 = System.nanoTime();
             long deadline = t0 + max.toNanos();
@@ -86,7 +93,7 @@ class HealthMonitorIT {
     }
 
     @Test
-    void aStoppedServerIsDownWithinIntervalTimesFallPlusTimeoutAndUpAgainAfterRise() throws Exception {
+    void aStoppedServerIsDownAsRefusedWhileTheOtherStaysUpAndIsUpAgainWhenItRestarts() throws Exception {
         var sink = new QueueSink();
         Duration interval = Duration.ofMillis(200);
         Duration timeout = Duration.ofMillis(300);
@@ -101,17 +108,15 @@ class HealthMonitorIT {
 
             topology.backend(0).stopServers();
             long bound = interval.toMillis() * fall + timeout.toMillis();
-            long down = sink.waitFor(b0 + " DOWN", Duration.ofMillis(bound * 4 + 2000));
-            assertTrue(down <= bound * 4 + 2000, "DOWN after " + down + " ms; interval x fall + timeout = " + bound);
+            long down = sink.waitFor(b0 + " DOWN", QueueSink.HANG_GUARD);
             System.out.printf("tcp: DOWN detected after %d ms (interval x fall + timeout = %d ms)%n", down, bound);
             assertEquals("connection refused", monitor.lastResult("tcp", b0).orElseThrow().reason());
             assertEquals(BackendState.UP, monitor.state("tcp", topology.backend(1).name()));
 
             topology.backend(0).startServers();
             long riseBound = interval.toMillis() * rise;
-            long up = sink.waitFor(b0 + " UP", Duration.ofMillis(riseBound * 4 + 2000));
+            long up = sink.waitFor(b0 + " UP", QueueSink.HANG_GUARD);
             System.out.printf("tcp: UP detected after %d ms (interval x rise = %d ms)%n", up, riseBound);
-            assertTrue(up <= riseBound * 4 + 2000, "UP after " + up + " ms; interval x rise = " + riseBound);
         } finally {
             topology.backend(0).startServers();
         }
@@ -188,11 +193,11 @@ class HealthMonitorIT {
                 assertEquals(BackendState.UP, monitor.state("http", b1.name()),
                         monitor.lastResult("http", b1.name()).toString());
                 status.set(500);
-                long down = sink.waitFor(b1.name() + " DOWN", Duration.ofSeconds(5));
+                long down = sink.waitFor(b1.name() + " DOWN", QueueSink.HANG_GUARD);
                 System.out.printf("http: 500 seen as DOWN after %d ms%n", down);
                 assertEquals("status 500", monitor.lastResult("http", b1.name()).orElseThrow().reason());
                 status.set(200);
-                sink.waitFor(b1.name() + " UP", Duration.ofSeconds(5));
+                sink.waitFor(b1.name() + " UP", QueueSink.HANG_GUARD);
             }
         } finally {
             server.stop(0);

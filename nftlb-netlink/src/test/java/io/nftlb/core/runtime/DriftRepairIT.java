@@ -8,6 +8,7 @@ import io.nftlb.core.Backend;
 import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Policy;
+import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.compile.PolicyCompiler;
@@ -63,10 +64,21 @@ class DriftRepairIT {
                 case "add rule" -> "add rule inet nftlb farm-shop counter";
                 default -> tampering;
             });
-            assertFalse(Kernel.differences(probe, lb).isEmpty(), "the tampering changed nothing");
+            // The drift seen proves the tampering changed something: comparing here instead would race
+            // the check, which may already have put the table back.
             Kernel.await(DEADLINE, () -> !drifts.isEmpty() && Kernel.differences(probe, lb).isEmpty(),
                     () -> "drifts seen " + drifts + ", kernel differs by " + Kernel.differences(probe, lb));
             assertEquals(1, drifts.size(), "one drift, one repair: " + drifts);
+            assertFalse(drifts.get(0).isEmpty(), "a drift names what differed");
+            List<Op> ops = repairs.get(0).ops();
+            boolean gone = tampering.equals("flush ruleset") || tampering.startsWith("delete table");
+            assertEquals(gone, ops.stream().anyMatch(op -> op instanceof Op.AddTable || op instanceof Op.DeleteTable),
+                    "only a table that is gone is made anew; the rest is a diff: "
+                            + ops.stream().map(Op::describe).toList());
+            if (tampering.equals("delete element")) {
+                assertEquals(List.of("add element inet nftlb dnat4 (1 elements)"),
+                        ops.stream().map(Op::describe).toList(), "the missing element, and nothing else");
+            }
             // and it stays repaired: the load balancer still commits on top of it
             lb.setWeight("web", "b1", 7).join();
             assertEquals(List.of(), Kernel.differences(probe, lb));
@@ -100,7 +112,7 @@ class DriftRepairIT {
                         + " { 198.51.100.7 }";
                 default -> tampering;
             });
-            assertFalse(policyDifferences(probe, committed).isEmpty(), "the tampering changed nothing");
+            // The drift seen (naming the netdev table, below) proves the tampering changed something.
             Kernel.await(DEADLINE, () -> !drifts.isEmpty() && policyDifferences(probe, committed).isEmpty()
                             && Kernel.differences(probe, lb).isEmpty(),
                     () -> "drifts seen " + drifts + ", policy table differs by " + policyDifferences(probe, committed)

@@ -83,11 +83,13 @@ class LoadBalancerStartUpIT {
     }
 
     @Test
-    void aStaleOrDifferentTableIsReplacedInOneTransaction(NetworkNamespace ns) {
+    void aForeignTableIsReplacedAndADifferentOneOfOursPatchedInOneTransaction(NetworkNamespace ns) {
         ns.nft(FOREIGN);
+        // A set declared by hand (no typeof) cannot be read back as ours: that table is replaced.
         ns.nft("table inet nftlb { set stale { type ipv4_addr; }; chain farm-old { counter; }; }");
         String foreign = ns.execOrThrow("nft", "list", "table", "ip", "foreign").stdout();
         try (NetlinkTransport probe = probe(ns)) {
+            boolean first = true;
             for (Farm farm : List.of(web(), web().backend("b1", b -> b.weight(5)).withoutBackend("b0"))) {
                 long generation = probe.generation();
                 List<Transaction> committed = new ArrayList<>();
@@ -95,10 +97,19 @@ class LoadBalancerStartUpIT {
                         .farms(List.of(farm)).listener(recorder(committed)).open()) {
                     assertEquals(generation + 1, probe.generation(), "one transaction, and only one");
                     assertEquals(1, committed.size(), committed.toString());
-                    assertEquals(List.of(new Op.AddTable(Layout.TABLE), new Op.DeleteTable(Layout.TABLE)),
-                            committed.get(0).ops().subList(0, 2), "replaced, not patched");
+                    List<Op> ops = committed.get(0).ops();
+                    if (first) {
+                        assertEquals(List.of(new Op.AddTable(Layout.TABLE), new Op.DeleteTable(Layout.TABLE)),
+                                ops.subList(0, 2), "the hand-made table is replaced");
+                    } else {
+                        assertTrue(ops.stream().noneMatch(op -> op instanceof Op.AddTable || op instanceof Op.DeleteTable
+                                || op instanceof Op.AddChain || op instanceof Op.DeleteChain || op instanceof Op.AddSet
+                                || op instanceof Op.DeleteSet), "our table with another farm is patched, not rebuilt: "
+                                + ops.stream().map(Op::describe).toList());
+                    }
                     assertEquals(List.of(), Kernel.differences(probe, lb));
                 }
+                first = false;
                 assertEquals(foreign, ns.execOrThrow("nft", "list", "table", "ip", "foreign").stdout());
             }
             assertFalse(ns.listRuleset().contains("stale"), ns.listRuleset());
@@ -110,7 +121,7 @@ class LoadBalancerStartUpIT {
      * commits nothing), and replaced alone when only the policies differ.
      */
     @Test
-    void aMatchingPolicyTableIsAdoptedAndADifferentOneReplacedAlone(NetworkNamespace ns) {
+    void aMatchingPolicyTableIsAdoptedAndADifferentOneChangedAlone(NetworkNamespace ns) {
         Policy before = Policy.blacklist("bad").on("lo").networks("192.0.2.0/24");
         Policy after = Policy.blacklist("bad").on("lo").networks("198.51.100.0/24");
         try (LoadBalancer earlier = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name()))
@@ -131,7 +142,7 @@ class LoadBalancerStartUpIT {
                 assertEquals(generation + 1, probe.generation(), "one transaction, and only one");
                 assertEquals(1, committed.size(), committed.toString());
                 assertTrue(committed.get(0).ops().stream().allMatch(op -> op.table().equals(PolicyCompiler.TABLE)),
-                        "only the netdev table is replaced: " + committed.get(0).ops().stream().map(Op::describe).toList());
+                        "only the netdev table changes: " + committed.get(0).ops().stream().map(Op::describe).toList());
                 assertEquals(List.of(), Kernel.differences(probe, lb));
                 String policies = ns.execOrThrow("nft", "list", "table", "netdev", "nftlb").stdout();
                 assertTrue(policies.contains("198.51.100.0/24") && !policies.contains("192.0.2.0/24"), policies);

@@ -34,7 +34,30 @@ public final class TablePlanner {
         if (current.isEmpty() || !compatible(current.get(), desired)) {
             return SkeletonPlanner.create(desired);
         }
-        Table cur = current.get();
+        return diff(current.get(), desired, desired);
+    }
+
+    /**
+     * From the table the kernel has, as read back, to {@code desired}, without replacing the
+     * table: a control plane that starts where another left off commits only what differs, so
+     * that unchanged rules and elements (round-robin positions, learnt persistence entries) stay
+     * and no packet meets a half-built table. Rules are compared in their read form
+     * ({@code desiredAsRead}, see {@link io.nftlb.core.transport.Transport#readForm}), since
+     * that is how the kernel's are decoded; elements of dynamic sets (filled by the data path)
+     * are left as they are.
+     *
+     * @return empty if the two cannot be joined by a diff (a set declared differently, a chain
+     *     hooked differently, other objects or flowtables): the table must then be replaced
+     */
+    public static Optional<Transaction> converge(Table kernel, Table desired, Table desiredAsRead) {
+        if (!compatible(kernel, desired)) {
+            return Optional.empty();
+        }
+        return Optional.of(diff(kernel, desired, desiredAsRead));
+    }
+
+    private static Transaction diff(Table cur, Table desired, Table desiredAsRead) {
+        Map<String, Chain> chainsAsRead = desiredAsRead == desired ? Map.of() : byName(desiredAsRead.chains(), Chain::name);
         TableRef ref = new TableRef(desired.family(), desired.name());
         Map<String, NamedSet> setsBefore = byName(cur.sets(), NamedSet::name);
         Map<String, NamedSet> setsAfter = byName(desired.sets(), NamedSet::name);
@@ -52,7 +75,7 @@ public final class TablePlanner {
             Chain before = chainsBefore.get(c.name());
             if (before == null) {
                 newChains.add(new Op.AddChain(ref, c)); // the chain alone: its rules come after the sets they use
-            } else if (!before.rules().equals(c.rules())) {
+            } else if (!before.rules().equals(chainsAsRead.getOrDefault(c.name(), c).rules())) {
                 flushes.add(new Op.FlushChain(ref, c.name()));
             } else {
                 continue;
@@ -66,6 +89,9 @@ public final class TablePlanner {
             if (before == null) {
                 newSets.add(new Op.AddSet(ref, s));
                 continue;
+            }
+            if (s.flags().contains(NamedSet.SetFlag.DYNAMIC)) {
+                continue; // the data path's own entries (persistence, learnt MACs): kept
             }
             // Deletions first: an interval set refuses a new block that overlaps one still there.
             List<Element> removed = new ArrayList<>();

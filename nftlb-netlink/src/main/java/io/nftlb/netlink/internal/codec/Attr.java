@@ -24,6 +24,14 @@ public record Attr(int type, boolean nested, byte[] buf, int offset, int length)
         return (int) be32();
     }
 
+    /** A 16-bit big-endian value, as the kernel writes it (nla_put_be16): exactly two bytes. */
+    public int be16() {
+        if (length != 2) {
+            throw new CodecException("attribute " + type + ": " + length + " bytes, a be16 has 2");
+        }
+        return ((buf[offset] & 0xff) << 8) | (buf[offset + 1] & 0xff);
+    }
+
     public long be64() {
         need(8);
         long v = 0;

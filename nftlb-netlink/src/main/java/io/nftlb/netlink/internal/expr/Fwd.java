@@ -22,6 +22,8 @@ public record Fwd(int sregDev, int sregAddr, int nfproto) implements KExpr {
     }
 
     static Fwd decode(Attrs a) {
-        return new Fwd(a.reg(SREG_DEV, "fwd sreg_dev"), (int) a.be32Or(SREG_ADDR, 0), (int) a.be32Or(NFPROTO, 0));
+        int addr = (int) a.be32Or(SREG_ADDR, 0);
+        // As the kernel does, the family is read only with an address register (fwd ... to ADDR).
+        return new Fwd(a.reg(SREG_DEV, "fwd sreg_dev"), addr, addr == 0 ? 0 : (int) a.be32Or(NFPROTO, 0));
     }
 }

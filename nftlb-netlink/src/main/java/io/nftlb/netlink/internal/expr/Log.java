@@ -34,7 +34,7 @@ public record Log(Optional<String> prefix, OptionalInt group, OptionalInt level,
 
     static Log decode(Attrs a) {
         return new Log(a.find(PREFIX).map(Attr::str),
-                a.find(GROUP).map(x -> OptionalInt.of((int) x.bytes().toLongBe())).orElse(OptionalInt.empty()),
+                a.find(GROUP).map(x -> OptionalInt.of(x.be16())).orElse(OptionalInt.empty()),
                 a.find(LEVEL).map(x -> OptionalInt.of(x.be32int())).orElse(OptionalInt.empty()),
                 (int) a.be32Or(FLAGS, 0));
     }

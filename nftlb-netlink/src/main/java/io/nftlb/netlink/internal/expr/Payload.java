@@ -46,8 +46,11 @@ public record Payload(int dreg, int base, int offset, int len, int sreg, int csu
     }
 
     static Payload decode(Attrs a) {
+        int sreg = (int) a.be32Or(SREG, 0);
+        // As the kernel does, checksum attributes are read only for a write (a source register).
+        boolean write = sreg != 0;
         return new Payload((int) a.be32Or(DREG, 0), a.reg(BASE, "payload base"), a.reg(OFFSET, "payload offset"),
-                a.reg(LEN, "payload len"), (int) a.be32Or(SREG, 0), (int) a.be32Or(CSUM_TYPE, 0),
-                (int) a.be32Or(CSUM_OFFSET, 0), (int) a.be32Or(CSUM_FLAGS, 0));
+                a.reg(LEN, "payload len"), sreg, write ? (int) a.be32Or(CSUM_TYPE, 0) : 0,
+                write ? (int) a.be32Or(CSUM_OFFSET, 0) : 0, write ? (int) a.be32Or(CSUM_FLAGS, 0) : 0);
     }
 }

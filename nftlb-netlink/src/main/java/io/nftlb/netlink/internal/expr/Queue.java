@@ -1,5 +1,6 @@
 package io.nftlb.netlink.internal.expr;
 
+import io.nftlb.netlink.internal.codec.Attr;
 import io.nftlb.netlink.internal.codec.Attrs;
 import io.nftlb.netlink.internal.codec.MsgWriter;
 
@@ -27,8 +28,7 @@ public record Queue(int num, int total, int flags) implements KExpr {
     }
 
     static Queue decode(Attrs a) {
-        return new Queue((int) a.get(NUM, "queue num").bytes().toLongBe(),
-                a.find(TOTAL).map(x -> (int) x.bytes().toLongBe()).orElse(1),
-                a.find(FLAGS).map(x -> (int) x.bytes().toLongBe()).orElse(0));
+        return new Queue(a.get(NUM, "queue num").be16(), a.find(TOTAL).map(Attr::be16).orElse(1),
+                a.find(FLAGS).map(Attr::be16).orElse(0));
     }
 }

@@ -307,9 +307,11 @@ public final class Delinearizer {
         }
         Expr left = (Expr) l;
         Layout.Part p = Layout.of(left).parts().get(0);
-        if (lastBitwise != null && lastBitwise.dreg() == c.sreg() && c.op() == Cmp.NEQ
+        if (lastBitwise != null && lastBitwise.dreg() == c.sreg() && (c.op() == Cmp.NEQ
+                || c.op() == Cmp.EQ && c.data().equals(Bytes.of(new byte[c.data().length()])))
                 && Linearizer.isFlagType(left.type())) {
-            out.add(Stmt.Match.eq(left, Values.decode(lastBitwise.mask(), p)));
+            out.add(new Stmt.Match(left, c.op() == Cmp.NEQ ? Stmt.Op.EQ : Stmt.Op.NONE_OF,
+                    Values.decode(lastBitwise.mask(), p)));
             lastBitwise = null;
             return;
         }

@@ -320,9 +320,10 @@ public final class Linearizer {
                     Values.encode(r.low(), part), Values.encode(r.high(), part)));
             default -> {
                 Bytes v = Values.encode(right, part);
-                if (isFlagType(left.type()) && m.op() == Stmt.Op.EQ) {
+                if (isFlagType(left.type()) && (m.op() == Stmt.Op.EQ || m.op() == Stmt.Op.NONE_OF)) {
+                    // any of the bits (EQ): (x & bits) != 0; none of them (NONE_OF): (x & bits) == 0
                     out.add(new Bitwise(reg, reg, v.length(), v, Bytes.of(new byte[v.length()])));
-                    out.add(new Cmp(reg, Cmp.NEQ, Bytes.of(new byte[v.length()])));
+                    out.add(new Cmp(reg, m.op() == Stmt.Op.EQ ? Cmp.NEQ : Cmp.EQ, Bytes.of(new byte[v.length()])));
                 } else {
                     out.add(new Cmp(reg, cmpOp(m.op()), v));
                 }
@@ -365,6 +366,7 @@ public final class Linearizer {
             case GT -> Cmp.GT;
             case LE -> Cmp.LTE;
             case GE -> Cmp.GTE;
+            case NONE_OF -> throw new IllegalArgumentException("! (none of these bits) applies to flag types only");
         };
     }
 

@@ -28,6 +28,8 @@ public final class Sets {
 
     static final int UD_KEYBYTEORDER = 0, UD_DATABYTEORDER = 1, UD_KEY_TYPEOF = 3, UD_DATA_TYPEOF = 4,
             UD_DATA_INTERVAL = 6;
+    /** In an element's user data, its comment: libnftnl's NFTNL_UDATA_SET_ELEM_COMMENT, the first of that enum. */
+    static final int UD_ELEM_COMMENT = 0;
 
     /** The key layout of a set: network order throughout for interval sets. */
     static Layout keyLayout(NamedSet s) {
@@ -206,7 +208,7 @@ public final class Sets {
         return new KElem(key, keyEnd, d, 0,
                 forDelete ? OptionalLong.empty()
                         : e.timeout().map(t -> OptionalLong.of(t.toMillis())).orElse(OptionalLong.empty()),
-                forDelete ? Optional.empty() : e.comment().map(c -> Udata.builder().str(2, c).build()));
+                forDelete ? Optional.empty() : e.comment().map(c -> Udata.builder().str(UD_ELEM_COMMENT, c).build()));
     }
 
     static NftData.Verdict verdict(Verdict v) {
@@ -314,7 +316,17 @@ public final class Sets {
         });
         return new Element(k, d,
                 e.timeoutMs().isPresent() ? Optional.of(Duration.ofMillis(e.timeoutMs().getAsLong())) : Optional.empty(),
-                Optional.empty());
+                e.userdata().flatMap(Sets::comment));
+    }
+
+    /** The comment in an element's user data (nft's NFTNL_UDATA_SET_ELEM_COMMENT), if any. */
+    private static Optional<String> comment(Bytes userdata) {
+        for (Udata.Tlv t : Udata.parse(userdata)) {
+            if (t.type() == UD_ELEM_COMMENT) {
+                return Optional.of(t.str());
+            }
+        }
+        return Optional.empty();
     }
 
     private static Bytes allOnes(int n) {
