@@ -5,11 +5,15 @@
 #   nftlb-netlink/bench.sh apply 5 10000
 # With "chains" first, runs ChainWalkBench (one-element commit against the number of chains):
 #   nftlb-netlink/bench.sh chains 0 1000 10000 20000
+# With "startup" first, runs StartUpBench (a LoadBalancer started over a kernel that already holds
+# its table, the same or with a few farms changed, against a cold start):
+#   nftlb-netlink/bench.sh startup 5 10000
 set -e
 MAIN=NetlinkBench
 case "${1:-}" in
     apply) MAIN=ColdApplyBench; shift ;;
     chains) MAIN=ChainWalkBench; shift ;;
+    startup) MAIN=StartUpBench; shift ;;
 esac
 cd "$(dirname "$0")/.."
 mvn -q -pl nftlb-testkit,nftlb-core,nftlb-netlink test-compile dependency:build-classpath \

@@ -50,8 +50,7 @@ public final class DataPathBench {
             int threads = 2;
             int connections = 32;
             Map<String, Integer> max = new LinkedHashMap<>();
-            for (LbSystem system : java.util.stream.Stream.concat(LbSystem.all().stream(), LbSystem.extra().stream())
-                    .toList()) {
+            for (LbSystem system : LbSystem.known()) {
                 max.put(system.name(), system.defaultMaxServices());
             }
             for (int i = 0; i < args.length; i++) {

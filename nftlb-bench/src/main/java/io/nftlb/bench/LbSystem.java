@@ -42,18 +42,25 @@ sealed interface LbSystem {
     }
 
     /**
-     * Systems run only when named with {@code --systems}: {@code ours-dnat-unguarded} is
-     * {@code ours-dnat} with the dispatch rules' first-packet guard ({@code ct status ! confirmed})
-     * taken out, to measure what the guard costs a new connection in the same run.
+     * Variants of this library's systems, to measure what a farm setting costs the data path of
+     * outside clients; run only when named with {@code --systems}.
      */
-    static List<LbSystem> extra() {
-        return List.of(new OursUnguarded());
+    static List<LbSystem> variants() {
+        return List.of(new Ours(false, Ours.Variant.NO_HAIRPIN), new Ours(false, Ours.Variant.INTRA_CONNECT),
+                new Ours(true, Ours.Variant.INTRA_CONNECT), new Ours(false, Ours.Variant.UNGUARDED));
+    }
+
+    /** Every system that {@code --systems} can name. */
+    static List<LbSystem> known() {
+        List<LbSystem> known = new ArrayList<>(all());
+        known.addAll(variants());
+        return known;
     }
 
     static LbSystem byName(String name) {
-        return java.util.stream.Stream.concat(all().stream(), extra().stream()).filter(s -> s.name().equals(name)).findFirst()
+        return known().stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown system " + name + "; known: "
-                        + java.util.stream.Stream.concat(all().stream(), extra().stream()).map(LbSystem::name).toList()));
+                        + known().stream().map(LbSystem::name).toList()));
     }
 
     private static void check(CommandResult result, String what) {
@@ -71,20 +78,54 @@ sealed interface LbSystem {
         }
     }
 
-    /** This library: one farm per service, round robin over the four backends, sNAT or dNAT. */
-    record Ours(boolean snat) implements LbSystem {
+    /**
+     * This library: one farm per service, round robin over the four backends, sNAT or dNAT, with
+     * the farm settings' defaults or a variant.
+     */
+    record Ours(boolean snat, Variant variant) implements LbSystem {
+
+        /**
+         * A farm setting changed from its default for every service; or UNGUARDED, the default
+         * ruleset with the dispatch rules' first-packet guard ({@code ct status ! confirmed}) taken
+         * out, to measure what the guard costs a new connection.
+         */
+        enum Variant {
+            DEFAULT(""), NO_HAIRPIN("-nohairpin"), INTRA_CONNECT("-intra"), UNGUARDED("-unguarded");
+
+            final String suffix;
+
+            Variant(String suffix) {
+                this.suffix = suffix;
+            }
+        }
+
+        Ours(boolean snat) {
+            this(snat, Variant.DEFAULT);
+        }
+
         @Override
         public String name() {
-            return snat ? "ours-snat" : "ours-dnat";
+            return (snat ? "ours-snat" : "ours-dnat") + variant.suffix;
         }
 
         @Override
         public String description() {
-            return "this library, `Farm." + (snat ? "snat" : "dnat") + "(vip).port(80).roundRobin(4 backends)` per service, "
-                    + "compiled by `RulesetCompiler`, rendered by `NftText`, loaded with `nft -f`";
+            String setting = switch (variant) {
+                case DEFAULT -> "";
+                case NO_HAIRPIN -> ".hairpin(false)";
+                case INTRA_CONNECT -> ".intraConnect(true)";
+                case UNGUARDED -> " (dispatch without `ct status ! confirmed`)";
+            };
+            return "this library, `Farm." + (snat ? "snat" : "dnat") + "(vip).port(80)" + setting
+                    + ".roundRobin(4 backends)` per service, compiled by `RulesetCompiler`, rendered by `NftText`, "
+                    + "loaded with `nft -f`";
         }
 
         static List<Farm> farms(int n, boolean snat) {
+            return farms(n, snat, Variant.DEFAULT);
+        }
+
+        static List<Farm> farms(int n, boolean snat, Variant variant) {
             List<Farm> farms = new ArrayList<>(n);
             Backend[] backends = new Backend[Services.BACKENDS.size()];
             for (int b = 0; b < backends.length; b++) {
@@ -92,6 +133,12 @@ sealed interface LbSystem {
             }
             for (int i = 0; i < n; i++) {
                 Farm farm = snat ? Farm.snat(Services.vip(i)) : Farm.dnat(Services.vip(i));
+                farm = switch (variant) {
+                    case DEFAULT -> farm;
+                    case NO_HAIRPIN -> farm.hairpin(false);
+                    case INTRA_CONNECT -> farm.intraConnect(true);
+                    case UNGUARDED -> farm;
+                };
                 farms.add(farm.port(Services.PORT).named(Services.name(i)).roundRobin(backends));
             }
             return farms;
@@ -99,38 +146,14 @@ sealed interface LbSystem {
 
         @Override
         public void configure(NetworkNamespace balancer, int n, Path workDir) {
-            String script = NftText.render(RulesetCompiler.compile(farms(n, snat)).ruleset());
-            write(workDir, name() + "-" + n + ".nft", script);
-            balancer.nft(script);
-        }
-
-        @Override
-        public void clear(NetworkNamespace balancer) {
-            balancer.nft("flush ruleset\n");
-        }
-    }
-
-    /** {@code ours-dnat} whose dispatch rules schedule every NEW packet (no {@code ct status ! confirmed}). */
-    record OursUnguarded() implements LbSystem {
-        static final String GUARD = " ct status ! confirmed";
-
-        @Override
-        public String name() {
-            return "ours-dnat-unguarded";
-        }
-
-        @Override
-        public String description() {
-            return "`ours-dnat` with the first-packet guard (`ct status ! confirmed`) removed from the dispatch rules";
-        }
-
-        @Override
-        public void configure(NetworkNamespace balancer, int n, Path workDir) {
-            String script = NftText.render(RulesetCompiler.compile(Ours.farms(n, false)).ruleset());
-            if (!script.contains(GUARD)) {
-                throw new IllegalStateException("the dispatch rules have no" + GUARD + " to take out");
+            String script = NftText.render(RulesetCompiler.compile(farms(n, snat, variant)).ruleset());
+            if (variant == Variant.UNGUARDED) {
+                String guard = " ct status ! confirmed";
+                if (!script.contains(guard)) {
+                    throw new IllegalStateException("the dispatch rules have no" + guard + " to take out");
+                }
+                script = script.replace(guard, "");
             }
-            script = script.replace(GUARD, "");
             write(workDir, name() + "-" + n + ".nft", script);
             balancer.nft(script);
         }

@@ -49,4 +49,15 @@ class ServiceSetTest {
         assertEquals(3, json.split("\"virtual-addr\"", -1).length - 1);
         assertEquals(12, json.split("\"ip-addr\"", -1).length - 1);
     }
+
+    @Test
+    void variantsChangeOneFarmSettingAndRunOnlyWhenNamed() {
+        LbSystem.Ours intra = (LbSystem.Ours) LbSystem.byName("ours-dnat-intra");
+        assertTrue(LbSystem.Ours.farms(2, false, intra.variant()).stream().allMatch(io.nftlb.core.Farm::intraConnect));
+        LbSystem.Ours plain = (LbSystem.Ours) LbSystem.byName("ours-dnat-nohairpin");
+        assertEquals(new io.nftlb.core.Forwarding.Dnat(false),
+                LbSystem.Ours.farms(1, false, plain.variant()).get(0).forwarding());
+        assertEquals(new io.nftlb.core.Forwarding.Dnat(true), LbSystem.Ours.farms(1, false).get(0).forwarding());
+        assertTrue(LbSystem.all().stream().noneMatch(LbSystem.variants()::contains), "the default run has no variants");
+    }
 }

@@ -40,12 +40,15 @@ import java.util.function.UnaryOperator;
  * @param helper optionally a conntrack helper for the farm's connections (FTP, SIP...)
  * @param inspection logging of new connections, and NFQUEUE to a program
  * @param flowOffload optionally forwards established connections by the kernel's flowtable fast path
+ * @param intraConnect whether connections that this host's own processes open to the farm's
+ *     service are balanced too (nftlb's {@code intra-connect}); they never pass the prerouting
+ *     hook, so the farm is also reached from the output hook
  */
 public record Farm(String name, List<InetAddress> addresses, List<PortRange> ports, Protocol protocol,
                    Forwarding forwarding, Scheduler scheduler, Optional<Persistence> persistence,
                    Map<InetAddress, String> staticSessions, List<Backend> backends, OptionalLong packetMark,
                    Limits limits, Optional<Helper> helper, Inspection inspection,
-                   Optional<FlowOffload> flowOffload) {
+                   Optional<FlowOffload> flowOffload, boolean intraConnect) {
 
     /** Most backends one farm can have: each needs at least one slot of its scheduling table. */
     public static final int MAX_BACKENDS = 10_000;
@@ -84,6 +87,8 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Check.that(flowOffload.isEmpty() || forwarding instanceof Forwarding.Dnat
                         || forwarding instanceof Forwarding.Snat, where,
                 "flow offload needs forwarded connections (dnat or snat), not %s forwarding", forwarding.keyword());
+        Check.that(!intraConnect || forwarding.stateful(), where,
+                "intra-connect needs conntrack, which %s forwarding does not use", forwarding.keyword());
         Check.that(flowOffload.isEmpty() || protocol != Protocol.SCTP, where,
                 "flow offload forwards tcp and udp only, not sctp");
         boolean tcp = protocol == Protocol.TCP || protocol == Protocol.ALL;
@@ -205,7 +210,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         String name = Addresses.text(vips.get(0)).replace(':', '.').replace('%', '.');
         return new Farm(name, vips, List.of(), Protocol.TCP, forwarding, Shared.ROUND_ROBIN,
                 Optional.empty(), Map.of(), List.of(), OptionalLong.empty(), Limits.none(), Optional.empty(),
-                Inspection.none(), Optional.empty());
+                Inspection.none(), Optional.empty(), false);
     }
 
     /**
@@ -213,7 +218,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
      * farm (a runtime may hold 10,000 farms).
      */
     private static final class Shared {
-        static final Forwarding DNAT = new Forwarding.Dnat();
+        static final Forwarding DNAT = new Forwarding.Dnat(true);
         static final Forwarding SNAT = new Forwarding.Snat(Optional.empty());
         static final Forwarding DSR = new Forwarding.Dsr();
         static final Forwarding STATELESS_DNAT = new Forwarding.StatelessDnat();
@@ -226,7 +231,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     public Farm named(String value) {
         return new Farm(value, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, helper, inspection, flowOffload);
+                backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     /** Serves this port (replacing any ports given before). */
@@ -260,12 +265,12 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     private Farm withPorts(List<PortRange> value) {
         return new Farm(name, addresses, value, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, helper, inspection, flowOffload);
+                backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     public Farm protocol(Protocol value) {
         return new Farm(name, addresses, ports, value, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, helper, inspection, flowOffload);
+                backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     public Farm tcp() {
@@ -286,12 +291,12 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     public Farm forwarding(Forwarding value) {
         return new Farm(name, addresses, ports, protocol, value, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, helper, inspection, flowOffload);
+                backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     public Farm scheduler(Scheduler value) {
         return new Farm(name, addresses, ports, protocol, forwarding, value, persistence, staticSessions,
-                backends, packetMark, limits, helper, inspection, flowOffload);
+                backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     /** Round robin over these backends (replacing any given before). */
@@ -317,7 +322,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
     /** Replaces the backends. */
     public Farm backends(List<Backend> list) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                list, packetMark, limits, helper, inspection, flowOffload);
+                list, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     /** Adds a backend, or replaces the one of the same name. */
@@ -356,7 +361,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         sessions.values().removeIf(backendName::equals);
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, sessions,
                 backends.stream().filter(b -> !b.name().equals(backendName)).toList(), packetMark, limits, helper,
-                inspection, flowOffload);
+                inspection, flowOffload, intraConnect);
     }
 
     /** Keeps each client (by source address) on its backend for {@code ttl} after its last new connection. */
@@ -366,7 +371,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     public Farm persistence(Persistence value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, Optional.of(value), staticSessions,
-                backends, packetMark, limits, helper, inspection, flowOffload);
+                backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     /** Always sends this client address to this backend. */
@@ -374,30 +379,30 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Map<InetAddress, String> sessions = new LinkedHashMap<>(staticSessions);
         sessions.put(Addresses.parse(where(), "static session client", clientAddress), backendName);
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, sessions,
-                backends, packetMark, limits, helper, inspection, flowOffload);
+                backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     public Farm packetMark(long value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, OptionalLong.of(value), limits, helper, inspection, flowOffload);
+                backends, OptionalLong.of(value), limits, helper, inspection, flowOffload, intraConnect);
     }
 
     /** Limits new connections of each client, e.g. {@code farm.limits(Limits.none().connectionsPerClient(20))}. */
     public Farm limits(Limits value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, value, helper, inspection, flowOffload);
+                backends, packetMark, value, helper, inspection, flowOffload, intraConnect);
     }
 
     /** A conntrack helper for the farm's connections, e.g. {@code Helper.FTP} for an FTP farm. */
     public Farm helper(Helper value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, Optional.of(value), inspection, flowOffload);
+                backends, packetMark, limits, Optional.of(value), inspection, flowOffload, intraConnect);
     }
 
     /** Logs new connections or hands them to an NFQUEUE: {@code farm.inspection(Inspection.none().queue(3, true))}. */
     public Farm inspection(Inspection value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, helper, value, flowOffload);
+                backends, packetMark, limits, helper, value, flowOffload, intraConnect);
     }
 
     /**
@@ -410,7 +415,30 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     public Farm offload(FlowOffload value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, helper, inspection, Optional.of(value));
+                backends, packetMark, limits, helper, inspection, Optional.of(value), intraConnect);
+    }
+
+    /**
+     * Whether this host's own processes that connect to the farm's service are balanced too
+     * (off by default, as nftlb's {@code intra-connect}): their packets never pass the prerouting
+     * hook, so the farm is also dispatched from the output hook, once per connection as from
+     * prerouting.
+     */
+    public Farm intraConnect(boolean value) {
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                backends, packetMark, limits, helper, inspection, flowOffload, value);
+    }
+
+    /**
+     * Whether a connection from one of the farm's backends to the farm's service is masqueraded to
+     * the balancer's address on the backends' side (dnat farms only; on by default). Without it the
+     * chosen backend answers the caller directly and the caller drops a reply that does not come
+     * from the virtual address; other clients keep their own address either way.
+     */
+    public Farm hairpin(boolean value) {
+        Check.that(forwarding instanceof Forwarding.Dnat, where(), "hairpin %s needs dnat forwarding, not %s",
+                value ? "on" : "off", forwarding.keyword());
+        return forwarding(new Forwarding.Dnat(value));
     }
 
     // ---- queries ------------------------------------------------------------------------

@@ -6,8 +6,14 @@ import java.util.Optional;
 /** How packets reach a backend, and what source address the backend sees. */
 public sealed interface Forwarding {
 
-    /** Destination NAT: backends see the client's address and must route replies back through us. */
-    record Dnat() implements Forwarding {}
+    /**
+     * Destination NAT: backends see the client's address and must route replies back through us.
+     *
+     * @param hairpin whether a connection from one of the farm's backends to the farm's service
+     *     is masqueraded to the balancer's address: otherwise the chosen backend would answer the
+     *     caller directly, which drops a reply that does not come from the virtual address
+     */
+    record Dnat(boolean hairpin) implements Forwarding {}
 
     /**
      * Destination and source NAT: backends see the balancer's address, so they need no route

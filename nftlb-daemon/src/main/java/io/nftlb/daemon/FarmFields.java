@@ -1,7 +1,6 @@
 package io.nftlb.daemon;
 
 import static io.nftlb.daemon.Field.mapped;
-import static io.nftlb.daemon.Field.notSupported;
 import static io.nftlb.daemon.Field.readElsewhere;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -66,9 +65,8 @@ final class FarmFields {
             mapped("limits-ttl", LimitFields::limitsTtl),
             mapped("tcp-strict", LimitFields::strictTcp),
             mapped("queue", FarmFields::queue),
-            // Not supported yet: "off" values are accepted since they ask for nothing.
+            mapped("intra-connect", FarmFields::intraConnect),
             readElsewhere("flow-offload"),   // OffloadMapper: it needs the devices a DeviceFinder finds
-            notSupported("intra-connect", "off"),
             readElsewhere("iface"),          // LinkLayer (dsr, stlsdnat) and PolicyMapper (the policies' device)
             readElsewhere("oface"),
             readElsewhere("ether-addr")));
@@ -79,6 +77,25 @@ final class FarmFields {
         Map<String, Field<T>> map = new LinkedHashMap<>();
         fields.forEach(f -> map.put(f.name(), f));
         return map;
+    }
+
+    /**
+     * nftlb's {@code intra-connect}: this host's own connections to the farm's service are
+     * balanced too ({@link Farm#intraConnect}). A dsr or stlsdnat farm is served at ingress, which
+     * locally generated packets never pass.
+     */
+    static Farm intraConnect(Farm farm, String value, JsonNode object, String where) {
+        return switch (value) {
+            case "off" -> farm.intraConnect(false);
+            case "on" -> {
+                if (!farm.forwarding().stateful()) {
+                    throw new Field.NotSupported("intra-connect", value, "a " + farm.forwarding().keyword()
+                            + " farm is served at ingress, which the balancer's own packets never pass");
+                }
+                yield farm.intraConnect(true);
+            }
+            default -> throw ConfigException.field(where, "intra-connect", value, "must be on or off");
+        };
     }
 
     private static Farm ports(Farm farm, String value, JsonNode object, String where) {

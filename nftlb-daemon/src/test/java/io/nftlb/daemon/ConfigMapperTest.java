@@ -1,6 +1,7 @@
 package io.nftlb.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,11 +61,10 @@ class ConfigMapperTest {
         UnsupportedFieldsException e = assertThrows(UnsupportedFieldsException.class, () -> ConfigMapper.map(
                 ConfigMapper.parse("""
                         {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "snat", "queue": "3",
-                          "intra-connect": "on", "log": "none", "flow-offload": "off", "colour": "blue",
+                          "log": "none", "flow-offload": "off", "colour": "blue",
                           "backends": [{"name": "b0", "ip-addr": "10.1.0.10", "speed": "fast"}]}]}""")));
         assertEquals(List.of(
                 "farm \"lb01\": backend \"b0\": field \"speed\" = \"fast\" is not supported (unknown field)",
-                "farm \"lb01\": field \"intra-connect\" = \"on\" is not supported",
                 "farm \"lb01\": field \"colour\" = \"blue\" is not supported (unknown field)"), e.problems());
     }
 
@@ -86,6 +86,22 @@ class ConfigMapperTest {
                 LimitFieldsTest.malformed("\"queue\": \"65536\","));
         assertEquals("farm \"lb01\": field \"queue\" = \"first\" is not a number",
                 LimitFieldsTest.malformed("\"queue\": \"first\","));
+    }
+
+    @Test
+    void intraConnectBalancesTheHostsOwnConnections() {
+        assertTrue(LimitFieldsTest.farm("\"intra-connect\": \"on\",").intraConnect());
+        assertFalse(LimitFieldsTest.farm("\"intra-connect\": \"off\",").intraConnect());
+        assertFalse(LimitFieldsTest.farm("").intraConnect(), "off by default, as in nftlb");
+        assertEquals("farm \"lb01\": field \"intra-connect\" = \"yes\" must be on or off",
+                LimitFieldsTest.malformed("\"intra-connect\": \"yes\","));
+        assertEquals(List.of("farm \"lb01\": field \"intra-connect\" = \"on\" is not supported (a dsr farm is"
+                        + " served at ingress, which the balancer's own packets never pass)"),
+                assertThrows(UnsupportedFieldsException.class, () -> ConfigMapper.map(ConfigMapper.parse("""
+                        {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "dsr", "intra-connect": "on",
+                          "iface": "eth0", "ether-addr": "02:00:00:00:00:01",
+                          "backends": [{"name": "b0", "ip-addr": "10.1.0.10", "ether-addr": "02:00:00:00:00:02"}]}]}""")))
+                        .problems());
     }
 
     @Test

@@ -76,11 +76,11 @@ class DaemonApiIT {
             assertTrue(after.contains("10.0.0.40") && !after.contains("10.1.0.12"),
                     "a request with a wrong key changed the kernel: " + after);
 
-            HttpResponse<String> intra = send("POST", base + "/farms", KEY, """
-                    {"farms": [{"name": "web", "intra-connect": "on"}]}""");
-            assertEquals(400, intra.statusCode(), intra.body());
-            assertTrue(intra.body().contains("farm \\\"web\\\": field \\\"intra-connect\\\" = \\\"on\\\" is not supported"),
-                    intra.body());
+            HttpResponse<String> unknown = send("POST", base + "/farms", KEY, """
+                    {"farms": [{"name": "web", "colour": "blue"}]}""");
+            assertEquals(400, unknown.statusCode(), unknown.body());
+            assertTrue(unknown.body().contains("farm \\\"web\\\": field \\\"colour\\\" = \\\"blue\\\" is not supported"),
+                    unknown.body());
 
             assertOk(send("POST", base + "/addresses", KEY, """
                     {"addresses": [{"name": "a2", "family": "ipv4", "ip-addr": "10.0.0.42", "ports": "80", "protocol": "tcp"}]}"""));

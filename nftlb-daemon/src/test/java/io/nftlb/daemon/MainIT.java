@@ -33,7 +33,7 @@ class MainIT {
     void aConfigurationWithUnsupportedFieldsAppliesNothing(NetworkNamespace ns, @TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("intra.json"), """
                 {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "virtual-ports": "21", "mode": "snat",
-                  "intra-connect": "on", "backends": [{"name": "b0", "ip-addr": "10.1.0.10"}]}]}""");
+                  "colour": "blue", "backends": [{"name": "b0", "ip-addr": "10.1.0.10"}]}]}""");
         assertEquals(1, Main.run(Options.parse("-c", config.toString(), "-e", "-n", ns.name())));
         assertFalse(ns.listRuleset().contains("nftlb"), ns.listRuleset());
     }

@@ -20,7 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CompiledRulesetNetlinkIT {
 
     static List<Farm> useCases() {
-        return UseCases.all();
+        List<Farm> farms = new java.util.ArrayList<>(UseCases.all());
+        farms.addAll(UseCases.localClients());
+        return farms;
     }
 
     @ParameterizedTest(name = "{0}")

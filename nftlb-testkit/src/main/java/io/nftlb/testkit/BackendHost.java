@@ -19,6 +19,7 @@ public final class BackendHost {
     private final NetworkNamespace namespace;
     private final List<Integer> ports;
     private final BackendServers servers;
+    private Client client;
 
     BackendHost(int index, String address, String address6, NetworkNamespace namespace, List<Integer> ports,
             boolean udp) {
@@ -51,6 +52,24 @@ public final class BackendHost {
             throw new IllegalStateException("the topology was built without IPv6");
         }
         return address6;
+    }
+
+    /**
+     * A client inside the backend's namespace, sending from the backend's addresses: a backend
+     * calling a service through the balancer (hairpin when it is the backend's own service).
+     * Made on first use, closed with the topology.
+     */
+    public synchronized Client client() {
+        if (client == null) {
+            client = new Client(namespace, List.of(address), address6 == null ? List.of() : List.of(address6));
+        }
+        return client;
+    }
+
+    synchronized void closeClient() {
+        if (client != null) {
+            client.close();
+        }
     }
 
     /** Its namespace. */

@@ -20,6 +20,7 @@ public final class Balancer {
 
     private final NetworkNamespace namespace;
     private final boolean ipv6;
+    private Client client;
 
     Balancer(NetworkNamespace namespace, boolean ipv6) {
         this.namespace = namespace;
@@ -78,6 +79,25 @@ public final class Balancer {
     /** Removes an address added by {@link #addAddress(String)} (same notation). */
     public void removeAddress(String address) {
         ip("del", address);
+    }
+
+    /**
+     * A client inside the balancer's namespace, sending from its client-side addresses
+     * ({@code 10.0.0.1}, {@code fd00::1}): the balancer's own processes, whose packets pass the
+     * output hook, never prerouting. Made on first use, closed with the topology.
+     */
+    public synchronized Client client() {
+        if (client == null) {
+            client = new Client(namespace, List.of(clientSideAddress()),
+                    ipv6 ? List.of(clientSideAddress6()) : List.of());
+        }
+        return client;
+    }
+
+    synchronized void closeClient() {
+        if (client != null) {
+            client.close();
+        }
     }
 
     /** Namespace and interfaces. */

@@ -138,7 +138,11 @@ public final class Topology implements AutoCloseable {
         if (client != null) {
             client.close();
         }
+        if (balancer != null) {
+            balancer.closeClient();
+        }
         for (BackendHost backend : backends) {
+            backend.closeClient();
             try {
                 backend.stopServers();
             } catch (RuntimeException e) {
@@ -193,7 +197,11 @@ public final class Topology implements AutoCloseable {
     /** Runs on a thread inside the namespace: /proc/sys/net shows the writer's namespace. */
     private static Void writeSysctls(Map<String, String> settings) throws IOException {
         for (Map.Entry<String, String> setting : settings.entrySet()) {
-            Files.writeString(Path.of("/proc/sys", setting.getKey()), setting.getValue());
+            Path path = Path.of("/proc/sys", setting.getKey());
+            if (TopologyPlan.whereAvailable(setting.getKey()) && !Files.exists(path)) {
+                continue;
+            }
+            Files.writeString(path, setting.getValue());
         }
         return null;
     }

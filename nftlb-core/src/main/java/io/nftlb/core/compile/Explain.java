@@ -35,6 +35,16 @@ final class Explain {
                 .append(String.join(", ", dispatchMaps(part))).append(" and goes to chain ")
                 .append(part.chain().name()).append(part.inShard() ? " (shared with other farms: its rule is the one"
                         + " guarded by its service)" : "").append('\n');
+        if (farm.intraConnect()) {
+            b.append("  this host's own connections (intra-connect): chain ").append(Layout.CHAIN_LOCAL_DISPATCH)
+                    .append(" (hook output) looks them up in the intra maps and goes to the same chain; chain ")
+                    .append(Layout.CHAIN_LOCAL_DNAT).append(" sends them to the backend\n");
+        }
+        if (LocalClients.hairpin(farm)) {
+            b.append("  hairpin: a backend of this farm calling its service is masqueraded (set ")
+                    .append(Layout.HAIRPIN4).append('/').append(Layout.HAIRPIN6)
+                    .append("): the chosen backend sees the balancer's address\n");
+        }
         if (farm.scheduler() instanceof Scheduler.Maglev m) {
             long base = MaglevSlots.base(ids.farmId());
             b.append("  scheduling: ").append(scheduler(m)).append(", slots ").append(base).append("..")

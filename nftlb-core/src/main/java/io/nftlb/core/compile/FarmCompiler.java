@@ -106,6 +106,7 @@ final class FarmCompiler {
             }
         }
         elements.putAll(guards);
+        LocalClients.intraElements(farm, elements);
         return new FarmPart(farm.name(), ids.farmId(), Chain.regular(chain, rules), elements);
     }
 
@@ -139,6 +140,7 @@ final class FarmCompiler {
                 new Stmt.Match(dport, Stmt.Op.EQ, key.get(2))));
         guarded.addAll(rule.statements());
         elements.put(dispatchMap, List.of(Element.of(dispatch.key(), new Expr.VerdictValue(Verdict.goTo(shard)))));
+        LocalClients.intraElements(farm, elements);
         return Optional.of(new FarmPart(farm.name(), ids.farmId(), Chain.regular(shard, List.of(new Rule(guarded, rule.comment()))),
                 elements));
     }
@@ -279,6 +281,7 @@ final class FarmCompiler {
                 add(Layout.OFFLOADED, Element.of(m));
             }
         }
+        LocalClients.hairpinElements(farm, marks, elements);
         if (!farm.staticSessions().isEmpty() || farm.persistence().isPresent()) {
             for (Backend b : servingAll()) {
                 add(Layout.SERVING, Element.of(backendMark(b.name())));

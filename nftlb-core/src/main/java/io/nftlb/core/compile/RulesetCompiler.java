@@ -250,6 +250,7 @@ public final class RulesetCompiler {
         }
         sets.addAll(LimitsCompiler.declarations(farms));
         sets.addAll(OffloadCompiler.declarations(farms));
+        sets.addAll(LocalClients.declarations(farms));
         return sets;
     }
 
@@ -278,10 +279,11 @@ public final class RulesetCompiler {
             dnat.add(Rule.of(Stmt.Match.eq(L4PROTO, ported), new Stmt.Redirect(Optional.of(
                     new Expr.MapLookup(CT_MARK, set(Layout.LOCAL_PORT), DataType.INET_SERVICE)))));
         }
-        List<Rule> snat = List.of(
+        List<Rule> snat = new ArrayList<>(List.of(
                 Rule.of(Stmt.Match.eq(CT_MARK, set(Layout.MASQUERADE)), new Stmt.Masquerade(Set.of())),
                 Rule.of(nat(Stmt.NatKind.SNAT, Family.IP, Layout.SNAT4, DataType.IPV4_ADDR)),
-                Rule.of(nat(Stmt.NatKind.SNAT, Family.IP6, Layout.SNAT6, DataType.IPV6_ADDR)));
+                Rule.of(nat(Stmt.NatKind.SNAT, Family.IP6, Layout.SNAT6, DataType.IPV6_ADDR))));
+        snat.addAll(LocalClients.hairpinRules(declared));
         List<Chain> chains = new ArrayList<>(List.of(
                 Chain.base(Layout.CHAIN_DISPATCH, Chain.Hook.of(Chain.ChainType.FILTER, Chain.HookPoint.PREROUTING,
                         Chain.PRIORITY_MANGLE), dispatch),
@@ -289,6 +291,7 @@ public final class RulesetCompiler {
                         Chain.PRIORITY_DSTNAT), dnat),
                 Chain.base(Layout.CHAIN_SNAT, Chain.Hook.of(Chain.ChainType.NAT, Chain.HookPoint.POSTROUTING,
                         Chain.PRIORITY_SRCNAT), snat)));
+        chains.addAll(LocalClients.outputChains(declared, dnat));
         OffloadCompiler.forwardChain(declared).ifPresent(chains::add);
         chains.addAll(Lookups.chains(declared));
         return chains;
@@ -304,7 +307,7 @@ public final class RulesetCompiler {
      * packet. This holds for every farm and scheduler, whatever it keeps in {@code ct mark},
      * and a flow that found no backend is not scheduled later either (its NAT binding is made).
      */
-    private static Rule firstPacket(Stmt then) {
+    static Rule firstPacket(Stmt then) {
         return Rule.of(Stmt.Match.eq(CT_STATE, new Expr.Int(CtKey.STATE_NEW, DataType.CT_STATE)),
                 new Stmt.Match(CT_STATUS, Stmt.Op.NONE_OF, new Expr.Int(CtKey.STATUS_CONFIRMED, DataType.CT_STATUS)),
                 then);

@@ -159,20 +159,21 @@ public final class NftText {
     private static String hookLine(Family family, Chain.Hook h) {
         return "type " + h.type().keyword() + " hook " + h.point().keyword()
                 + h.device().map(d -> " device " + quote(d)).orElse("")
-                + " priority " + priority(family, h.priority()) + "; policy " + h.policy().keyword() + ";";
+                + " priority " + priority(family, h.point(), h.priority()) + "; policy " + h.policy().keyword() + ";";
     }
 
-    private static String priority(Family family, int p) {
+    /** A priority by its name where nft has one: dstnat names -100 at prerouting only, srcnat 100 at postrouting only. */
+    private static String priority(Family family, Chain.HookPoint point, int p) {
         if (family == Family.NETDEV || family == Family.BRIDGE || family == Family.ARP) {
             return Integer.toString(p);
         }
         return switch (p) {
             case Chain.PRIORITY_RAW -> "raw";
             case Chain.PRIORITY_MANGLE -> "mangle";
-            case Chain.PRIORITY_DSTNAT -> "dstnat";
+            case Chain.PRIORITY_DSTNAT -> point == Chain.HookPoint.PREROUTING ? "dstnat" : Integer.toString(p);
             case Chain.PRIORITY_FILTER -> "filter";
             case Chain.PRIORITY_SECURITY -> "security";
-            case Chain.PRIORITY_SRCNAT -> "srcnat";
+            case Chain.PRIORITY_SRCNAT -> point == Chain.HookPoint.POSTROUTING ? "srcnat" : Integer.toString(p);
             default -> Integer.toString(p);
         };
     }

@@ -126,7 +126,7 @@ final class Committer {
             List<Op> ops = new ArrayList<>();
             boolean replaces = true;
             for (Reconciler.Drift d : drifts) {
-                Reconciler.Convergence c = read.isPresent() ? reconciler.converge(read.get(), d.expected())
+                Reconciler.Convergence c = read.isPresent() ? reconciler.converge(read.get(), d)
                         : new Reconciler.Convergence(Planner.create(d.expected()).ops(), true);
                 log.info("table {} {}: {} operation(s)", d.expected().family().keyword() + " " + d.expected().name(),
                         c.replaces() ? "made anew" : "brought to the farms by a diff", c.ops().size());

@@ -50,7 +50,7 @@ final class DriftCheck {
             List<Op> ops = new ArrayList<>();
             boolean replaces = true;
             for (Reconciler.Drift d : drifts) {
-                Reconciler.Convergence c = reconciler.converge(kernel, d.expected());
+                Reconciler.Convergence c = reconciler.converge(kernel, d);
                 ops.addAll(c.ops());
                 replaces &= c.replaces();
             }

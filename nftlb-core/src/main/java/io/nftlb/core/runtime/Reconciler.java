@@ -42,7 +42,11 @@ final class Reconciler {
     private long verified = UNKNOWN;
 
     /** A table the kernel does not have as committed, and what differs. */
-    record Drift(Table expected, List<String> differences) {}
+    record Drift(Table expected, List<String> differences, Optional<Table> expectedAsRead) {
+        Drift(Table expected, List<String> differences) {
+            this(expected, differences, Optional.empty());
+        }
+    }
 
     /** @param tracking whether to read generations around commits (only drift checks need them) */
     Reconciler(Transport transport, boolean tracking) {
@@ -148,11 +152,13 @@ final class Reconciler {
      * A diff from the kernel's table, if it could be read and can be joined by one (see
      * {@link TablePlanner#converge}); else a replacement of the table.
      */
-    Convergence converge(Snapshot kernel, Table desired) {
+    Convergence converge(Snapshot kernel, Drift drift) {
+        Table desired = drift.expected();
         TableRef ref = new TableRef(desired.family(), desired.name());
         Optional<Table> current = kernel.table(ref);
         if (current.isPresent()) {
-            Optional<Transaction> diff = TablePlanner.converge(current.get(), desired, transport.readForm(desired));
+            Table asRead = drift.expectedAsRead().orElseGet(() -> transport.readForm(desired));
+            Optional<Transaction> diff = TablePlanner.converge(current.get(), desired, asRead);
             if (diff.isPresent()) {
                 return new Convergence(diff.get().ops(), false);
             }
@@ -165,9 +171,9 @@ final class Reconciler {
     List<Drift> drifts(List<Table> expected, Snapshot kernel) {
         List<Drift> drifts = new ArrayList<>();
         for (Table table : expected) {
-            List<String> found = differences(table, new TableRef(table.family(), table.name()), kernel);
-            if (!found.isEmpty()) {
-                drifts.add(new Drift(table, found));
+            Drift d = compare(table, new TableRef(table.family(), table.name()), kernel);
+            if (!d.differences().isEmpty()) {
+                drifts.add(d);
             }
         }
         if (drifts.isEmpty()) {
@@ -176,7 +182,8 @@ final class Reconciler {
         return drifts;
     }
 
-    private List<String> differences(Table expected, TableRef ref, Snapshot kernel) {
+    /** How the kernel's table differs from {@code expected} (none: the same), with the read form made for it. */
+    private Drift compare(Table expected, TableRef ref, Snapshot kernel) {
         String prefix = ref.equals(Layout.TABLE) ? "" : "table " + ref + ": ";
         String unreadable = kernel.unreadable().get(ref);
         Table expectedForm;
@@ -188,12 +195,13 @@ final class Reconciler {
         }
         if (unreadable != null) {
             // Not known to be ours, so it is put back.
-            return List.of("table " + ref + " cannot be read back and compared: " + unreadable);
+            return new Drift(expected, List.of("table " + ref + " cannot be read back and compared: " + unreadable));
         }
         Optional<Table> actual = kernel.table(ref);
         if (actual.isEmpty()) {
-            return List.of("table " + ref + " is missing");
+            return new Drift(expected, List.of("table " + ref + " is missing"), Optional.of(expectedForm));
         }
-        return TableComparison.differences(expectedForm, actual.get()).stream().map(line -> prefix + line).toList();
+        return new Drift(expected, TableComparison.differences(expectedForm, actual.get()).stream()
+                .map(line -> prefix + line).toList(), Optional.of(expectedForm));
     }
 }

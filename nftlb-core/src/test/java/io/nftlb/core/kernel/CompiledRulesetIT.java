@@ -42,7 +42,7 @@ class CompiledRulesetIT {
     void anEmptyRulesetStillHasItsConstantRules(NetworkNamespace ns) {
         ns.nft(NftText.render(RulesetCompiler.compile(List.of()).ruleset()));
         String listed = ns.listRuleset();
-        assertTrue(listed.contains("ct state new meta l4proto . ip daddr . th dport vmap @farms4"), listed);
+        assertTrue(listed.contains("ct state new ct status ! confirmed meta l4proto . ip daddr . th dport vmap @farms4"), listed);
         assertTrue(listed.contains("dnat ip to ct mark map @dnat4"), listed);
     }
 }

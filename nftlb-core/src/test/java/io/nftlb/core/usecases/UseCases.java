@@ -60,4 +60,20 @@ public final class UseCases {
                 Farm.dnat("10.0.0.51", "fd00::51").udp().port(5060).named("sip-helper").helper(Helper.SIP)
                         .roundRobin(Backend.at("10.1.0.12"), Backend.at("fd00:1::c")));
     }
+
+    /**
+     * Farms that this host's own processes reach too (intra-connect), and a dnat farm without
+     * hairpin; apart from {@link #all()}, whose farms other golden files list.
+     */
+    public static List<Farm> localClients() {
+        return List.of(
+                Farm.dnat("10.0.0.52", "fd00::52").port(80).named("intra").intraConnect(true)
+                        .weighted(Backend.at("10.1.0.10").packetMark(0x21), Backend.at("fd00:1::a")),
+                Farm.snat("10.0.0.53").port(80).named("intra-rr").intraConnect(true)
+                        .roundRobin(Backend.at("10.1.0.11")),
+                Farm.local("10.0.0.54").port(80).named("intra-local").intraConnect(true)
+                        .roundRobin(Backend.of("l1", "127.0.0.1").port(8080)),
+                Farm.dnat("10.0.0.55").port(80).named("no-hairpin").hairpin(false)
+                        .roundRobin(Backend.at("10.1.0.12")));
+    }
 }

@@ -129,8 +129,23 @@ public record TopologyPlan(int backends, int clientAddresses, boolean backendsRo
         if (balancer) {
             settings.put("net/ipv4/ip_forward", "1");
             settings.put("net/ipv6/conf/all/forwarding", "1");
+            // The bridge stands for the backends' switch: frames it carries from one backend to
+            // another must not pass the balancer's IP hooks. With br_netfilter loaded (docker loads
+            // it) they would, by default in every namespace: conntrack would see backend-to-backend
+            // replies, and a connection DNATed back to the port it came from would be bridged back
+            // there (and dropped) instead of routed.
+            settings.put(BRIDGE_NF_IPV4, "0");
+            settings.put(BRIDGE_NF_IPV6, "0");
         }
         return Collections.unmodifiableMap(settings);
+    }
+
+    private static final String BRIDGE_NF_IPV4 = "net/bridge/bridge-nf-call-iptables";
+    private static final String BRIDGE_NF_IPV6 = "net/bridge/bridge-nf-call-ip6tables";
+
+    /** Whether a sysctl of {@link #sysctls} exists only with some module loaded (br_netfilter): skip it when absent. */
+    public static boolean whereAvailable(String path) {
+        return path.equals(BRIDGE_NF_IPV4) || path.equals(BRIDGE_NF_IPV6);
     }
 
     /**

@@ -24,6 +24,21 @@ public final class Layout {
     public static final String FARMS4_RANGES = "farms4r";
     public static final String FARMS6_RANGES = "farms6r";
     /**
+     * The farms that this host's own processes reach too (intra-connect), for the output hook:
+     * the same keys and verdicts as their elements of {@link #FARMS4} and the others. Declared
+     * only when some farm has intra-connect.
+     */
+    public static final String INTRA4 = "intra4";
+    public static final String INTRA4_RANGES = "intra4r";
+    public static final String INTRA6 = "intra6";
+    public static final String INTRA6_RANGES = "intra6r";
+    /**
+     * {@code ct mark . saddr}: the backends of hairpin dnat farms, each with the marks of its farm's
+     * backends (the connection's source is masqueraded). Declared only when some farm has hairpin.
+     */
+    public static final String HAIRPIN4 = "hairpin4";
+    public static final String HAIRPIN6 = "hairpin6";
+    /**
      * How many scheduling maps there are, all always declared: {@code sched0 .. sched255}, each
      * {@code slot : ct mark} (both typed {@code ct mark}, as the slot passes through {@code ct mark}).
      * A farm's scheduling slice, at {@code farmId * SLOTS_PER_FARM}, is in map {@code farmId mod 256}.
@@ -95,6 +110,9 @@ public final class Layout {
     public static final String CHAIN_DISPATCH = "prerouting";
     public static final String CHAIN_DNAT = "nat-prerouting";
     public static final String CHAIN_SNAT = "nat-postrouting";
+    /** Route output and nat output: this host's own connections to intra-connect farms. */
+    public static final String CHAIN_LOCAL_DISPATCH = "output";
+    public static final String CHAIN_LOCAL_DNAT = "nat-output";
     /** Filter forward: hands established connections of offloading farms to the flowtable. */
     public static final String CHAIN_FORWARD = "forward";
 
