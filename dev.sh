@@ -2,6 +2,8 @@
 # The project's two commands, for a fresh Debian machine:
 #   ./dev.sh test   installs what the tests need, then builds and runs every test
 #   ./dev.sh demo   installs what the demo needs, then builds and runs the demo
+#   ./dev.sh consumer  installs the artifacts into the local Maven repository, then builds
+#                   samples/consumer, a user's project that depends on them by coordinates
 # Run as root: namespaces, nftables and conntrack need it (the demo says so otherwise).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -80,8 +82,13 @@ case "${1:-}" in
         exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
             -jar nftlb-examples/target/nftlb-demo.jar "${@:2}"
         ;;
+    consumer)
+        select_jdk
+        mvn_ -q -DskipTests install
+        mvn_ -f samples/consumer/pom.xml verify
+        ;;
     *)
-        echo "usage: $0 test|demo" >&2
+        echo "usage: $0 test|demo|consumer" >&2
         exit 2
         ;;
 esac

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The data-path benchmark of issue #7. Builds the client/balancer/backends namespaces, then,
+ * The data-path benchmark (docs/benchmarks/datapath.md). Builds the client/balancer/backends namespaces, then,
  * for each system in turn and each service count, configures the same service set in the
  * balancer's namespace and measures, against the last service added:
  * <ul>

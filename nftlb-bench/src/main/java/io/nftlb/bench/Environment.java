@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -41,7 +42,7 @@ record Environment(Instant at, Map<String, String> facts, String loadAverage) {
     private static String memory() {
         String line = read("/proc/meminfo").lines().filter(l -> l.startsWith("MemTotal")).findFirst().orElse("");
         String[] f = line.trim().split("\\s+");
-        return f.length >= 2 ? String.format("%.1f GiB", Long.parseLong(f[1]) / 1024.0 / 1024.0) : "?";
+        return f.length >= 2 ? String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(f[1]) / 1024.0 / 1024.0) : "?";
     }
 
     private static String read(String file) {

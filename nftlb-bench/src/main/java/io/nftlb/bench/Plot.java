@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 
@@ -80,7 +81,7 @@ final class Plot {
             g.setColor(new Color(0xdddddd));
             g.drawLine(x, top, x, bottom);
             g.setColor(Color.DARK_GRAY);
-            String label = String.format("%,d", scales.get(i));
+            String label = String.format(Locale.ROOT, "%,d", scales.get(i));
             g.drawString(label, x - g.getFontMetrics().stringWidth(label) / 2, bottom + 18);
         }
         g.drawString("services (measured: the last one)", (left + right) / 2 - 90, bottom + 36);
@@ -132,6 +133,6 @@ final class Plot {
     }
 
     private static String format(double v) {
-        return v >= 100 ? String.format("%,.0f", v) : String.format("%.1f", v);
+        return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.1f", v);
     }
 }

@@ -4,8 +4,8 @@ import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Network;
 import io.nftlb.core.Policy;
+import io.nftlb.core.nftcli.NftCliTransport;
 import io.nftlb.core.runtime.LoadBalancer;
-import io.nftlb.core.transport.NftCliTransport;
 import io.nftlb.testkit.ReturnPath;
 import io.nftlb.testkit.Tally;
 import io.nftlb.testkit.Topology;
@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Shows that a blacklist's size does not change the per-packet cost: for each list size, the
@@ -35,7 +36,7 @@ public final class PolicyBench {
         List<Integer> sizes = args.length > 0 ? Arrays.stream(args[0].split(",")).map(Integer::parseInt).toList()
                 : List.of(0, 10, 1_000, 100_000);
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
-        System.out.printf("%10s %12s %14s%n", "networks", "load ms", "new conns/s");
+        System.out.printf(Locale.ROOT, "%10s %12s %14s%n", "networks", "load ms", "new conns/s");
         for (int size : sizes) {
             // A fresh topology per size: thousands of connections in TIME_WAIT (client ports,
             // conntrack) slow the next run down far more than any list does.
@@ -69,7 +70,7 @@ public final class PolicyBench {
                 rates[r] = connections / seconds;
             }
             Arrays.sort(rates);
-            System.out.printf("%10d %12d %14.0f%n", size, loadMs, rates[1]);
+            System.out.printf(Locale.ROOT, "%10d %12d %14.0f%n", size, loadMs, rates[1]);
         }
     }
 

@@ -2,7 +2,7 @@ package io.nftlb.bench;
 
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
-import io.nftlb.core.transport.NftCliTransport;
+import io.nftlb.core.nftcli.NftCliTransport;
 import io.nftlb.netlink.NetlinkTransport;
 import io.nftlb.testkit.NetworkNamespace;
 import java.io.IOException;
@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The control-plane benchmark of issue #5 (a program, not a test): with 1, 1,000 and 10,000
+ * The control-plane benchmark of docs/benchmarks/runtime.md (a program, not a test): with 1, 1,000 and 10,000
  * farms of four backends loaded, the latency of one weight change, one state change and one
  * added farm, from the API call until the kernel has it (p50/p99), the cold load time, and the
  * memory held per farm; for this library over netlink, the same runtime over {@code nft -f},
@@ -52,7 +52,7 @@ public final class RuntimeBench {
         for (int n : scales) {
             for (String system : systems) {
                 if (n > maxFarms.getOrDefault(system, Integer.MAX_VALUE)) {
-                    System.out.printf("%-13s %6d farms: skipped (over --max-farms for it)%n", system, n);
+                    System.out.printf(Locale.ROOT, "%-13s %6d farms: skipped (over --max-farms for it)%n", system, n);
                     continue;
                 }
                 Result r = run(system, n, ops, warmup);

@@ -1,5 +1,6 @@
 package io.nftlb.core;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -12,7 +13,7 @@ final class Check {
 
     static void that(boolean condition, String where, String format, Object... args) {
         if (!condition) {
-            throw new InvalidFarmException(where + ": " + String.format(format, args));
+            throw new InvalidFarmException(where + ": " + String.format(Locale.ROOT, format, args));
         }
     }
 

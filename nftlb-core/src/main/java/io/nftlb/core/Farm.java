@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -78,7 +79,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         if (helper.isPresent()) {
             Helper h = helper.get();
             Check.that(protocol == Protocol.ALL || h.protocols().contains(protocol), where,
-                    "helper %s reads %s, not %s", h.kernelName(), h.protocols(), protocol.name().toLowerCase());
+                    "helper %s reads %s, not %s", h.kernelName(), h.protocols(), protocol.name().toLowerCase(Locale.ROOT));
             Check.that(h.ipv6() || addresses.stream().allMatch(a -> Addresses.family(a) == IpFamily.IPV4), where,
                     "helper %s works for IPv4 only, and the farm has IPv6 addresses", h.kernelName());
         }
@@ -91,9 +92,9 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Check.that(flowOffload.isEmpty() || protocol != Protocol.SCTP, where,
                 "flow offload forwards tcp and udp only, not sctp");
         boolean tcp = protocol == Protocol.TCP || protocol == Protocol.ALL;
-        Check.that(!limits.tcpStrict() || tcp, where, "tcp strict needs tcp, not %s", protocol.name().toLowerCase());
+        Check.that(!limits.tcpStrict() || tcp, where, "tcp strict needs tcp, not %s", protocol.name().toLowerCase(Locale.ROOT));
         Check.that(limits.resets().isEmpty() || tcp, where, "a reset limit needs tcp, not %s",
-                protocol.name().toLowerCase());
+                protocol.name().toLowerCase(Locale.ROOT));
         validate(where, addresses, ports, forwarding, persistence, staticSessions, backends, packetMark);
         if (scheduler instanceof Scheduler.Maglev m) {
             // Maglev gives every backend at least one slot, so the table must be larger.

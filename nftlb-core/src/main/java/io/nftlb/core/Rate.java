@@ -2,6 +2,7 @@ package io.nftlb.core;
 
 import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -51,7 +52,7 @@ public record Rate(long count, ChronoUnit per, long burst) {
 
     @Override
     public String toString() {
-        String unit = per.name().toLowerCase().replaceAll("s$", "");
+        String unit = per.name().toLowerCase(Locale.ROOT).replaceAll("s$", "");
         return count + "/" + unit + (burst > 0 ? " burst " + burst : "");
     }
 }

@@ -1,20 +1,15 @@
 package io.nftlb.daemon;
 
-import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
-import io.nftlb.core.compile.IngressCompiler;
-import io.nftlb.core.compile.RulesetCompiler;
-import io.nftlb.core.compile.UnsupportedFeatureException;
-import java.util.List;
+import io.nftlb.core.compile.Support;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
  * nftlb's modes and the DSL entry point of each. Whether the library compiles a mode is asked
- * of the compiler itself (a trial compile of an empty farm), so a mode that core learns to
- * compile (DSR, stateless dNAT) is accepted here with no change.
+ * of core ({@link Support#forwarding}), so a mode that core learns to compile is accepted here
+ * with no change.
  */
 final class Modes {
 
@@ -32,8 +27,6 @@ final class Modes {
             "nftlb's local mode filters traffic for a service of this host; the library's local mode redirects"
                     + " to loopback backends");
 
-    private static final Map<String, Optional<String>> COMPILER_REFUSES = new ConcurrentHashMap<>();
-
     private Modes() {}
 
     /** The entry point of a mode, or null (reported in {@code problems}) when it is not supported. */
@@ -46,26 +39,11 @@ final class Modes {
         if (entry == null) {
             throw ConfigException.field(where, "mode", mode, "must be snat, dnat, dsr, stlsdnat or local");
         }
-        Optional<String> refused = COMPILER_REFUSES.computeIfAbsent(mode, m -> trialCompile(entry));
+        Optional<String> refused = Support.forwarding(entry.apply(new String[] {"192.0.2.1"}).forwarding());
         if (refused.isPresent()) {
             problems.unsupported(where, "mode", mode, refused.get());
             return null;
         }
         return entry;
-    }
-
-    private static Optional<String> trialCompile(Function<String[], Farm> entry) {
-        try {
-            Farm trial = entry.apply(new String[] {"192.0.2.1"}).named("trial").port(80);
-            if (IngressCompiler.atIngress(trial)) { // dsr and stlsdnat: the netdev table, with a link layer
-                String mac = "02:00:00:00:00:01";
-                IngressCompiler.compile(List.of(), List.of(trial), List.of(DsrPath.of("trial").in("eth0", mac).out("eth0", mac)));
-            } else {
-                RulesetCompiler.compile(List.of(trial));
-            }
-            return Optional.empty();
-        } catch (UnsupportedFeatureException e) {
-            return Optional.of(e.getMessage().replace("farm \"trial\": ", ""));
-        }
     }
 }

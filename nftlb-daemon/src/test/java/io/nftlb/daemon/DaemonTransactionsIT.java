@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.ast.TableRef;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.transport.ConnectionTable;
-import io.nftlb.core.transport.TableRef;
-import io.nftlb.core.transport.Transaction;
 import io.nftlb.core.transport.Transport;
 import io.nftlb.netlink.NetlinkTransport;
 import io.nftlb.testkit.NetworkNamespace;

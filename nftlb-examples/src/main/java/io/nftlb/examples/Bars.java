@@ -1,5 +1,6 @@
 package io.nftlb.examples;
 
+import java.util.Locale;
 import java.util.Map;
 
 /** A compact table of counts per backend with a bar each, for the terminal. */
@@ -17,7 +18,7 @@ public final class Bars {
                 continue;
             }
             double share = (double) e.getValue() / Math.max(1, total);
-            b.append(String.format("  %-6s %4d %5.1f%% %s%n", e.getKey(), e.getValue(), 100 * share,
+            b.append(String.format(Locale.ROOT, "  %-6s %4d %5.1f%% %s%n", e.getKey(), e.getValue(), 100 * share,
                     "#".repeat((int) Math.round(WIDTH * share))));
         }
         return b.toString();

@@ -10,10 +10,11 @@ import io.nftlb.testkit.LongConnection;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.IntStream;
 
 /**
- * Two balancers, no shared state, one Maglev farm (issue #10, docs/maglev.md): a router
+ * Two balancers, no shared state, one Maglev farm (docs/maglev.md): a router
  * spreads connections over both with ECMP; balancer 0 dies; its connections go on through
  * balancer 1 to the same backends, and new connections of each client keep their backend.
  * Needs root; builds network namespaces and removes them at the end.
@@ -55,7 +56,7 @@ public final class MaglevPair {
                     out.println("lost  " + c + ": " + e.getMessage());
                 }
             }
-            out.printf("%d of %d connections kept working through balancer 1%n", ok, connections.size());
+            out.printf(Locale.ROOT, "%d of %d connections kept working through balancer 1%n", ok, connections.size());
             for (String source : t.client().sourceAddresses()) {
                 try (LongConnection c = t.client().openLongConnection(source, VIP, 80)) {
                     out.println("new   " + source + " -> " + c.backend());

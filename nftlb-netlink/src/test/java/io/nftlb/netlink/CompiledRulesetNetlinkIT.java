@@ -48,7 +48,7 @@ class CompiledRulesetNetlinkIT {
         io.nftlb.core.ast.Table table = compiled.ruleset().tables().get(0);
         try (NetlinkTransport nl = NetlinkTransport.openInNamespace(ns.name())) {
             nl.commit(io.nftlb.core.plan.Planner.create(table));
-            io.nftlb.core.ast.Table read = nl.read(io.nftlb.core.compile.Layout.TABLE).orElseThrow();
+            io.nftlb.core.ast.Table read = nl.read(io.nftlb.core.internal.compile.Layout.TABLE).orElseThrow();
             assertEquals(NftText.render(LbRulesetIT.normalize(table)), NftText.render(LbRulesetIT.normalize(read)));
         }
     }

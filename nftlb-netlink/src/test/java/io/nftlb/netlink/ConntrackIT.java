@@ -104,7 +104,7 @@ class ConntrackIT {
     private static Map<String, Long> outRsts(Topology topology) {
         Map<String, Long> out = new HashMap<>();
         out.put("balancer", outRsts(topology.balancer().namespace()));
-        for (io.nftlb.testkit.Backend b : topology.backends()) {
+        for (io.nftlb.testkit.BackendHost b : topology.backends()) {
             out.put(b.name(), outRsts(b.namespace()));
         }
         return out;

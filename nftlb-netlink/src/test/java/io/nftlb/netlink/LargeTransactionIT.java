@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.nftlb.core.ast.DataType;
 import io.nftlb.core.ast.Element;
-import io.nftlb.core.transport.Op;
-import io.nftlb.core.transport.Transaction;
+import io.nftlb.core.ast.Op;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.transport.TransportException;
 import io.nftlb.testkit.NetworkNamespace;
 import io.nftlb.testkit.RequiresNetns;

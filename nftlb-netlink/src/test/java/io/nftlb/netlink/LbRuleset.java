@@ -12,23 +12,23 @@ import io.nftlb.core.ast.Element;
 import io.nftlb.core.ast.Expr;
 import io.nftlb.core.ast.Family;
 import io.nftlb.core.ast.MetaKey;
-import io.nftlb.core.ast.NamedSet;
 import io.nftlb.core.ast.NamedSet.SetFlag;
+import io.nftlb.core.ast.NamedSet;
+import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.PayloadField;
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.ast.TableRef;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.ast.Verdict;
-import io.nftlb.core.transport.Op;
-import io.nftlb.core.transport.TableRef;
-import io.nftlb.core.transport.Transaction;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** The representative load-balancer ruleset of issue #3, as AST and as nft text. */
+/** A representative load-balancer ruleset, as AST and as nft text. */
 final class LbRuleset {
     private LbRuleset() {}
 

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nftlb.core.ast.Family;
-import io.nftlb.core.transport.Op;
-import io.nftlb.core.transport.TableRef;
-import io.nftlb.core.transport.Transaction;
+import io.nftlb.core.ast.Op;
+import io.nftlb.core.ast.TableRef;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.testkit.NetworkNamespace;
 import io.nftlb.testkit.RequiresNetns;
 import java.io.IOException;

@@ -44,7 +44,7 @@ public final class EcmpTopology implements AutoCloseable {
     private static final Duration IP_TIMEOUT = Duration.ofSeconds(30);
 
     private final List<NetworkNamespace> namespaces;
-    private final List<Backend> backends = new ArrayList<>();
+    private final List<BackendHost> backends = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private Client client;
 
@@ -93,7 +93,7 @@ public final class EcmpTopology implements AutoCloseable {
     }
 
     /** The backends ({@code b0, b1, ...} at 10.1.0.10, 10.1.0.11, ...). */
-    public List<Backend> backends() {
+    public List<BackendHost> backends() {
         return List.copyOf(backends);
     }
 
@@ -164,7 +164,7 @@ public final class EcmpTopology implements AutoCloseable {
         }
         client = new Client(clientNs, sources, List.of());
         for (int j = 0; j < backendCount; j++) {
-            Backend backend = new Backend(j, "10.1.0." + (10 + j), null, namespaces.get(4 + j), List.of(80), false);
+            BackendHost backend = new BackendHost(j, "10.1.0." + (10 + j), null, namespaces.get(4 + j), List.of(80), false);
             backends.add(backend);
             backend.startServers();
         }
@@ -195,7 +195,7 @@ public final class EcmpTopology implements AutoCloseable {
         if (client != null) {
             client.close();
         }
-        backends.forEach(Backend::stopServers);
+        backends.forEach(BackendHost::stopServers);
         NetworkNamespace.closeAll(namespaces);
     }
 }

@@ -127,7 +127,7 @@ public final class LongConnection implements AutoCloseable {
         }
     }
 
-    /** Backend, and both ends as the client and the backend see them. */
+    /** The backend, and both ends as the client and the backend see them. */
     @Override
     public String toString() {
         return "LongConnection[" + localAddress() + ":" + localPort() + " -> " + socket.getInetAddress() + ":"

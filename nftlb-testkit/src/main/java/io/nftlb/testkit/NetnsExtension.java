@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * JUnit 5 support for kernel tests; use it through {@link RequiresNetns}.
  *
  * <p>Before a test class or test: checks that namespaces can be made here, and skips the test
- * with the reason if not (fails it if {@code CI=true}). Resolves {@link NetworkNamespace}
+ * with the reason if not (fails it if {@code -Dnftlb.requireNetns=true} or {@code NFTLB_REQUIRE_NETNS=true}). Resolves {@link NetworkNamespace}
  * parameters to fresh namespaces. After a test (or class): closes the namespaces and
  * topologies created during it, on the test's thread, after the test's own
  * {@code @AfterEach} methods ran.

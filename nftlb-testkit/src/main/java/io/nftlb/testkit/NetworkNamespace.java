@@ -46,7 +46,7 @@ public final class NetworkNamespace implements AutoCloseable {
      * For test engines that do not run JUnit Jupiter extensions (jqwik properties, plain
      * mains): applies the same rule as {@link RequiresNetns} before making namespaces. Returns
      * when namespaces can be made; otherwise aborts the test with the reason (reported as
-     * skipped), or, with {@code CI=true}, throws {@link IllegalStateException} with it.
+     * skipped), or, with {@code -Dnftlb.requireNetns=true} or {@code NFTLB_REQUIRE_NETNS=true}, throws {@link IllegalStateException} with it.
      */
     public static void requireAvailable() {
         io.nftlb.testkit.internal.NetnsCapability.Decision decision =

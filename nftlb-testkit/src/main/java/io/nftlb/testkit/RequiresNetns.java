@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * class {@code *IT} for failsafe) and registers {@link NetnsExtension}, which
  * <ul>
  *   <li>skips the test, with the reason, where namespaces cannot be made (not root, no
- *       {@code nft}...), but fails it instead when the environment has {@code CI=true};</li>
+ *       {@code nft}...), but fails it instead when {@code -Dnftlb.requireNetns=true} or {@code NFTLB_REQUIRE_NETNS=true} asks for kernel tests;</li>
  *   <li>passes a fresh {@link NetworkNamespace} to each parameter of that type;</li>
  *   <li>closes every {@link NetworkNamespace} and {@link Topology} created during a test
  *       (or during {@code @BeforeAll}: at the end of the class), even if the test fails.</li>

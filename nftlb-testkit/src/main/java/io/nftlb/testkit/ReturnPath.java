@@ -17,7 +17,7 @@ public enum ReturnPath {
      * As in a direct-server-return deployment: each backend also has a link straight to the
      * client ({@code direct} in the backend, {@code direct-bI} in the client) and routes the
      * client's IPv4 network over it, so replies never pass the balancer. Backends that are to
-     * answer for a virtual address hold it on their loopback ({@link Backend#addLoopbackAddress}).
+     * answer for a virtual address hold it on their loopback ({@link BackendHost#addLoopbackAddress}).
      * IPv4 only.
      */
     DIRECT

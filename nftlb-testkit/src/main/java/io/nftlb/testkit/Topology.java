@@ -66,7 +66,7 @@ public final class Topology implements AutoCloseable {
     private final List<Integer> ports;
     private final boolean udp;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final List<Backend> backends = new ArrayList<>();
+    private final List<BackendHost> backends = new ArrayList<>();
     private List<NetworkNamespace> namespaces = List.of();
     private Balancer balancer;
     private Client client;
@@ -95,12 +95,12 @@ public final class Topology implements AutoCloseable {
     }
 
     /** The backends, by index. */
-    public List<Backend> backends() {
+    public List<BackendHost> backends() {
         return List.copyOf(backends);
     }
 
-    /** Backend number {@code index}, from 0. */
-    public Backend backend(int index) {
+    /** Backend host number {@code index}, from 0. */
+    public BackendHost backend(int index) {
         return backends.get(index);
     }
 
@@ -141,7 +141,7 @@ public final class Topology implements AutoCloseable {
         if (balancer != null) {
             balancer.closeClient();
         }
-        for (Backend backend : backends) {
+        for (BackendHost backend : backends) {
             backend.closeClient();
             try {
                 backend.stopServers();
@@ -186,7 +186,7 @@ public final class Topology implements AutoCloseable {
 
         steps.accept("servers");
         for (int i = 0; i < plan.backends(); i++) {
-            Backend backend = new Backend(i, plan.backendAddress(i, false),
+            BackendHost backend = new BackendHost(i, plan.backendAddress(i, false),
                     plan.ipv6() ? plan.backendAddress(i, true) : null, backendNamespaces.get(i), ports, udp);
             backends.add(backend);
             backend.startServers();

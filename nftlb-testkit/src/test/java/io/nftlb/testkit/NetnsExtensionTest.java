@@ -16,7 +16,7 @@ import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.Events;
 import org.opentest4j.TestAbortedException;
 
-/** What JUnit reports for a kernel test that cannot run: skipped, or failed under CI=true. */
+/** What JUnit reports for a kernel test that cannot run: skipped, or failed under nftlb.requireNetns=true. */
 class NetnsExtensionTest {
     private static final String REASON = "needs root (or CAP_NET_ADMIN and CAP_SYS_ADMIN) to create network namespaces"
             + " (uid=1000, missing CAP_NET_ADMIN, CAP_SYS_ADMIN)";
@@ -39,14 +39,14 @@ class NetnsExtensionTest {
     }
 
     @Test
-    void underCiTheTestFailsWithTheReason() {
+    void whenRequiredTheTestFailsWithTheReason() {
         Events events = run(WhenFailed.class);
 
         List<Event> failed = events.failed().list();
         assertEquals(1, failed.size(), events.list().toString());
         Throwable why = failed.get(0).getPayload(org.junit.platform.engine.TestExecutionResult.class)
                 .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).orElseThrow();
-        assertTrue(why.getMessage().contains("CI=true"), why.getMessage());
+        assertTrue(why.getMessage().contains("nftlb.requireNetns=true"), why.getMessage());
         assertEquals(0, events.aborted().count());
         assertEquals(0, WhenFailed.ran);
     }
@@ -76,7 +76,7 @@ class NetnsExtensionTest {
     static class WhenFailed {
         @RegisterExtension
         static final NetnsExtension NETNS = new NetnsExtension(
-                () -> new Decision(Verdict.FAIL, REASON + " (CI=true: a kernel test that cannot run fails the build)"));
+                () -> new Decision(Verdict.FAIL, REASON + " (nftlb.requireNetns=true: a kernel test that cannot run fails the build)"));
 
         static int ran;
 

@@ -45,7 +45,7 @@ class TopologyIT {
     @Test
     void viaTheBalancerTheClientReachesEachBackendWhichSeesTheClientAddress() {
         try (Topology topology = Topology.builder().backends(2).returnPath(ReturnPath.VIA_BALANCER).start()) {
-            for (Backend backend : topology.backends()) {
+            for (BackendHost backend : topology.backends()) {
                 Tally tally = topology.client().connectTcp(backend.address(), 80, 3);
 
                 assertEquals(Map.of(backend.name(), 3), tally.countsByBackend(), tally.toString());
@@ -101,7 +101,7 @@ class TopologyIT {
     @Test
     void aStoppedBackendRefusesAndComesBackWhenStarted() {
         try (Topology topology = Topology.builder().backends(2).udp(true).start()) {
-            Backend b1 = topology.backend(1);
+            BackendHost b1 = topology.backend(1);
             b1.stopServers();
 
             Tally tcp = topology.client().connectTcp(b1.address(), 80, 2);

@@ -5,6 +5,7 @@ import io.nftlb.core.ast.Element;
 import io.nftlb.core.ast.Expr;
 import io.nftlb.core.ast.NamedSet;
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.internal.compile.Layout;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

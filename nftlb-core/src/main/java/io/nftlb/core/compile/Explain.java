@@ -8,9 +8,11 @@ import io.nftlb.core.Scheduler;
 import io.nftlb.core.ast.Element;
 import io.nftlb.core.ast.Expr;
 import io.nftlb.core.ast.Rule;
+import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.render.NftText;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -26,7 +28,7 @@ final class Explain {
                 : "port" + (farm.ports().size() > 1 || !farm.ports().get(0).single() ? "s " : " ")
                 + farm.ports().stream().map(PortRange::toString).collect(Collectors.joining(", "));
         String vips = farm.addresses().stream().map(NftText::address).collect(Collectors.joining(", "));
-        b.append("farm \"").append(farm.name()).append("\": ").append(farm.protocol().name().toLowerCase())
+        b.append("farm \"").append(farm.name()).append("\": ").append(farm.protocol().name().toLowerCase(Locale.ROOT))
                 .append(" to ").append(vips).append(", ").append(ports).append('\n');
         b.append("  forwarding: ").append(forwarding(farm.forwarding())).append('\n');
         b.append("  new connections: chain prerouting looks up l4proto . daddr . dport in ")
@@ -56,7 +58,7 @@ final class Explain {
                     .append(" (IPv4 first half, IPv6 second), looked up by chain ")
                     .append(Layout.schedLookupChain(ids.farmId())).append('\n');
         }
-        farm.persistence().ifPresent(p -> b.append("  persistence: by ").append(p.key().name().toLowerCase()
+        farm.persistence().ifPresent(p -> b.append("  persistence: by ").append(p.key().name().toLowerCase(Locale.ROOT)
                 .replace('_', ' ')).append(", remembered ").append(p.ttl()).append(" after the last new connection")
                 .append('\n'));
         if (!farm.staticSessions().isEmpty()) {
@@ -82,10 +84,10 @@ final class Explain {
         for (Backend be : farm.backends()) {
             long mark = ids.mark(be.name());
             long mine = slots.getOrDefault(mark, 0L);
-            b.append(String.format("    %-12s %-24s mark 0x%08x  weight %-5d priority %-3d %-5s %s%n", be.name(),
+            b.append(String.format(Locale.ROOT, "    %-12s %-24s mark 0x%08x  weight %-5d priority %-3d %-5s %s%n", be.name(),
                     NftText.address(be.address()) + be.port().stream().mapToObj(p -> ":" + p).findFirst().orElse(""),
-                    mark, be.weight(), be.priority(), be.state().name().toLowerCase(),
-                    mine == 0 ? "no new connections" : String.format("%.1f%%", 100.0 * mine / total)));
+                    mark, be.weight(), be.priority(), be.state().name().toLowerCase(Locale.ROOT),
+                    mine == 0 ? "no new connections" : String.format(Locale.ROOT, "%.1f%%", 100.0 * mine / total)));
         }
         return b.toString();
     }
@@ -125,13 +127,13 @@ final class Explain {
             case Scheduler.RoundRobin r -> "round robin (numgen inc) over the serving backends of the best tier";
             case Scheduler.Weighted w -> "weighted random (numgen random mod " + RulesetCompiler.SLOTS
                     + ") over weight intervals";
-            case Scheduler.Hash h -> "hash of " + h.fields().stream().map(x -> x.name().toLowerCase().replace('_', ' '))
+            case Scheduler.Hash h -> "hash of " + h.fields().stream().map(x -> x.name().toLowerCase(Locale.ROOT).replace('_', ' '))
                     .collect(Collectors.joining(" . ")) + " (jhash mod " + RulesetCompiler.SLOTS + "), weighted";
             case Scheduler.SymmetricHash h -> "symmetric hash (symhash mod " + RulesetCompiler.SLOTS + "), weighted";
             case Scheduler.Maglev m -> "maglev consistent hash of " + m.fields().stream()
-                    .map(x -> x.name().toLowerCase().replace('_', ' ')).collect(Collectors.joining(" . "))
+                    .map(x -> x.name().toLowerCase(Locale.ROOT).replace('_', ' ')).collect(Collectors.joining(" . "))
                     + " (jhash mod " + m.tableSize() + " seed 0x" + Long.toHexString(m.seed()) + "), weighted, "
-                    + m.fill().name().toLowerCase().replace('_', ' ') + " fill, in maps "
+                    + m.fill().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " fill, in maps "
                     + MaglevSlots.MAP4 + "/" + MaglevSlots.MAP6;
         };
     }

@@ -3,6 +3,7 @@ package io.nftlb.core.compile;
 import io.nftlb.core.ast.Chain;
 import io.nftlb.core.ast.Element;
 import io.nftlb.core.ast.Rule;
+import io.nftlb.core.internal.compile.Layout;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

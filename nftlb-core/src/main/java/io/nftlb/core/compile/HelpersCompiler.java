@@ -11,6 +11,7 @@ import io.nftlb.core.ast.Stmt;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,7 +26,7 @@ final class HelpersCompiler {
 
     /** The name of the object of a helper for one protocol, e.g. {@code ftp-tcp}. */
     static String objectName(Helper h, Protocol p) {
-        return h.kernelName() + "-" + p.name().toLowerCase();
+        return h.kernelName() + "-" + p.name().toLowerCase(Locale.ROOT);
     }
 
     /** The objects the farms' helpers need, in a fixed order (helper, then protocol). */

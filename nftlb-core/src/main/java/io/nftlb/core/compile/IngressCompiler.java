@@ -38,6 +38,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -223,7 +224,7 @@ public final class IngressCompiler {
                 .append(dsr ? farmChain(f.name()) : StatelessDnatRules.farmChain(f.name())).append('\n');
         String hashed = switch (f.scheduler()) {
             case Scheduler.SymmetricHash s -> "symhash";
-            case Scheduler.Hash h -> "jhash of " + h.fields().stream().map(x -> x.name().toLowerCase().replace('_', ' '))
+            case Scheduler.Hash h -> "jhash of " + h.fields().stream().map(x -> x.name().toLowerCase(Locale.ROOT).replace('_', ' '))
                     .collect(java.util.stream.Collectors.joining(" . "));
             default -> "jhash of client address . port";
         };
@@ -237,7 +238,7 @@ public final class IngressCompiler {
         }
         if (dsr && f.persistence().isPresent()) {
             var p = f.persistence().get();
-            b.append("  persistence: by ").append(p.key().toString().toLowerCase().replace('_', ' '))
+            b.append("  persistence: by ").append(p.key().toString().toLowerCase(Locale.ROOT).replace('_', ' '))
                     .append(", the backend's MAC remembered ").append(p.ttl()).append(" after the client's last packet in ")
                     .append(DsrSessions.map(p.key(), false)).append('/').append(DsrSessions.map(p.key(), true))
                     .append(", used while it serves the virtual address (").append(DsrSessions.SERVING4).append('/')

@@ -21,6 +21,7 @@ import io.nftlb.core.ast.MetaKey;
 import io.nftlb.core.ast.NamedSet;
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
+import io.nftlb.core.internal.compile.Layout;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

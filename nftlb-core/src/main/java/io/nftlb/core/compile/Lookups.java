@@ -13,6 +13,7 @@ import io.nftlb.core.ast.MetaKey;
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
 import io.nftlb.core.ast.Verdict;
+import io.nftlb.core.internal.compile.Layout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

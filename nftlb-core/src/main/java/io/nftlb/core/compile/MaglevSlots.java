@@ -7,6 +7,7 @@ import io.nftlb.core.Backend;
 import io.nftlb.core.Scheduler;
 import io.nftlb.core.ast.Element;
 import io.nftlb.core.ast.Expr;
+import io.nftlb.core.internal.compile.Layout;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -106,15 +107,15 @@ final class MaglevSlots {
         }
 
         /** The update of {@code map} as one transaction: deletions first, as nft 1.0.6 has no element replace. */
-        io.nftlb.core.transport.Transaction transaction(String map) {
-            List<io.nftlb.core.transport.Op> ops = new ArrayList<>();
+        io.nftlb.core.ast.Transaction transaction(String map) {
+            List<io.nftlb.core.ast.Op> ops = new ArrayList<>();
             if (!deleted.isEmpty()) {
-                ops.add(new io.nftlb.core.transport.Op.DeleteElements(Layout.TABLE, map, deleted));
+                ops.add(new io.nftlb.core.ast.Op.DeleteElements(Layout.TABLE, map, deleted));
             }
             if (!added.isEmpty()) {
-                ops.add(new io.nftlb.core.transport.Op.AddElements(Layout.TABLE, map, added));
+                ops.add(new io.nftlb.core.ast.Op.AddElements(Layout.TABLE, map, added));
             }
-            return io.nftlb.core.transport.Transaction.of(ops);
+            return io.nftlb.core.ast.Transaction.of(ops);
         }
     }
 }

@@ -15,6 +15,7 @@ import io.nftlb.core.ast.Flowtable;
 import io.nftlb.core.ast.NamedSet;
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
+import io.nftlb.core.internal.compile.Layout;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

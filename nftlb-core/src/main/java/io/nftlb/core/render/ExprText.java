@@ -23,7 +23,7 @@ final class ExprText {
             case Expr.Payload p -> p.field().text();
             case Expr.Meta m -> m.key().text();
             case Expr.Ct c -> "ct " + c.key().keyword();
-            case Expr.Numgen n -> "numgen " + n.mode().name().toLowerCase() + " mod " + n.modulus()
+            case Expr.Numgen n -> "numgen " + n.mode().name().toLowerCase(Locale.ROOT) + " mod " + n.modulus()
                     + (n.offset() != 0 ? " offset " + n.offset() : "");
             case Expr.Jhash h -> "jhash " + expr(h.input()) + " mod " + h.modulus()
                     + " seed 0x" + Long.toHexString(h.seed()) + (h.offset() != 0 ? " offset " + h.offset() : "");

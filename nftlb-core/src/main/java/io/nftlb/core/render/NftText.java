@@ -9,10 +9,10 @@ import io.nftlb.core.ast.Family;
 import io.nftlb.core.ast.Flowtable;
 import io.nftlb.core.ast.NamedObject;
 import io.nftlb.core.ast.NamedSet;
+import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Ruleset;
 import io.nftlb.core.ast.Table;
-import io.nftlb.core.transport.Op;
-import io.nftlb.core.transport.Transaction;
+import io.nftlb.core.ast.Transaction;
 import java.util.List;
 import java.util.stream.Collectors;
 

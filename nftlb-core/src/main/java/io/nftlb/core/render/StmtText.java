@@ -5,6 +5,7 @@ import static io.nftlb.core.render.ExprText.quote;
 
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -38,7 +39,7 @@ final class StmtText {
                     + l.level().map(v -> " level " + v).orElse("")
                     + (l.group().isPresent() ? " group " + l.group().getAsInt() : "");
             case Stmt.Reject r -> r.tcpReset() ? "reject with tcp reset" : "reject";
-            case Stmt.SetUpdate u -> u.op().name().toLowerCase() + " @" + u.set() + " { " + expr(u.key())
+            case Stmt.SetUpdate u -> u.op().name().toLowerCase(Locale.ROOT) + " @" + u.set() + " { " + expr(u.key())
                     + u.timeout().map(t -> " timeout " + Durations.format(t)).orElse("")
                     + u.stateful().map(st -> " " + stmt(st)).orElse("")
                     + u.data().map(d -> " : " + expr(d)).orElse("") + " }";
@@ -62,7 +63,7 @@ final class StmtText {
     }
 
     private static String nat(Stmt.Nat n) {
-        StringBuilder b = new StringBuilder(n.kind().name().toLowerCase()).append(' ')
+        StringBuilder b = new StringBuilder(n.kind().name().toLowerCase(Locale.ROOT)).append(' ')
                 .append(n.family().keyword()).append(" to");
         n.address().ifPresent(a -> b.append(' ').append(expr(a)));
         n.port().ifPresent(p -> b.append(n.address().isPresent() ? ":" : " :").append(expr(p)));
@@ -73,7 +74,7 @@ final class StmtText {
         if (flags.isEmpty()) {
             return "";
         }
-        return " " + flags.stream().sorted().map(f -> f.name().toLowerCase().replace('_', '-'))
+        return " " + flags.stream().sorted().map(f -> f.name().toLowerCase(Locale.ROOT).replace('_', '-'))
                 .collect(Collectors.joining(","));
     }
 

@@ -1,9 +1,9 @@
 package io.nftlb.core.runtime;
 
-import io.nftlb.core.plan.FarmChange;
 import io.nftlb.core.ast.Table;
-import io.nftlb.core.plan.ShardRules;
-import io.nftlb.core.plan.Skeleton;
+import io.nftlb.core.internal.plan.FarmChange;
+import io.nftlb.core.internal.plan.ShardRules;
+import io.nftlb.core.internal.plan.Skeleton;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

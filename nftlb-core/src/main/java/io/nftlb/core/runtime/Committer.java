@@ -1,14 +1,15 @@
 package io.nftlb.core.runtime;
 
 import io.nftlb.core.Farm;
+import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.compile.BackendIdentity;
-import io.nftlb.core.compile.Layout;
 import io.nftlb.core.compile.PolicyCompiler;
+import io.nftlb.core.internal.compile.Layout;
+import io.nftlb.core.internal.plan.SkeletonPlanner;
 import io.nftlb.core.plan.Planner;
 import io.nftlb.core.transport.ConnectionTable;
-import io.nftlb.core.transport.Op;
-import io.nftlb.core.transport.Transaction;
 import io.nftlb.core.transport.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -337,7 +338,7 @@ final class Committer {
         RuntimeException failure = null;
         try {
             tx = batch.replacement().map(Planner::create)
-                    .orElseGet(() -> Planner.diff(batch.before(), batch.after(), batch.farmChanges(), batch.shards()));
+                    .orElseGet(() -> SkeletonPlanner.diff(batch.before(), batch.after(), batch.farmChanges(), batch.shards()));
             tx = IngressOps.join(tx, batch.ingress().ops()); // one transaction for both tables
             if (!tx.isEmpty()) {
                 reconciler.commit(tx, false);

@@ -1,9 +1,9 @@
 package io.nftlb.core.runtime;
 
+import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
-import io.nftlb.core.transport.Op;
-import io.nftlb.core.transport.TableRef;
-import io.nftlb.core.transport.Transaction;
+import io.nftlb.core.ast.TableRef;
+import io.nftlb.core.ast.Transaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;

@@ -2,7 +2,7 @@ package io.nftlb.core.runtime;
 
 import io.nftlb.core.Farm;
 import io.nftlb.core.compile.RulesetCompiler;
-import io.nftlb.core.plan.Skeleton;
+import io.nftlb.core.internal.plan.Skeleton;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

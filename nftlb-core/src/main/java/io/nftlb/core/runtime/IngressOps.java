@@ -1,7 +1,7 @@
 package io.nftlb.core.runtime;
 
-import io.nftlb.core.transport.Op;
-import io.nftlb.core.transport.Transaction;
+import io.nftlb.core.ast.Op;
+import io.nftlb.core.ast.Transaction;
 import java.util.ArrayList;
 import java.util.List;
 

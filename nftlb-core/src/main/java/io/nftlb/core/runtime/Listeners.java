@@ -1,6 +1,6 @@
 package io.nftlb.core.runtime;
 
-import io.nftlb.core.transport.Transaction;
+import io.nftlb.core.ast.Transaction;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;

@@ -1,13 +1,13 @@
 package io.nftlb.core.runtime;
 
+import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
-import io.nftlb.core.compile.Layout;
+import io.nftlb.core.ast.TableRef;
+import io.nftlb.core.ast.Transaction;
+import io.nftlb.core.internal.compile.Layout;
+import io.nftlb.core.internal.plan.TableComparison;
+import io.nftlb.core.internal.plan.TablePlanner;
 import io.nftlb.core.plan.Planner;
-import io.nftlb.core.plan.TableComparison;
-import io.nftlb.core.plan.TablePlanner;
-import io.nftlb.core.transport.Op;
-import io.nftlb.core.transport.TableRef;
-import io.nftlb.core.transport.Transaction;
 import io.nftlb.core.transport.Transport;
 import java.util.ArrayList;
 import java.util.HashMap;

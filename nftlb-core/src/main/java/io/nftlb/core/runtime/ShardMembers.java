@@ -1,7 +1,7 @@
 package io.nftlb.core.runtime;
 
 import io.nftlb.core.compile.FarmPart;
-import io.nftlb.core.plan.ShardRules;
+import io.nftlb.core.internal.plan.ShardRules;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

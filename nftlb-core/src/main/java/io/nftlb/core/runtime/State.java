@@ -11,9 +11,9 @@ import io.nftlb.core.compile.FarmParts;
 import io.nftlb.core.compile.Ids;
 import io.nftlb.core.compile.IngressCompiler;
 import io.nftlb.core.compile.PolicyCompiler;
-import io.nftlb.core.plan.FarmChange;
-import io.nftlb.core.plan.Planner;
-import io.nftlb.core.plan.Skeleton;
+import io.nftlb.core.internal.plan.FarmChange;
+import io.nftlb.core.internal.plan.Skeleton;
+import io.nftlb.core.internal.plan.SkeletonPlanner;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -219,7 +219,7 @@ final class State {
         Skeleton after = features.after(inflight, committed);
         // A change of the table's shape that cannot be planned by parts (the flowtable's devices)
         // replaces the table: the whole table once this batch is in.
-        Optional<Table> replacement = Planner.incompatibility(skeleton, after).map(why -> after.table(
+        Optional<Table> replacement = SkeletonPlanner.incompatibility(skeleton, after).map(why -> after.table(
                 entriesAfter().stream().map(FarmEntry::part).filter(Objects::nonNull).toList()));
         return new Batch(changes, inflight, farmChanges, skeleton, after, replacement, ingressBatch,
                 shards.after(inflight, committed));

@@ -1,6 +1,7 @@
 package io.nftlb.core.transport;
 
 import io.nftlb.core.ast.NamedObject;
+import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Stmt;
 import java.util.ArrayList;
 import java.util.List;

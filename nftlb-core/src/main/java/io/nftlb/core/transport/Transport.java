@@ -1,6 +1,8 @@
 package io.nftlb.core.transport;
 
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.ast.TableRef;
+import io.nftlb.core.ast.Transaction;
 import java.util.Optional;
 
 /**

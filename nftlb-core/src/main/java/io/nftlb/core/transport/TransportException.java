@@ -1,5 +1,6 @@
 package io.nftlb.core.transport;
 
+import io.nftlb.core.ast.Op;
 import java.util.Optional;
 
 /**

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Issue #10's numbers (a program, not a test): Maglev table build time at 65,537 slots, and
+ * The Maglev numbers of docs/maglev.md (a program, not a test): Maglev table build time at 65,537 slots, and
  * the size of the transaction when one backend of 100 goes down. Results in docs/maglev.md.
  *
  * <pre>java -cp nftlb-core/target/classes:nftlb-core/target/test-classes:CLASSPATH io.nftlb.core.compile.MaglevBenchmark [--kernel]</pre>

@@ -12,7 +12,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
-/** The claims of issue #10 about the table, at the default size 65,537 and up to 100 backends. */
+/** The claims of docs/maglev.md about the table, at the default size 65,537 and up to 100 backends. */
 class MaglevTablePropertyTest {
 
     private static final int M = 65_537;
@@ -44,7 +44,7 @@ class MaglevTablePropertyTest {
     }
 
     /**
-     * Issue #10: removing one of N backends moves at most 1/N + 1% of the slots (the removed
+     * Removing one of N backends moves at most 1/N + 1% of the slots (the removed
      * backend's share + 1% with weights). The default fill keeps this with margin (measured:
      * at most about 0.45%); the paper's permutation fill does not for small N (up to 2.5%
      * measured), so it is held to 5%, what it keeps in every case seen (docs/maglev.md).

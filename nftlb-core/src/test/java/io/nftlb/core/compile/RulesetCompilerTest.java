@@ -8,6 +8,7 @@ import io.nftlb.core.BackendState;
 import io.nftlb.core.Farm;
 import io.nftlb.core.InvalidFarmException;
 import io.nftlb.core.Scheduler;
+import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.render.NftText;
 import java.io.IOException;
 import java.io.InputStream;

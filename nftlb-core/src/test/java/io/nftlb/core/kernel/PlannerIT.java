@@ -3,14 +3,14 @@ package io.nftlb.core.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.nftlb.core.Farm;
-import io.nftlb.core.compile.RulesetCompiler;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.compile.RulesetCompiler.Compiled;
+import io.nftlb.core.compile.RulesetCompiler;
+import io.nftlb.core.nftcli.NftCliTransport;
 import io.nftlb.core.plan.Planner;
 import io.nftlb.core.render.NftText;
 import io.nftlb.core.testing.FarmGen;
 import io.nftlb.core.testing.Listings;
-import io.nftlb.core.transport.NftCliTransport;
-import io.nftlb.core.transport.Transaction;
 import io.nftlb.testkit.NetworkNamespace;
 import io.nftlb.testkit.RequiresNetns;
 import java.util.LinkedHashMap;

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nftlb.core.Farm;
-import io.nftlb.core.compile.Layout;
-import io.nftlb.core.compile.RulesetCompiler;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.compile.RulesetCompiler.Compiled;
+import io.nftlb.core.compile.RulesetCompiler;
+import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.render.NftText;
 import io.nftlb.core.testing.FarmGen;
 import io.nftlb.core.testing.RulesetModel;
-import io.nftlb.core.transport.Transaction;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

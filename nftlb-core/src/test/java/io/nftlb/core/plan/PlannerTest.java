@@ -7,14 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.nftlb.core.Backend;
 import io.nftlb.core.BackendState;
 import io.nftlb.core.Farm;
+import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
-import io.nftlb.core.compile.Layout;
-import io.nftlb.core.compile.RulesetCompiler;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.compile.RulesetCompiler.Compiled;
+import io.nftlb.core.compile.RulesetCompiler;
+import io.nftlb.core.internal.compile.Layout;
+import io.nftlb.core.internal.plan.ShardRules;
+import io.nftlb.core.internal.plan.Skeleton;
+import io.nftlb.core.internal.plan.SkeletonPlanner;
 import io.nftlb.core.render.NftText;
 import io.nftlb.core.testing.RulesetModel;
-import io.nftlb.core.transport.Op;
-import io.nftlb.core.transport.Transaction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -211,7 +214,7 @@ class PlannerTest {
         assertTrue(Planner.diff(Optional.of(c), c).isEmpty());
         assertTrue(Planner.diff(Optional.of(c), RulesetCompiler.compile(List.of(web(), wrr()), c.allocation())).isEmpty());
         Skeleton s = Skeleton.of(c);
-        assertTrue(Planner.diff(s, s, List.of(), ShardRules.of(List.of())).isEmpty());
+        assertTrue(SkeletonPlanner.diff(s, s, List.of(), ShardRules.of(List.of())).isEmpty());
     }
 
     /** Moving a service from one farm to another in one transaction: the key is freed before it is taken. */
@@ -228,7 +231,7 @@ class PlannerTest {
         sets.set(0, sets.get(0).withSize(10));
         Skeleton changed = new Skeleton(s.table(), sets, s.baseChains());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Planner.diff(s, changed, List.of(), ShardRules.of(List.of())));
+                () -> SkeletonPlanner.diff(s, changed, List.of(), ShardRules.of(List.of())));
         assertEquals("set farms4 of table inet nftlb changes its declaration; plan the whole table with create()",
                 e.getMessage());
     }

@@ -5,7 +5,7 @@ import io.nftlb.core.ast.Table;
 import io.nftlb.core.compile.FarmPart;
 import io.nftlb.core.compile.FarmParts;
 import io.nftlb.core.compile.RulesetCompiler;
-import io.nftlb.core.plan.Skeleton;
+import io.nftlb.core.internal.plan.Skeleton;
 import java.util.Collection;
 import java.util.List;
 

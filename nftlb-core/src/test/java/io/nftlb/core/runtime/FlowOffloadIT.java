@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
-import io.nftlb.core.transport.NftCliTransport;
+import io.nftlb.core.nftcli.NftCliTransport;
 import io.nftlb.core.transport.TransportException;
 import io.nftlb.testkit.KernelFeature;
 import io.nftlb.testkit.NetworkNamespace;

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nftlb.core.Farm;
+import io.nftlb.core.ast.Op;
+import io.nftlb.core.ast.Transaction;
+import io.nftlb.core.nftcli.NftCliTransport;
 import io.nftlb.core.render.NftText;
 import io.nftlb.core.testing.FarmGen;
 import io.nftlb.core.testing.Listings;
 import io.nftlb.core.testing.RecordingTransport;
-import io.nftlb.core.transport.NftCliTransport;
-import io.nftlb.core.transport.Op;
-import io.nftlb.core.transport.Transaction;
 import io.nftlb.testkit.NetworkNamespace;
 import io.nftlb.testkit.RequiresNetns;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package io.nftlb.core.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.nftlb.core.Farm;
-import io.nftlb.core.compile.Layout;
+import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.testing.FakeTransport;
 import io.nftlb.core.testing.FarmGen;
 import io.nftlb.core.testing.RulesetModel;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nftlb.core.Farm;
 import io.nftlb.core.Inspection;
-import io.nftlb.core.transport.NftCliTransport;
-import io.nftlb.core.transport.Transaction;
+import io.nftlb.core.ast.Transaction;
+import io.nftlb.core.nftcli.NftCliTransport;
 import io.nftlb.testkit.KernelFeature;
 import io.nftlb.testkit.NetworkNamespace;
 import io.nftlb.testkit.RequiresNetns;

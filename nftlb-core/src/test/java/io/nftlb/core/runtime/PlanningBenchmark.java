@@ -3,10 +3,11 @@ package io.nftlb.core.runtime;
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.ast.TableRef;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.compile.RulesetCompiler;
+import io.nftlb.core.internal.plan.SkeletonPlanner;
 import io.nftlb.core.plan.Planner;
-import io.nftlb.core.transport.TableRef;
-import io.nftlb.core.transport.Transaction;
 import io.nftlb.core.transport.Transport;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -75,7 +76,7 @@ public final class PlanningBenchmark {
             state.submit(new Change(f.name(), c -> Optional.of(f), new CompletableFuture<>()));
         }
         Batch load = state.startBatch();
-        Planner.diff(load.before(), load.after(), load.farmChanges(), load.shards());
+        SkeletonPlanner.diff(load.before(), load.after(), load.farmChanges(), load.shards());
         state.finish(load);
         Random random = new Random(1);
         long[] times = new long[runs];
@@ -87,7 +88,7 @@ public final class PlanningBenchmark {
             state.submit(new Change(name, c -> Optional.of(c.orElseThrow().backend("b1", b -> b.weight(weight))),
                     new CompletableFuture<>()));
             Batch batch = state.startBatch();
-            Transaction tx = Planner.diff(batch.before(), batch.after(), batch.farmChanges(), batch.shards());
+            Transaction tx = SkeletonPlanner.diff(batch.before(), batch.after(), batch.farmChanges(), batch.shards());
             state.finish(batch);
             long t1 = System.nanoTime();
             if (k >= 0) {

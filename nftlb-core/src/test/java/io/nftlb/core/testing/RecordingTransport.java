@@ -1,9 +1,9 @@
 package io.nftlb.core.testing;
 
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.ast.TableRef;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.transport.ConnectionTable;
-import io.nftlb.core.transport.TableRef;
-import io.nftlb.core.transport.Transaction;
 import io.nftlb.core.transport.Transport;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.nftlb.core.traffic;
 
 import io.nftlb.core.Farm;
-import io.nftlb.core.compile.Layout;
 import io.nftlb.core.compile.RulesetCompiler;
+import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.render.NftText;
 import io.nftlb.testkit.Topology;
 import java.util.List;

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nftlb.core.ast.Family;
 import io.nftlb.core.ast.Flowtable;
+import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
+import io.nftlb.core.ast.TableRef;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

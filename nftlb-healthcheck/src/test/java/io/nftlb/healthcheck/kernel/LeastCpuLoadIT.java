@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
+import io.nftlb.core.nftcli.NftCliTransport;
 import io.nftlb.core.runtime.LoadBalancer;
-import io.nftlb.core.transport.NftCliTransport;
 import io.nftlb.healthcheck.BackendStateSink;
 import io.nftlb.healthcheck.CheckPolicy;
 import io.nftlb.healthcheck.HealthCheck;

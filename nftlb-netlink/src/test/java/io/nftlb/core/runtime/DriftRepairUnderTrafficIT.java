@@ -53,7 +53,7 @@ class DriftRepairUnderTrafficIT {
             try (LoadBalancer lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns)).farms(List.of(web, other))
                     .driftCheck(Duration.ofMillis(50)).listener(new CommitListener() {
                         @Override
-                        public void drifted(List<String> differences, io.nftlb.core.transport.Transaction repair) {
+                        public void drifted(List<String> differences, io.nftlb.core.ast.Transaction repair) {
                             drifts.add(differences);
                         }
                     }).open();

@@ -12,7 +12,7 @@ import io.nftlb.core.Scheduler;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.compile.IngressCompiler;
 import io.nftlb.core.compile.PolicyCompiler;
-import io.nftlb.core.plan.TableComparison;
+import io.nftlb.core.internal.plan.TableComparison;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

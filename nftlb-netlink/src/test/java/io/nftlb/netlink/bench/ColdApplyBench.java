@@ -1,9 +1,9 @@
 package io.nftlb.netlink.bench;
 
 import io.nftlb.core.Farm;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.runtime.CommitListener;
 import io.nftlb.core.runtime.LoadBalancer;
-import io.nftlb.core.transport.Transaction;
 import io.nftlb.netlink.NetlinkTransport;
 import io.nftlb.testkit.NetworkNamespace;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Issue #5's cold start: a {@link LoadBalancer} over {@link NetlinkTransport}, freshly opened in
+ * The cold start of docs/benchmarks/runtime.md: a {@link LoadBalancer} over {@link NetlinkTransport}, freshly opened in
  * an empty namespace, is given N farms of 4 weighted backends ({@link NetlinkBench#farms}) with
  * one {@code apply} each, and the time runs until every future has completed (the farms are in
  * the kernel). Also reported: how long the calls themselves took (validation and queueing in

@@ -2,9 +2,9 @@ package io.nftlb.netlink.bench;
 
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.runtime.CommitListener;
 import io.nftlb.core.runtime.LoadBalancer;
-import io.nftlb.core.transport.Transaction;
 import io.nftlb.netlink.NetlinkTransport;
 import io.nftlb.testkit.NetworkNamespace;
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import io.nftlb.testkit.internal.NetnsCapability.Privileges;
 import io.nftlb.testkit.internal.NetnsCapability.Verdict;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.Test;
 class NetnsCapabilityTest {
     private static final Privileges ROOT = new Privileges(0, 0x1ffffffffffL);
     private static final Privileges USER = new Privileges(1000, 0);
-    private static final Map<String, String> CI = Map.of("CI", "true");
-    private static final Map<String, String> LAPTOP = Map.of();
+    private static final boolean CI = true;
+    private static final boolean LAPTOP = false;
 
     private final AtomicInteger probes = new AtomicInteger();
 
@@ -44,7 +45,7 @@ class NetnsCapabilityTest {
 
         assertEquals(Verdict.FAIL, decision.verdict());
         assertTrue(decision.reason().contains("uid=1000"), decision.reason());
-        assertTrue(decision.reason().contains("CI=true"), decision.reason());
+        assertTrue(decision.reason().contains("nftlb.requireNetns=true"), decision.reason());
     }
 
     @Test
@@ -87,12 +88,19 @@ class NetnsCapabilityTest {
     }
 
     @Test
-    void onlyCiTrueCountsAsCi() {
-        assertTrue(NetnsCapability.isCi(Map.of("CI", "true")));
-        assertTrue(NetnsCapability.isCi(Map.of("CI", "TRUE")));
-        assertFalse(NetnsCapability.isCi(Map.of("CI", "false")));
-        assertFalse(NetnsCapability.isCi(Map.of("CI", "")));
-        assertFalse(NetnsCapability.isCi(Map.of()));
+    void onlyTheProjectsOwnSwitchRequiresKernelTests() {
+        Properties none = new Properties();
+        Properties on = new Properties();
+        on.setProperty("nftlb.requireNetns", "true");
+        Properties off = new Properties();
+        off.setProperty("nftlb.requireNetns", "false");
+
+        assertTrue(NetnsCapability.required(on, Map.of()));
+        assertTrue(NetnsCapability.required(none, Map.of("NFTLB_REQUIRE_NETNS", "TRUE")));
+        assertFalse(NetnsCapability.required(off, Map.of()));
+        assertFalse(NetnsCapability.required(none, Map.of("NFTLB_REQUIRE_NETNS", "")));
+        assertFalse(NetnsCapability.required(none, Map.of("CI", "true")), "hosted CI sets CI=true for everyone");
+        assertFalse(NetnsCapability.required(none, Map.of()));
     }
 
     @Test

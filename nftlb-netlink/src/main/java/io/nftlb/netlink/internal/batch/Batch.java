@@ -1,6 +1,6 @@
 package io.nftlb.netlink.internal.batch;
 
-import io.nftlb.core.transport.Op;
+import io.nftlb.core.ast.Op;
 import io.nftlb.netlink.internal.codec.MsgWriter;
 import io.nftlb.netlink.internal.codec.Nl;
 import io.nftlb.netlink.internal.msg.KElem;

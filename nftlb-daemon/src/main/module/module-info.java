@@ -1,0 +1,12 @@
+/**
+ * An nftlb-compatible daemon (nftlb's JSON configuration and HTTP API) on the library. It is
+ * an application: it exports nothing; run {@code io.nftlb.daemon.Main}.
+ */
+module io.nftlb.daemon {
+    requires io.nftlb.core;
+    requires io.nftlb.netlink;
+    requires com.fasterxml.jackson.databind;
+    requires com.google.common;
+    requires jdk.httpserver;
+    requires org.slf4j;
+}
