@@ -7,6 +7,9 @@ module io.nftlb.daemon {
     requires io.nftlb.netlink;
     requires com.fasterxml.jackson.databind;
     requires com.google.common;
-    requires jdk.httpserver;
+    requires org.eclipse.jetty.http;
+    requires org.eclipse.jetty.io;
+    requires org.eclipse.jetty.server;
+    requires org.eclipse.jetty.util;
     requires org.slf4j;
 }

@@ -1,8 +1,8 @@
 package io.nftlb.daemon;
 
 import io.nftlb.core.ast.Table;
-import io.nftlb.core.transport.TableRef;
-import io.nftlb.core.transport.Transaction;
+import io.nftlb.core.ast.TableRef;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.transport.Transport;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;

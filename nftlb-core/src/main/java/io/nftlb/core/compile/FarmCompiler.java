@@ -31,6 +31,7 @@ import io.nftlb.core.ast.PayloadField;
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
 import io.nftlb.core.ast.Verdict;
+import io.nftlb.core.internal.compile.BackendIdentity;
 import io.nftlb.core.internal.compile.Layout;
 import java.net.Inet6Address;
 import java.net.InetAddress;

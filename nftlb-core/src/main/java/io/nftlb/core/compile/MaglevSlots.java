@@ -38,9 +38,9 @@ import java.util.Set;
 final class MaglevSlots {
 
     /** The IPv4 table of every Maglev farm. */
-    static final String MAP4 = "maglev4";
+    static final String MAP4 = Layout.MAGLEV4;
     /** The IPv6 table of every Maglev farm. */
-    static final String MAP6 = "maglev6";
+    static final String MAP6 = Layout.MAGLEV6;
     /** The largest farm id whose slice fits in 32-bit keys. */
     static final int MAX_FARM_ID = (int) (0xffff_ffffL / Scheduler.Maglev.MAX_TABLE_SIZE) - 1;
 

@@ -4,7 +4,7 @@ import io.nftlb.core.Farm;
 import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.ast.Transaction;
-import io.nftlb.core.compile.BackendIdentity;
+import io.nftlb.core.internal.compile.BackendIdentity;
 import io.nftlb.core.compile.PolicyCompiler;
 import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.internal.plan.SkeletonPlanner;

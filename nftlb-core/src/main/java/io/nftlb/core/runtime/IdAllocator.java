@@ -2,7 +2,7 @@ package io.nftlb.core.runtime;
 
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
-import io.nftlb.core.compile.BackendIdentity;
+import io.nftlb.core.internal.compile.BackendIdentity;
 import io.nftlb.core.compile.FarmParts;
 import io.nftlb.core.compile.Ids;
 import io.nftlb.core.compile.RulesetCompiler;

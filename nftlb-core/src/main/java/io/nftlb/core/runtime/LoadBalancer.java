@@ -44,8 +44,8 @@ import java.util.function.UnaryOperator;
  * farms given to {@link Builder#farms} (none by default), and its netdev table ({@code netdev
  * nftlb}) to the policies and paths given, if there are any. It converges, it does not replace:
  * the kernel's tables are read back, farms and backends found there keep the ids and conntrack
- * marks they have (each backend's location element names it, see
- * {@link io.nftlb.core.compile.BackendIdentity}), and one transaction commits only what
+ * marks they have (the element that says where a backend is carries the comment
+ * {@code "<farm>/<backend>"}), and one transaction commits only what
  * differs, so live connections keep their backend and a new connection meets a complete table
  * at every instant. A table that already is exactly what is asked for (e.g. left by an earlier
  * run of the same program) is adopted as it is: nothing is committed for it, so round-robin

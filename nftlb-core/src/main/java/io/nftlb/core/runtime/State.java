@@ -48,7 +48,7 @@ final class State {
     private final Ingress ingress = new Ingress();
 
     /** Starts from the ids the kernel's table already uses; before the first farm is submitted. */
-    void recover(io.nftlb.core.compile.BackendIdentity.Recovered found) {
+    void recover(io.nftlb.core.internal.compile.BackendIdentity.Recovered found) {
         ids.recover(found);
     }
 

@@ -75,6 +75,9 @@ public final class Layout {
             }
         }
     }
+    /** The Maglev tables of every Maglev farm, IPv4 and IPv6 (declared only with Maglev farms; see MaglevSlots). */
+    public static final String MAGLEV4 = "maglev4";
+    public static final String MAGLEV6 = "maglev6";
     /** Marks of backends that take new connections (checked for persistence and static sessions). */
     public static final String SERVING = "serving";
     /** {@code ct mark : daddr} and {@code ct mark : daddr . dport}: where a backend is. */

@@ -1,11 +1,12 @@
-package io.nftlb.core.compile;
+package io.nftlb.core.internal.compile;
 
 import io.nftlb.core.Scheduler;
 import io.nftlb.core.ast.Element;
 import io.nftlb.core.ast.Expr;
 import io.nftlb.core.ast.NamedSet;
 import io.nftlb.core.ast.Table;
-import io.nftlb.core.internal.compile.Layout;
+import io.nftlb.core.compile.Ids;
+import io.nftlb.core.compile.RulesetCompiler;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -40,7 +41,7 @@ public final class BackendIdentity {
     private BackendIdentity() {}
 
     /** The comment of a backend's location element. */
-    static String comment(String farm, String backend) {
+    public static String comment(String farm, String backend) {
         return farm + "/" + backend;
     }
 
@@ -87,8 +88,8 @@ public final class BackendIdentity {
         for (int k = 0; k < Layout.SCHED_MAPS; k++) {
             index(sets.get(Layout.sched(k)), RulesetCompiler.SLOTS_PER_FARM, farmIdOfMark);
         }
-        index(sets.get(MaglevSlots.MAP4), Scheduler.Maglev.MAX_TABLE_SIZE, farmIdOfMark);
-        index(sets.get(MaglevSlots.MAP6), Scheduler.Maglev.MAX_TABLE_SIZE, farmIdOfMark);
+        index(sets.get(Layout.MAGLEV4), Scheduler.Maglev.MAX_TABLE_SIZE, farmIdOfMark);
+        index(sets.get(Layout.MAGLEV6), Scheduler.Maglev.MAX_TABLE_SIZE, farmIdOfMark);
 
         Map<String, Ids> farms = new LinkedHashMap<>();
         Set<Integer> taken = new HashSet<>();

@@ -1,4 +1,6 @@
-package io.nftlb.core.compile;
+package io.nftlb.core.internal.compile;
+
+import io.nftlb.core.compile.RulesetCompiler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
