@@ -3,6 +3,7 @@ package io.nftlb.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nftlb.testkit.BackgroundRequests;
 import io.nftlb.testkit.LongConnection;
 import io.nftlb.testkit.RequiresNetns;
 import io.nftlb.testkit.ReturnPath;
@@ -19,9 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +36,7 @@ class DaemonRestartUnderTrafficIT {
 
     static final String VIP = "10.0.0.40";
     /** Sources for the traffic: each has its own ephemeral ports, which TIME_WAIT holds for a minute. */
-    static final int CLIENT_ADDRESSES = 8;
+    static final int CLIENT_ADDRESSES = 24;
     static final String KEY = "restart-test-key";
     static final int PORT = 5599;
 
@@ -49,21 +48,11 @@ class DaemonRestartUnderTrafficIT {
             Path config = dir.resolve("lb.json");
             Files.writeString(config, config(1));
             Process daemon = start(t, config, dir);
-            AtomicBoolean stop = new AtomicBoolean();
-            CompletableFuture<Tally> traffic = null;
             int restarts = 0;
-            try (LongConnection live = t.client().openLongConnection(VIP, 80)) {
-                traffic = CompletableFuture.supplyAsync(() -> {
-                    Tally all = null;
-                    while (!stop.get()) {
-                        // 4 workers and a pause: about a thousand connections a second at most, so the
-                        // client's ephemeral ports (TIME_WAIT) last the whole test.
-                        Tally round = t.client().tcp(VIP, 80).fromAllSourceAddresses().count(200).concurrency(4).run();
-                        all = all == null ? round : all.plus(round);
-                        sleep(100);
-                    }
-                    return all;
-                });
+            // 4 workers: the daemon's JVM starts 20 times meanwhile, on the same CPUs.
+            try (LongConnection live = t.client().openLongConnection(VIP, 80);
+                 BackgroundRequests traffic = t.client().tcp(VIP, 80).fromAllSourceAddresses().count(200)
+                         .concurrency(4).inBackground()) {
                 for (int i = 0; i < 20; i++) {
                     daemon.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no clean-up of any kind
                     if (i >= 10) {
@@ -72,8 +61,7 @@ class DaemonRestartUnderTrafficIT {
                     daemon = start(t, config, dir);
                     restarts++;
                 }
-                stop.set(true);
-                Tally tally = traffic.get(120, TimeUnit.SECONDS);
+                Tally tally = traffic.stop();
                 System.out.println("[DaemonRestartUnderTrafficIT] " + restarts + " SIGKILL restarts under "
                         + tally.requests() + " connections: " + tally.failed() + " failed " + tally.failuresByReason());
                 assertTrue(tally.requests() > 1000, "too little traffic to prove anything: " + tally.requests());
@@ -82,20 +70,8 @@ class DaemonRestartUnderTrafficIT {
                         .filter(o -> o instanceof Tally.Failed).limit(3).toList());
                 assertEquals(live.backend() + " after", live.exchange("after"), "the long connection");
             } finally {
-                stop.set(true);
-                if (traffic != null) {
-                    traffic.exceptionally(e -> null).get(120, TimeUnit.SECONDS);
-                }
                 daemon.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             }
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -142,6 +142,14 @@ public final class Requests {
         return this;
     }
 
+    /**
+     * Makes these requests round after round on a thread of its own until the result is stopped:
+     * traffic that runs through a transition (see {@link BackgroundRequests}).
+     */
+    public BackgroundRequests inBackground() {
+        return new BackgroundRequests(this);
+    }
+
     /** Makes the requests and returns what happened to each; never throws for a failed request. */
     public Tally run() {
         List<InetAddress> from = (sources != null ? sources : List.of(client.primaryAddress(AddressText.isIpv6(target))))

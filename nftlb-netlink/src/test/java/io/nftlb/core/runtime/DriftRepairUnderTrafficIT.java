@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
 import io.nftlb.netlink.NetlinkTransport;
+import io.nftlb.testkit.BackgroundRequests;
 import io.nftlb.testkit.LongConnection;
 import io.nftlb.testkit.RequiresNetns;
 import io.nftlb.testkit.ReturnPath;
@@ -14,10 +15,7 @@ import io.nftlb.testkit.Topology;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,8 +46,6 @@ class DriftRepairUnderTrafficIT {
             Farm other = Farm.dnat(OTHER).port(80).named("other").weighted(Backend.of("o2", "10.1.0.12"))
                     .persistent(Duration.ofMinutes(1));
             List<List<String>> drifts = new CopyOnWriteArrayList<>();
-            AtomicBoolean stop = new AtomicBoolean();
-            CompletableFuture<Tally> traffic = null;
             try (LoadBalancer lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns)).farms(List.of(web, other))
                     .driftCheck(Duration.ofMillis(50)).listener(new CommitListener() {
                         @Override
@@ -67,40 +63,29 @@ class DriftRepairUnderTrafficIT {
                                 + "delete chain inet nftlb farm-other",
                         "flush chain inet nftlb farm-other\nflush chain inet nftlb lookup-persist-saddr\n"
                                 + "delete set inet nftlb persist6-saddr");
-                traffic = CompletableFuture.supplyAsync(() -> {
-                    Tally all = null;
-                    while (!stop.get()) {
-                        Tally round = t.client().tcp(WEB, 80).fromAllSourceAddresses().count(1000).concurrency(16).run();
-                        all = all == null ? round : all.plus(round);
+                try (BackgroundRequests traffic = t.client().tcp(WEB, 80).fromAllSourceAddresses().count(1000)
+                        .concurrency(16).inBackground()) {
+                    Thread.sleep(300);
+                    int repaired = 0;
+                    for (int round = 0; round < ROUNDS; round++) {
+                        for (String tampering : tamperings) {
+                            int seen = drifts.size();
+                            t.balancer().namespace().nft(tampering + "\n");
+                            Kernel.await(Duration.ofSeconds(20), () -> drifts.size() > seen
+                                            && Kernel.differences(probe, lb).isEmpty(),
+                                    () -> "after `" + tampering + "`: " + Kernel.differences(probe, lb));
+                            repaired++;
+                        }
                     }
-                    return all;
-                });
-                Thread.sleep(300);
-                int repaired = 0;
-                for (int round = 0; round < ROUNDS; round++) {
-                    for (String tampering : tamperings) {
-                        int seen = drifts.size();
-                        t.balancer().namespace().nft(tampering + "\n");
-                        Kernel.await(Duration.ofSeconds(20), () -> drifts.size() > seen
-                                        && Kernel.differences(probe, lb).isEmpty(),
-                                () -> "after `" + tampering + "`: " + Kernel.differences(probe, lb));
-                        repaired++;
-                    }
-                }
-                stop.set(true);
-                Tally tally = traffic.get(120, TimeUnit.SECONDS);
-                System.out.println("[DriftRepairUnderTrafficIT] " + repaired + " repairs under " + tally.requests()
-                        + " connections to web: " + tally.failed() + " failed " + tally.failuresByReason());
-                assertTrue(tally.requests() > 1000, "too little traffic to prove anything: " + tally.requests());
-                assertEquals(Map.of(), tally.failuresByReason(), tally.failed() + " of " + tally.requests()
-                        + " connections to web failed during " + repaired + " repairs of farm other");
-                assertEquals(live.backend() + " after", live.exchange("after"));
-                assertEquals(Map.of("b2", 4), t.client().connectTcp(OTHER, 80, 4).countsByBackend(),
-                        "farm other works again");
-            } finally {
-                stop.set(true);
-                if (traffic != null) {
-                    traffic.exceptionally(e -> null).get(120, TimeUnit.SECONDS);
+                    Tally tally = traffic.stop();
+                    System.out.println("[DriftRepairUnderTrafficIT] " + repaired + " repairs under " + tally.requests()
+                            + " connections to web: " + tally.failed() + " failed " + tally.failuresByReason());
+                    assertTrue(tally.requests() > 1000, "too little traffic to prove anything: " + tally.requests());
+                    assertEquals(Map.of(), tally.failuresByReason(), tally.failed() + " of " + tally.requests()
+                            + " connections to web failed during " + repaired + " repairs of farm other");
+                    assertEquals(live.backend() + " after", live.exchange("after"));
+                    assertEquals(Map.of("b2", 4), t.client().connectTcp(OTHER, 80, 4).countsByBackend(),
+                            "farm other works again");
                 }
             }
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.nftlb.core.Backend;
 import io.nftlb.core.Farm;
 import io.nftlb.netlink.NetlinkTransport;
+import io.nftlb.testkit.BackgroundRequests;
 import io.nftlb.testkit.LongConnection;
 import io.nftlb.testkit.RequiresNetns;
 import io.nftlb.testkit.ReturnPath;
@@ -14,9 +15,6 @@ import io.nftlb.testkit.Topology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
@@ -53,20 +51,17 @@ class RestartUnderTrafficIT {
             LoadBalancer lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns)).farms(List.of(web(1, false)))
                     .open();
             List<LongConnection> long_ = new ArrayList<>();
-            AtomicBoolean stop = new AtomicBoolean();
-            CompletableFuture<Tally> traffic = null;
             try {
                 for (int i = 0; i < 6; i++) {
                     long_.add(t.client().openLongConnection(VIP, 80));
                 }
-                traffic = CompletableFuture.supplyAsync(() -> {
-                    Tally all = null;
-                    while (!stop.get()) {
-                        Tally round = t.client().tcp(VIP, 80).fromAllSourceAddresses().count(1000).concurrency(16).run();
-                        all = all == null ? round : all.plus(round);
-                    }
-                    return all;
-                });
+            } catch (RuntimeException e) {
+                long_.forEach(LongConnection::close);
+                lb.close();
+                throw e;
+            }
+            try (BackgroundRequests traffic = t.client().tcp(VIP, 80).fromAllSourceAddresses().count(1000)
+                    .concurrency(16).inBackground()) {
                 awaitSomeTraffic(traffic);
                 for (int r = 0; r < RESTARTS; r++) {
                     lb.close(); // the rules stay in the kernel, as after a crash
@@ -74,8 +69,7 @@ class RestartUnderTrafficIT {
                     lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns)).farms(farms).open();
                     assertEquals(farms.size(), lb.farms().size());
                 }
-                stop.set(true);
-                Tally tally = traffic.get(120, TimeUnit.SECONDS);
+                Tally tally = traffic.stop();
                 System.out.println("[RestartUnderTrafficIT] " + RESTARTS + " restarts under " + tally.requests()
                         + " connections: " + tally.failed() + " failed " + tally.failuresByReason());
                 assertTrue(tally.requests() > 1000, "too little traffic to prove anything: " + tally.requests());
@@ -85,10 +79,6 @@ class RestartUnderTrafficIT {
                     assertEquals(c.backend() + " after", c.exchange("after"), "a long connection opened before");
                 }
             } finally {
-                stop.set(true);
-                if (traffic != null) {
-                    traffic.exceptionally(e -> null).get(120, TimeUnit.SECONDS);
-                }
                 long_.forEach(LongConnection::close);
                 lb.close();
             }
@@ -96,9 +86,9 @@ class RestartUnderTrafficIT {
     }
 
     /** Waits until the traffic has run a little, so that the first restart happens under it. */
-    private static void awaitSomeTraffic(CompletableFuture<Tally> traffic) throws InterruptedException {
+    private static void awaitSomeTraffic(BackgroundRequests traffic) throws InterruptedException {
         Thread.sleep(300);
-        assertTrue(!traffic.isDone(), "the traffic stopped before the restarts: " + traffic);
+        assertTrue(traffic.isRunning(), "the traffic stopped before the restarts");
     }
 
     /** Backends b0 and b1 always (the long connections' backends), b2 by weight, b3 only if asked. */
