@@ -38,7 +38,6 @@ class DaemonRestartUnderTrafficIT {
     /** Sources for the traffic: each has its own ephemeral ports, which TIME_WAIT holds for a minute. */
     static final int CLIENT_ADDRESSES = 24;
     static final String KEY = "restart-test-key";
-    static final int PORT = 5599;
 
     @Test
     void sigkillAndRestartLoseNoConnection(@TempDir Path dir) throws Exception {
@@ -47,7 +46,8 @@ class DaemonRestartUnderTrafficIT {
             t.balancer().addAddress(VIP);
             Path config = dir.resolve("lb.json");
             Files.writeString(config, config(1));
-            Process daemon = start(t, config, dir);
+            int port = freePort();
+            Process daemon = start(t, config, dir, port);
             int restarts = 0;
             // 4 workers: the daemon's JVM starts 20 times meanwhile, on the same CPUs.
             try (LongConnection live = t.client().openLongConnection(VIP, 80);
@@ -58,7 +58,7 @@ class DaemonRestartUnderTrafficIT {
                     if (i >= 10) {
                         Files.writeString(config, config(2 + i % 3)); // a changed file: b2's weight
                     }
-                    daemon = start(t, config, dir);
+                    daemon = start(t, config, dir, port);
                     restarts++;
                 }
                 Tally tally = traffic.stop();
@@ -75,6 +75,13 @@ class DaemonRestartUnderTrafficIT {
         }
     }
 
+    /** A port nothing listens on now (the kernel's choice), for the daemon's API. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
     static String config(int b2Weight) {
         return """
                 {"farms": [{"name": "web", "virtual-addr": "%s", "virtual-ports": "80", "mode": "dnat",
@@ -86,12 +93,12 @@ class DaemonRestartUnderTrafficIT {
     }
 
     /** Starts the daemon in its own JVM, serving its API on the host's loopback; returns once it answers. */
-    static Process start(Topology t, Path config, Path dir) throws Exception {
+    static Process start(Topology t, Path config, Path dir, int port) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "io.nftlb.daemon.Main",
                 "-c", config.toString(), "-n", t.balancer().namespace().name(),
-                "-k", KEY, "-H", "127.0.0.1", "-P", Integer.toString(PORT)));
+                "-k", KEY, "-H", "127.0.0.1", "-P", Integer.toString(port)));
         Process p = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("daemon.log").toFile()).start();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -102,7 +109,7 @@ class DaemonRestartUnderTrafficIT {
                         + Files.readString(dir.resolve("daemon.log")));
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PORT
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                         + "/farms")).header("Key", KEY).timeout(Duration.ofSeconds(2)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
