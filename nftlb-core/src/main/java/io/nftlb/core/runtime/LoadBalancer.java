@@ -234,8 +234,9 @@ public final class LoadBalancer implements AutoCloseable {
     }
 
     /**
-     * Adds a blacklist or whitelist, or replaces the policy of the same name. This changes rules,
-     * so the netdev table is replaced in the transaction (atomically; its elements go with it).
+     * Adds a blacklist or whitelist, or replaces the policy of the same name. This changes rules:
+     * its device's ingress chain is refilled in the transaction (atomically), and its sets are
+     * added, or their elements changed.
      */
     public CompletableFuture<Void> applyPolicy(Policy policy) {
         requireNonNull(policy, "policy");
