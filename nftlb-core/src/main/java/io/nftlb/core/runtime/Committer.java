@@ -1,7 +1,6 @@
 package io.nftlb.core.runtime;
 
 import io.nftlb.core.Farm;
-import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.internal.compile.BackendIdentity;
@@ -123,18 +122,11 @@ final class Committer {
         }
         if (!drifts.isEmpty()) {
             log.debug("converging: {}", drifts.stream().flatMap(d -> d.differences().stream()).toList());
-            List<Op> ops = new ArrayList<>();
-            boolean replaces = true;
-            for (Reconciler.Drift d : drifts) {
-                Reconciler.Convergence c = read.isPresent() ? reconciler.converge(read.get(), d)
-                        : new Reconciler.Convergence(Planner.create(d.expected()).ops(), true);
-                log.info("table {} {}: {} operation(s)", d.expected().family().keyword() + " " + d.expected().name(),
-                        c.replaces() ? "made anew" : "brought to the farms by a diff", c.ops().size());
-                ops.addAll(c.ops());
-                replaces &= c.replaces();
-            }
-            Transaction startUp = Transaction.of(ops);
-            reconciler.commit(startUp, replaces);
+            Reconciler.Convergence convergence = reconciler.converge(read, drifts);
+            log.info("start-up: {} the kernel's tables, {} operation(s)",
+                    convergence.replaces() ? "made anew" : "patched", convergence.ops().size());
+            Transaction startUp = Transaction.of(convergence.ops());
+            reconciler.commit(startUp, convergence.replaces());
             listeners.transaction(startUp, null);
         }
         state.finish(batch);

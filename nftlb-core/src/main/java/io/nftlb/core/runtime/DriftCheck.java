@@ -1,11 +1,10 @@
 package io.nftlb.core.runtime;
 
-import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.ast.TableRef;
 import io.nftlb.core.ast.Transaction;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -47,14 +46,8 @@ final class DriftCheck {
             // A diff from what the kernel has: a deleted element, rule, chain or set is put back
             // without touching the rest, so live state and connections carry on; only a table that
             // is gone or cannot be read back is made anew.
-            List<Op> ops = new ArrayList<>();
-            boolean replaces = true;
-            for (Reconciler.Drift d : drifts) {
-                Reconciler.Convergence c = reconciler.converge(kernel, d);
-                ops.addAll(c.ops());
-                replaces &= c.replaces();
-            }
-            Transaction repair = Transaction.of(ops);
+            Reconciler.Convergence convergence = reconciler.converge(Optional.of(kernel), drifts);
+            Transaction repair = Transaction.of(convergence.ops());
             String tables = drifts.stream().map(d -> d.expected().family().keyword() + " " + d.expected().name())
                     .collect(Collectors.joining(" and "));
             log.warn("{} {} changed by someone else ({}); putting {} back in one transaction",
@@ -62,7 +55,7 @@ final class DriftCheck {
                     String.join("; ", differences), drifts.size() == 1 ? "it" : "them");
             listeners.drifted(differences, repair);
             try {
-                reconciler.commit(repair, replaces);
+                reconciler.commit(repair, convergence.replaces());
             } catch (RuntimeException e) {
                 log.warn("repairing table {} failed (tried again at the next check): {}", tables, e.getMessage());
                 listeners.transaction(repair, e);

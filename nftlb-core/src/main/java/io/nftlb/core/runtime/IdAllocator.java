@@ -43,13 +43,10 @@ final class IdAllocator {
     void recover(BackendIdentity.Recovered found) {
         recovered.putAll(found.farms());
         int highestId = found.farms().values().stream().mapToInt(Ids::farmId).max().orElse(-1);
-        java.util.Set<Integer> used = new java.util.HashSet<>();
-        found.farms().values().forEach(ids -> used.add(ids.farmId()));
         for (int id = nextFarmId; id <= highestId; id++) {
-            if (!used.contains(id)) {
-                free.add(id);
-            }
+            free.add(id);
         }
+        found.farms().values().forEach(ids -> free.remove(ids.farmId()));
         nextFarmId = Math.max(nextFarmId, highestId + 1);
         nextMark = Math.max(nextMark, found.highestMark() + 1);
     }

@@ -149,13 +149,28 @@ final class Reconciler {
     record Convergence(List<Op> ops, boolean replaces) {}
 
     /**
-     * A diff from the kernel's table, if it could be read and can be joined by one (see
-     * {@link TablePlanner#converge}); else a replacement of the table.
+     * One transaction's operations that put back every drifted table: for each, a diff from the
+     * kernel's table if it was read and can be joined by one (see {@link TablePlanner#converge}),
+     * else a replacement of the table. Without a snapshot (a transport that cannot read back),
+     * every table is replaced.
      */
-    Convergence converge(Snapshot kernel, Drift drift) {
+    Convergence converge(Optional<Snapshot> kernel, List<Drift> drifts) {
+        List<Op> ops = new ArrayList<>();
+        boolean replaces = true;
+        for (Drift d : drifts) {
+            Convergence c = converge(kernel, d);
+            log.debug("table {} {}: {} operation(s)", d.expected().family().keyword() + " " + d.expected().name(),
+                    c.replaces() ? "made anew" : "patched by a diff", c.ops().size());
+            ops.addAll(c.ops());
+            replaces &= c.replaces();
+        }
+        return new Convergence(ops, replaces);
+    }
+
+    private Convergence converge(Optional<Snapshot> kernel, Drift drift) {
         Table desired = drift.expected();
         TableRef ref = new TableRef(desired.family(), desired.name());
-        Optional<Table> current = kernel.table(ref);
+        Optional<Table> current = kernel.flatMap(k -> k.table(ref));
         if (current.isPresent()) {
             Table asRead = drift.expectedAsRead().orElseGet(() -> transport.readForm(desired));
             Optional<Transaction> diff = TablePlanner.converge(current.get(), desired, asRead);

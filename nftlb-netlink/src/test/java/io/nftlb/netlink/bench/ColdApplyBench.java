@@ -30,14 +30,8 @@ public final class ColdApplyBench {
     private ColdApplyBench() {}
 
     public static void main(String[] args) throws Exception {
-        int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        List<Integer> sizes = new ArrayList<>();
-        for (int i = 1; i < args.length; i++) {
-            sizes.add(Integer.parseInt(args[i]));
-        }
-        if (sizes.isEmpty()) {
-            sizes = List.of(10_000);
-        }
+        int reps = NetlinkBench.repetitions(args);
+        List<Integer> sizes = NetlinkBench.sizes(args, List.of(10_000));
         run(1_000, 1, false); // warm up the JIT (not reported)
         for (int n : sizes) {
             run(n, reps, true);

@@ -38,15 +38,23 @@ public final class NetlinkBench {
     record Row(int farms, double spawn, int ops, long bytesOfText, double netlinkFull, double nftFull, double netlinkChange,
             double nftChange) {}
 
-    public static void main(String[] args) throws Exception {
-        int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    /** The benches' arguments: repetitions first (5 if none). */
+    static int repetitions(String[] args) {
+        return args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    }
+
+    /** The benches' arguments: farm counts after the repetitions ({@code defaults} if none). */
+    static List<Integer> sizes(String[] args, List<Integer> defaults) {
         List<Integer> sizes = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             sizes.add(Integer.parseInt(args[i]));
         }
-        if (sizes.isEmpty()) {
-            sizes = List.of(1, 100, 1_000, 10_000);
-        }
+        return sizes.isEmpty() ? defaults : sizes;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int reps = repetitions(args);
+        List<Integer> sizes = sizes(args, List.of(1, 100, 1_000, 10_000));
         // warm up the JIT on the code paths (not measured)
         for (int i = 0; i < 3; i++) {
             measure(200, 1, false);
