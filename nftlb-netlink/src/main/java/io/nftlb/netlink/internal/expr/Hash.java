@@ -42,8 +42,11 @@ public record Hash(int type, int sreg, int dreg, int len, long modulus, Optional
     }
 
     static Hash decode(Attrs a) {
-        return new Hash((int) a.be32Or(TYPE, JENKINS), (int) a.be32Or(SREG, 0), a.reg(DREG, "hash dreg"),
-                (int) a.be32Or(LEN, 0), a.be32(MODULUS, "hash modulus"),
+        int type = (int) a.be32Or(TYPE, JENKINS);
+        // The kernel reads a source register and length for jhash only, as encode writes them.
+        boolean jenkins = type == JENKINS;
+        return new Hash(type, jenkins ? (int) a.be32Or(SREG, 0) : 0, a.reg(DREG, "hash dreg"),
+                jenkins ? (int) a.be32Or(LEN, 0) : 0, a.be32(MODULUS, "hash modulus"),
                 a.find(SEED).map(x -> OptionalLong.of(x.be32())).orElse(OptionalLong.empty()), a.be32Or(OFFSET, 0));
     }
 }
