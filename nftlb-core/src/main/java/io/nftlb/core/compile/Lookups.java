@@ -1,7 +1,6 @@
 package io.nftlb.core.compile;
 
 import static io.nftlb.core.compile.Nodes.CT_MARK;
-import static io.nftlb.core.compile.Nodes.mark;
 import static io.nftlb.core.compile.Nodes.set;
 
 import io.nftlb.core.Persistence;
@@ -14,6 +13,7 @@ import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
 import io.nftlb.core.ast.Verdict;
 import io.nftlb.core.internal.compile.Layout;
+import io.nftlb.core.internal.compile.SchedMaps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -60,14 +60,11 @@ final class Lookups {
         return Rule.of(jumpTo(Layout.persistenceLookupChain(FarmCompiler.keyName(key))));
     }
 
-    /** The lookup chains of the maps in {@code declared}, in a fixed order. */
+    /** The lookup chains of the maps in {@code declared}, in a fixed order (the scheduling maps' last, see {@link SchedMaps}). */
     static List<Chain> chains(Set<String> declared) {
         List<Chain> chains = new ArrayList<>();
-        for (int k = 0; k < Layout.SCHED_MAPS; k++) {
-            chains.add(Chain.regular(Layout.schedLookupChain(k), slotLookup(List.of(Layout.sched(k)), List.of())));
-        }
         if (declared.contains(MaglevSlots.MAP4)) {
-            chains.add(Chain.regular(Layout.CHAIN_LOOKUP_MAGLEV, slotLookup(List.of(MaglevSlots.MAP4,
+            chains.add(Chain.regular(Layout.CHAIN_LOOKUP_MAGLEV, SchedMaps.slotLookup(List.of(MaglevSlots.MAP4,
                     MaglevSlots.MAP6), List.of(nfproto(2), nfproto(10)))));
         }
         if (declared.contains(Layout.STATIC4)) {
@@ -83,26 +80,13 @@ final class Lookups {
                         markFrom(FarmCompiler.persistenceKey(key, true), Layout.persistence(name, true)))));
             }
         }
-        return chains;
-    }
-
-    /**
-     * {@code [guard] ct mark set ct mark map @<map> return} per map, then {@code ct mark set 0}
-     * for a slot that has no element.
-     */
-    private static List<Rule> slotLookup(List<String> maps, List<Stmt> guards) {
-        List<Rule> rules = new ArrayList<>();
-        for (int i = 0; i < maps.size(); i++) {
-            List<Stmt> stmts = new ArrayList<>();
-            if (!guards.isEmpty()) {
-                stmts.add(guards.get(i));
+        // Last, so that the chains above keep their place as scheduling maps come and go.
+        for (int k = 0; k < Layout.SCHED_MAPS; k++) {
+            if (declared.contains(Layout.sched(k))) {
+                chains.add(SchedMaps.lookupChain(k));
             }
-            stmts.add(new Stmt.CtSet(CtKey.MARK, new Expr.MapLookup(CT_MARK, set(maps.get(i)), DataType.MARK)));
-            stmts.add(new Stmt.VerdictStmt(Verdict.RETURN));
-            rules.add(new Rule(stmts, Optional.empty()));
         }
-        rules.add(Rule.of(new Stmt.CtSet(CtKey.MARK, mark(0))));
-        return rules;
+        return chains;
     }
 
     /** {@code ct mark set <key> map @<map>}: on a miss the mark stays as it was. */

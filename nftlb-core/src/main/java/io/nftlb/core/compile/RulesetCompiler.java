@@ -30,8 +30,10 @@ import io.nftlb.core.ast.Ruleset;
 import io.nftlb.core.ast.Stmt;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.internal.compile.Layout;
+import io.nftlb.core.internal.compile.SchedMaps;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -160,7 +162,7 @@ public final class RulesetCompiler {
             p.elements().forEach((set, list) -> elements.computeIfAbsent(set, k -> new ArrayList<>()).addAll(list));
         }
         List<NamedSet> sets = new ArrayList<>();
-        for (NamedSet s : declarations(farms)) {
+        for (NamedSet s : declarations(farms, SchedMaps.usedBy(parts.values()))) {
             sets.add(s.withElements(elements.getOrDefault(s.name(), List.of())));
         }
         Set<String> declared = new HashSet<>();
@@ -173,11 +175,13 @@ public final class RulesetCompiler {
 
     /**
      * The sets: a fixed core that every ruleset has (so that rules never change as farms come
-     * and go), plus the maps of optional features when some farm uses them.
+     * and go), the maps of optional features when some farm uses them, then the scheduling maps
+     * {@code schedMaps} that farms use ({@link SchedMaps}).
      */
-    static List<NamedSet> declarations(List<Farm> farms) {
+    static List<NamedSet> declarations(List<Farm> farms, Collection<Integer> schedMaps) {
         List<NamedSet> sets = new ArrayList<>(CoreSets.DECLARATIONS);
         sets.addAll(optionalDeclarations(farms));
+        schedMaps.forEach(k -> sets.add(SchedMaps.map(k)));
         return sets;
     }
 
@@ -201,9 +205,6 @@ public final class RulesetCompiler {
                     NamedSet.set(Layout.MASQUERADE, CT_MARK, Set.of()),
                     NamedSet.map(Layout.SNAT4, CT_MARK, saddr(false), Set.of()),
                     NamedSet.map(Layout.SNAT6, CT_MARK, saddr(true), Set.of())));
-            for (int k = 0; k < Layout.SCHED_MAPS; k++) {
-                sets.add(NamedSet.map(Layout.sched(k), CT_MARK, CT_MARK, interval));
-            }
             return List.copyOf(sets);
         }
     }

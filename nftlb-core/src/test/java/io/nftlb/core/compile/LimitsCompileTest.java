@@ -100,17 +100,21 @@ class LimitsCompileTest {
         assertTrue(actual.contains("logged as \"shop-new \" without a rate limit"), actual);
     }
 
+    /** Beyond one scheduling map per farm id modulo 256 ({@code sched<k>}), sets do not grow with farms. */
     @Test
     void setsDoNotGrowWithFarms() {
-        int one = sets(1);
-        int many = sets(200);
-        assertEquals(one, many, "sets with 1 farm: " + one + ", with 200 farms: " + many);
+        for (int farms : new int[] {1, 200, 600}) {
+            List<String> sets = sets(farms);
+            long schedMaps = sets.stream().filter(s -> s.matches("sched[0-9]+")).count();
+            assertEquals(Math.min(farms, 256), schedMaps, "scheduling maps with " + farms + " farms");
+            assertEquals(sets(1).size() - 1, sets.size() - schedMaps, "other sets with " + farms + " farms: " + sets);
+        }
     }
 
-    private static int sets(int farms) {
+    private static List<String> sets(int farms) {
         List<Farm> list = IntStream.range(0, farms).mapToObj(i -> guarded().named("f" + i)
                 .forwarding(guarded().forwarding()).ports(1000 + i)).toList();
-        return RulesetCompiler.compile(list).ruleset().tables().get(0).sets().size();
+        return RulesetCompiler.compile(list).ruleset().tables().get(0).sets().stream().map(s -> s.name()).toList();
     }
 
     @Test

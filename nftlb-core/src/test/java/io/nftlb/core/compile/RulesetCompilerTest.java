@@ -8,7 +8,6 @@ import io.nftlb.core.BackendState;
 import io.nftlb.core.Farm;
 import io.nftlb.core.InvalidFarmException;
 import io.nftlb.core.Scheduler;
-import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.render.NftText;
 import java.io.IOException;
 import java.io.InputStream;
@@ -116,19 +115,21 @@ class RulesetCompilerTest {
             f = i % 3 == 0 ? f.persistent(Duration.ofSeconds(60)) : f;
             farms.add(i % 5 == 0 ? f.staticSession("10.0.0." + (100 + i), "a") : f);
         }
-        String text = NftText.render(RulesetCompiler.compile(farms).ruleset());
+        RulesetCompiler.Compiled compiled = RulesetCompiler.compile(farms);
+        String text = NftText.render(compiled.ruleset());
         List<String> maps = new java.util.ArrayList<>(List.of("maglev4", "maglev6", "static4", "static6",
                 "persist4-saddr", "persist6-saddr"));
-        for (int k = 0; k < Layout.SCHED_MAPS; k++) {
-            maps.add("sched" + k);
-        }
+        // Only the scheduling maps of these farms' ids are declared: 30 farms, ids 0..29.
+        List<String> declared = compiled.ruleset().tables().get(0).sets().stream().map(s -> s.name())
+                .filter(m -> m.matches("sched[0-9]+")).toList();
+        assertEquals(30 - 7, declared.size(), "sched maps declared for the 23 farms not scheduled by Maglev: " + declared);
+        maps.addAll(declared);
         for (String map : maps) {
             long lookups = text.lines().filter(l -> l.matches(".* map @" + map + "( .*)?")).count();
             assertEquals(1, lookups, "rules looking up @" + map + " among 30 farms:\n" + text);
         }
         // A weight change rewrites the intervals of one sched map: each of the 23 non-Maglev farms
         // (ids below SCHED_MAPS) has its own.
-        RulesetCompiler.Compiled compiled = RulesetCompiler.compile(farms);
         long schedMapsUsed = compiled.parts().values().stream().flatMap(p -> p.elements().keySet().stream())
                 .filter(m -> m.startsWith("sched")).distinct().count();
         assertEquals(farms.stream().filter(f -> !(f.scheduler() instanceof Scheduler.Maglev)).count(), schedMapsUsed,

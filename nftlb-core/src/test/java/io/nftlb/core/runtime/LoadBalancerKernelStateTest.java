@@ -51,6 +51,64 @@ class LoadBalancerKernelStateTest {
         return kernel.model().table(Layout.TABLE).orElseThrow();
     }
 
+    // ---- scheduling maps
+
+    private java.util.SortedSet<String> schedObjects() {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        kernelTable().sets().stream().map(s -> s.name()).filter(n -> n.matches("sched[0-9]+")).forEach(names::add);
+        kernelTable().chains().stream().map(c -> c.name()).filter(n -> n.matches("lookup-sched[0-9]+"))
+                .forEach(names::add);
+        return names;
+    }
+
+    @Test
+    void aSchedulingMapAndItsLookupChainExistWhileAFarmUsesThem() {
+        Farm api = Farm.dnat("10.0.0.41").port(443).named("api").weighted(Backend.of("a1", "10.1.0.20"));
+        try (LoadBalancer lb = builder().open()) {
+            assertEquals(java.util.Set.of(), schedObjects(), "no farm, no scheduling map");
+            lb.apply(web()).join();
+            lb.apply(api).join();
+            int webMap = lb.ids("web").orElseThrow().farmId() % Layout.SCHED_MAPS;
+            int apiMap = lb.ids("api").orElseThrow().farmId() % Layout.SCHED_MAPS;
+            assertEquals(new java.util.TreeSet<>(List.of("sched" + webMap, "lookup-sched" + webMap,
+                    "sched" + apiMap, "lookup-sched" + apiMap)), schedObjects());
+            assertEquals(RulesetModel.text(Expected.table(lb, lb.farms())), RulesetModel.text(kernelTable()));
+            lb.remove("web").join();
+            assertEquals(new java.util.TreeSet<>(List.of("sched" + apiMap, "lookup-sched" + apiMap)), schedObjects(),
+                    "the map of the farm removed goes with its lookup chain");
+            assertEquals(RulesetModel.text(Expected.table(lb, lb.farms())), RulesetModel.text(kernelTable()));
+        }
+    }
+
+    @Test
+    void aTableDeclaringEverySchedulingMapIsConvergedByDeletingTheUnusedOnes() {
+        Map<String, Long> marks;
+        Table everyMap;
+        try (LoadBalancer first = builder(web()).open()) {
+            marks = first.marks("web");
+            java.util.SortedSet<Integer> all = new java.util.TreeSet<>();
+            for (int k = 0; k < Layout.SCHED_MAPS; k++) {
+                all.add(k);
+            }
+            Table now = kernelTable();
+            everyMap = io.nftlb.core.internal.plan.Skeleton.of(io.nftlb.core.compile.RulesetCompiler.compile(
+                    List.of(web()))).withSchedMaps(all).table(List.of(io.nftlb.core.compile.FarmParts.compile(web(),
+                    first.ids("web").orElseThrow())));
+            assertTrue(everyMap.sets().size() > now.sets().size());
+        }
+        // As a release that declared all 256 maps left it, with the same farm.
+        kernel.commit(io.nftlb.core.internal.plan.SkeletonPlanner.create(everyMap));
+        try (LoadBalancer lb = builder(web()).open()) {
+            List<Op> ops = kernel.lastCommitted().ops();
+            assertTrue(ops.stream().noneMatch(op -> op instanceof Op.AddTable || op instanceof Op.DeleteTable
+                    || op instanceof Op.AddSet || op instanceof Op.AddElements), "a diff that only deletes: " + ops);
+            assertEquals(2 * (Layout.SCHED_MAPS - 1), ops.stream().filter(op -> op instanceof Op.DeleteSet
+                    || op instanceof Op.DeleteChain).count(), "255 maps and their lookup chains deleted");
+            assertEquals(marks, lb.marks("web"));
+            assertEquals(RulesetModel.text(Expected.table(lb, lb.farms())), RulesetModel.text(kernelTable()));
+        }
+    }
+
     // ---- start-up
 
     @Test

@@ -39,17 +39,18 @@ public final class Layout {
     public static final String HAIRPIN4 = "hairpin4";
     public static final String HAIRPIN6 = "hairpin6";
     /**
-     * How many scheduling maps there are, all always declared: {@code sched0 .. sched255}, each
+     * How many scheduling maps there can be: {@code sched0 .. sched255}, each
      * {@code slot : ct mark} (both typed {@code ct mark}, as the slot passes through {@code ct mark}).
      * A farm's scheduling slice, at {@code farmId * SLOTS_PER_FARM}, is in map {@code farmId mod 256}.
+     * A map and its lookup chain are declared while some farm uses them ({@link SchedMaps}).
      *
      * <p>Why several: the kernel (6.18) keeps a sorted array of all intervals of an rbtree
      * interval set and rebuilds it on every commit that touches the set, so with one map a
      * weight change cost in proportion to every farm's intervals (17 ms at 10,000 farms). With
      * 256 maps it touches 1/256 of them (64 maps, as an earlier layout had, left 625 intervals
      * a map at 10,000 farms and cost about 25 µs more kernel time per change). The number is
-     * fixed, so sets and base chains do not depend on farms (the runtime's cached skeleton
-     * stays valid), and each map keeps one lookup rule of its own ({@link #schedLookupChain}).
+     * fixed, so which maps exist depends only on which farm ids are in use, not on how many
+     * farms there are, and each map keeps one lookup rule of its own ({@link #schedLookupChain}).
      */
     public static final int SCHED_MAPS = 256;
 

@@ -11,6 +11,7 @@ import io.nftlb.core.ast.Table;
 import io.nftlb.core.ast.TableRef;
 import io.nftlb.core.compile.FarmPart;
 import io.nftlb.core.compile.RulesetCompiler;
+import io.nftlb.core.internal.compile.SchedMaps;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,16 +21,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 
 /**
  * The part of the data-path table that does not belong to any one farm: the set declarations
  * (without elements, which all come from farms) and the base chains. Together with the
  * {@link FarmPart}s it is the whole table ({@link #table}).
  *
- * <p>It depends only on which optional features the farms use, not on how many farms there
- * are, so it is small and changes rarely. A value: equal when its parts are. It indexes its
- * sets by name once, since every plan looks them up (a few hundred sets, with the scheduling
- * maps: building that map for each one-element change was the largest part of planning it).
+ * <p>It depends only on which optional features the farms use and which scheduling maps
+ * their ids fall in ({@link SchedMaps}), not on how many farms there are, so it is small and
+ * changes rarely. A value: equal when its parts are. It indexes its sets by name once, since
+ * every plan looks them up (up to a few hundred sets with all scheduling maps: building that
+ * map for each one-element change was the largest part of planning it).
  */
 public final class Skeleton {
 
@@ -103,6 +106,20 @@ public final class Skeleton {
     /** Where set {@code name} is in table order; -1 if not declared here. */
     int position(String name) {
         return setPositions.getOrDefault(name, -1);
+    }
+
+    /**
+     * This skeleton declaring exactly the scheduling maps {@code maps} and their lookup chains
+     * ({@link SchedMaps}), after its other sets and base chains as the compiler places them.
+     */
+    public Skeleton withSchedMaps(SortedSet<Integer> maps) {
+        List<NamedSet> s = new ArrayList<>(sets.size() + maps.size());
+        sets.stream().filter(d -> !SchedMaps.isMap(d.name())).forEach(s::add);
+        maps.forEach(k -> s.add(SchedMaps.map(k)));
+        List<Chain> c = new ArrayList<>(baseChains.size() + maps.size());
+        baseChains.stream().filter(d -> !SchedMaps.isLookupChain(d.name())).forEach(c::add);
+        maps.forEach(k -> c.add(SchedMaps.lookupChain(k)));
+        return new Skeleton(table, s, c, objects, flowtables);
     }
 
     /** The skeleton of a compiled ruleset (its one table): its sets emptied, and its chains that are no farm's. */
