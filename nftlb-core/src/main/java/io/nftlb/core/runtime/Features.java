@@ -149,8 +149,9 @@ final class Features {
         if (base != lastBase || !schedMaps.equals(lastSchedMaps)) {
             last = base.withSchedMaps(schedMaps);
             lastBase = base;
-            lastSchedMaps = schedMaps;
         }
+        // Kept even when only equal: the committed maps are the next change's, compared by identity then.
+        lastSchedMaps = schedMaps;
         return last;
     }
 
