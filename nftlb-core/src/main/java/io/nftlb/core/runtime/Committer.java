@@ -333,7 +333,7 @@ final class Committer {
                     .orElseGet(() -> SkeletonPlanner.diff(batch.before(), batch.after(), batch.farmChanges(), batch.shards()));
             tx = IngressOps.join(tx, batch.ingress().ops()); // one transaction for both tables
             if (!tx.isEmpty()) {
-                reconciler.commit(tx, false);
+                driftCheck.commitRepairing(tx, () -> read(State::committedTables));
             }
         } catch (RuntimeException e) {
             failure = e;
