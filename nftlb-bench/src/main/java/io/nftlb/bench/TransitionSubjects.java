@@ -192,11 +192,6 @@ final class TransitionSubjects {
         }
     }
 
-    /** Runs {@code nft} in the namespace and fails unless it succeeds. */
-    static void nft(NetworkNamespace ns, String script) {
-        ns.nft(script);
-    }
-
     /** The library's inet table as {@code nft} lists it, counters left out (they move with traffic). */
     static String listing(NetworkNamespace ns) {
         CommandResult r = ns.exec("nft", "list", "table", "inet", "nftlb");
