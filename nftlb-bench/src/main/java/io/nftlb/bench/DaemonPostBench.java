@@ -10,7 +10,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -21,10 +23,13 @@ import java.util.Optional;
  * test): with 1, 1,000 and 5,000 weighted farms of two backends loaded, the latency of a POST
  * that adds one backend to one farm, from the request until the daemon answers (the kernel has
  * it then), p50 and p99; the backend is deleted again after each, untimed. The daemon commits into a fresh network namespace through netlink; its API
- * listens on this process's loopback. No traffic is sent.
+ * listens on this process's loopback. Debian's nftlb gets the same requests, running in a
+ * namespace of its own (up to {@code --max-farms-nftlb} farms: it loads about 1,000 a minute).
+ * No traffic is sent. Rewrites the results section of docs/benchmarks/daemon.md.
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp nftlb-bench/target/nftlb-bench.jar \
- *     io.nftlb.bench.DaemonPostBench [--scales 1,1000,5000] [--ops 300] [--warmup-seconds 10]</pre>
+ *     io.nftlb.bench.DaemonPostBench [--scales 1,1000,5000] [--ops 300] [--warmup-seconds 10]
+ *     [--systems ours,nftlb] [--max-farms-nftlb 1000] [--out docs/benchmarks]</pre>
  */
 public final class DaemonPostBench {
 
@@ -32,22 +37,76 @@ public final class DaemonPostBench {
 
     private DaemonPostBench() {}
 
+    /** One system at one scale. */
+    record Result(String system, int farms, Latency post) {}
+
     public static void main(String[] args) throws Exception {
         List<Integer> scales = List.of(1, 1000, 5000);
         int ops = 300;
+        int maxFarmsNftlb = 1000;
         Duration warmup = Duration.ofSeconds(10);
+        List<String> systems = List.of("ours", "nftlb");
+        Path out = Path.of("docs/benchmarks");
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--scales" -> scales = Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
                 case "--ops" -> ops = Integer.parseInt(args[i + 1]);
                 case "--warmup-seconds" -> warmup = Duration.ofSeconds(Long.parseLong(args[i + 1]));
+                case "--systems" -> systems = List.of(args[i + 1].split(","));
+                case "--max-farms-nftlb" -> maxFarmsNftlb = Integer.parseInt(args[i + 1]);
+                case "--out" -> out = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
+        Environment env = Environment.capture();
+        List<Result> results = new ArrayList<>();
         for (int n : scales) {
-            Latency post = run(n, ops, warmup);
-            System.out.printf(Locale.ROOT, "%6d farms: one-backend POST %s (%d requests)%n", n, post, ops);
+            for (String system : systems) {
+                if (system.equals("nftlb") && n > maxFarmsNftlb) {
+                    continue; // nftlb loads about 1,000 farms a minute, one nft transaction each
+                }
+                Latency post = system.equals("nftlb") ? runNftlb(n, ops, warmup) : run(n, ops, warmup);
+                results.add(new Result(system, n, post));
+                System.out.printf(Locale.ROOT, "%-6s %6d farms: one-backend POST %s (%d requests)%n", system, n, post, ops);
+            }
         }
+        String text = results(env, results, ops, warmup);
+        System.out.println(text);
+        ResultsPage.write(out.resolve("daemon.md"), "DaemonPostBench", text, "daemon-results.md");
+    }
+
+    static String results(Environment env, List<Result> results, int ops, Duration warmup) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "Run %s: `DaemonPostBench --ops %d "
+                + "--warmup-seconds %d`, the scales in order (1 first). Machine: %s.%n%n", env.at(), ops,
+                warmup.toSeconds(), env.summary()));
+        s.append("| system | farms | one-backend POST p50 | p99 | p50 against ours at the same scale |\n");
+        s.append("| --- | ---: | ---: | ---: | ---: |\n");
+        for (Result r : results) {
+            String ratio = results.stream().filter(o -> o.system().equals("ours") && o.farms() == r.farms()).findFirst()
+                    .map(o -> String.format(Locale.ROOT, "%.1fx", r.post().p50Micros() / o.post().p50Micros()))
+                    .orElse("");
+            s.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s |%n", r.system().equals("ours")
+                    ? "ours (daemon)" : "nftlb", r.farms(), Latency.format(r.post().p50Micros()),
+                    Latency.format(r.post().p99Micros()), ratio));
+        }
+        return s.toString();
+    }
+
+    /** The same requests to Debian's nftlb, in a namespace of its own, its API on that namespace's loopback. */
+    static Latency runNftlb(int farms, int ops, Duration warmup) throws Exception {
+        try (NetworkNamespace ns = NetworkNamespace.create();
+             NftlbControlPlane nftlb = new NftlbControlPlane(ns)) {
+            nftlb.request("POST", "/farms", config(farms));
+            String target = "f" + (farms - 1);
+            return Latency.measure(warmup, ops, k -> nftlb.request("POST", "/farms", backendBody(target, k)),
+                    k -> nftlb.request("DELETE", "/farms/" + target + "/backends/x", null));
+        }
+    }
+
+    /** A POST body that adds backend x, at an address of its own per request, to farm {@code target}. */
+    static String backendBody(String target, int k) {
+        return "{\"farms\": [{\"name\": \"" + target + "\", \"backends\": [{\"name\": \"x\", \"ip-addr\": \"10.2."
+                + (k / 200 % 250) + "." + (k % 200 + 10) + "\"}]}]}";
     }
 
     static Latency run(int farms, int ops, Duration warmup) throws Exception {
@@ -60,8 +119,7 @@ public final class DaemonPostBench {
             String target = "f" + (farms - 1);
             return Latency.measure(warmup, ops,
                     k -> send(http, HttpRequest.newBuilder(URI.create(farmsUrl)).POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"farms\": [{\"name\": \"" + target + "\", \"backends\": [{\"name\": \"x\", \"ip-addr\": \"10.2."
-                                    + (k / 200 % 250) + "." + (k % 200 + 10) + "\"}]}]}"))),
+                            backendBody(target, k)))),
                     k -> send(http, HttpRequest.newBuilder(URI.create(farmsUrl + "/" + target + "/backends/x")).DELETE()));
         }
     }

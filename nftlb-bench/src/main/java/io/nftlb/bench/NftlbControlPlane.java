@@ -135,7 +135,7 @@ final class NftlbControlPlane implements ControlPlane {
     }
 
     /** One HTTP request from inside the namespace; fails unless nftlb answers 2xx. */
-    private void request(String method, String path, String body) {
+    void request(String method, String path, String body) {
         try {
             inside.submit(() -> {
                 HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + PORT + path).toURL()

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With its drift check (on by default on the command line), the daemon puts back its table when
- * another tool deletes it, and requests succeed again.
+ * another tool deletes it, and requests succeed again; a request that comes first puts it back itself.
  */
 @RequiresNetns
 class DaemonDriftIT {
@@ -31,6 +31,21 @@ class DaemonDriftIT {
             awaitTableBack(ns);
             assertTrue(ns.listRuleset().contains("10.1.0.10"), "farm a is back: " + ns.listRuleset());
 
+            daemon.change(c -> ConfigEdits.merge(c, ConfigMapper.parse("""
+                    {"farms": [{"name": "b", "virtual-addr": "10.0.0.41", "virtual-ports": "80", "mode": "dnat",
+                                "backends": [{"name": "b0", "ip-addr": "10.1.0.11"}]}]}""")));
+            String ruleset = ns.listRuleset();
+            assertTrue(ruleset.contains("10.1.0.10") && ruleset.contains("10.1.0.11"), ruleset);
+            assertEquals(List.of("a", "b"), daemon.farms().stream().map(f -> f.name()).toList());
+        }
+    }
+
+    @Test
+    void aRequestBeforeAnyDriftCheckPutsTheTableBackAndSucceeds(NetworkNamespace ns) throws Exception {
+        // No periodic check: the request itself finds the table gone (ENOENT) and puts it back.
+        try (Daemon daemon = Daemon.start(NetlinkTransport.openInNamespace(ns.name()), ConfigMapper.parse(START),
+                DeviceFinder.none(), Optional.empty())) {
+            ns.nft("delete table inet nftlb");
             daemon.change(c -> ConfigEdits.merge(c, ConfigMapper.parse("""
                     {"farms": [{"name": "b", "virtual-addr": "10.0.0.41", "virtual-ports": "80", "mode": "dnat",
                                 "backends": [{"name": "b0", "ip-addr": "10.1.0.11"}]}]}""")));

@@ -73,9 +73,9 @@ final class Committer {
      * Brings the kernel to {@code farms} (and the policies and paths already set) in the
      * caller's thread, then starts the thread. It converges rather than replaces: the library's
      * tables are read back first, farms and backends found there get the ids and marks they
-     * have (see {@link BackendIdentity}), and one transaction changes only what differs, so live
-     * connections keep their backend, and a new connection finds a complete table at every
-     * instant. A table that is already exactly what the farms compile to is adopted as it is
+     * have (see {@link BackendIdentity}; ingress farms keep their slot slices), and one
+     * transaction changes only what differs, so live connections keep their backend, and a new
+     * connection finds a complete table at every instant. A table that is already exactly what the farms compile to is adopted as it is
      * (nothing is committed for it: round-robin positions and learnt client MACs carry on). Only
      * a table that cannot be joined by a diff (missing, unreadable, or declared differently, as by
      * another release) is replaced. Nothing outside these tables is touched.
@@ -87,7 +87,7 @@ final class Committer {
     void start(List<Farm> farms) {
         Optional<Reconciler.Snapshot> kernel;
         try {
-            kernel = Optional.of(reconciler.read(List.of(Layout.TABLE)));
+            kernel = Optional.of(reconciler.read(List.of(Layout.TABLE, PolicyCompiler.TABLE)));
         } catch (UnsupportedOperationException e) {
             if (driftInterval.isPresent()) {
                 throw new IllegalArgumentException("driftCheck: transport " + transport
@@ -95,8 +95,10 @@ final class Committer {
             }
             kernel = Optional.empty();
         }
-        state.recover(kernel.flatMap(k -> k.table(Layout.TABLE)).map(BackendIdentity::recover)
-                .orElse(BackendIdentity.Recovered.none()));
+        BackendIdentity.Recovered found = kernel.flatMap(k -> k.table(Layout.TABLE)).map(BackendIdentity::recover)
+                .orElse(BackendIdentity.Recovered.none());
+        Optional<Table> netdev = kernel.flatMap(k -> k.table(PolicyCompiler.TABLE));
+        state.recover(netdev.map(found::withIngress).orElse(found)); // ingress farms keep their slot slices
         for (Farm farm : farms) {
             state.submit(new Change(farm.name(), current -> Optional.of(farm), new CompletableFuture<>()));
         }
@@ -105,8 +107,7 @@ final class Committer {
                 .map(e -> e.orElseThrow().part()).filter(java.util.Objects::nonNull).toList());
         boolean ingress = !batch.ingress().ops().isEmpty(); // the netdev table is wanted
         List<Table> expected = ingress ? List.of(desired, batch.ingress().desiredTable()) : List.of(desired);
-        Optional<Reconciler.Snapshot> read = ingress
-                ? kernel.map(k -> k.plus(reconciler.read(List.of(PolicyCompiler.TABLE)))) : kernel;
+        Optional<Reconciler.Snapshot> read = kernel; // both tables, read once
         List<Reconciler.Drift> drifts = read.map(k -> reconciler.drifts(expected, k)).orElseGet(() -> expected
                 .stream().map(t -> new Reconciler.Drift(t, List.of("the transport cannot read it back"))).toList());
         // Each drift names the expected table it is about: the inet one is `desired`, any other the netdev one.
@@ -333,7 +334,7 @@ final class Committer {
                     .orElseGet(() -> SkeletonPlanner.diff(batch.before(), batch.after(), batch.farmChanges(), batch.shards()));
             tx = IngressOps.join(tx, batch.ingress().ops()); // one transaction for both tables
             if (!tx.isEmpty()) {
-                reconciler.commit(tx, false);
+                driftCheck.commitRepairing(tx, () -> read(State::committedTables));
             }
         } catch (RuntimeException e) {
             failure = e;

@@ -3,6 +3,7 @@ package io.nftlb.core.runtime;
 import io.nftlb.core.ast.Table;
 import io.nftlb.core.ast.TableRef;
 import io.nftlb.core.ast.Transaction;
+import io.nftlb.core.transport.TransportException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * last known to be ours; if someone else changed or deleted one (the inet table, or the netdev
  * table of policies and ingress farms), says so (log and listeners) and puts back what differs
  * in one transaction, as a diff from what the kernel has. A failed check or repair is logged and tried again at the next
- * check. Runs on the commit thread, between commits.
+ * check. Runs on the commit thread, between commits, and when a commit finds an object of ours missing.
  */
 final class DriftCheck {
 
@@ -35,36 +36,79 @@ final class DriftCheck {
             if (reconciler.unchanged()) {
                 return;
             }
-            List<Table> expected = ours.get();
-            Reconciler.Snapshot kernel = reconciler.read(expected.stream()
-                    .map(t -> new TableRef(t.family(), t.name())).toList());
-            List<Reconciler.Drift> drifts = reconciler.drifts(expected, kernel);
-            if (drifts.isEmpty()) {
-                return;
-            }
-            List<String> differences = drifts.stream().flatMap(d -> d.differences().stream()).toList();
-            // A diff from what the kernel has: a deleted element, rule, chain or set is put back
-            // without touching the rest, so live state and connections carry on; only a table that
-            // is gone or cannot be read back is made anew.
-            Reconciler.Convergence convergence = reconciler.converge(Optional.of(kernel), drifts);
-            Transaction repair = Transaction.of(convergence.ops());
-            String tables = drifts.stream().map(d -> d.expected().family().keyword() + " " + d.expected().name())
-                    .collect(Collectors.joining(" and "));
-            log.warn("{} {} changed by someone else ({}); putting {} back in one transaction",
-                    drifts.size() == 1 ? "table" : "tables", tables + (drifts.size() == 1 ? " was" : " were"),
-                    String.join("; ", differences), drifts.size() == 1 ? "it" : "them");
-            listeners.drifted(differences, repair);
-            try {
-                reconciler.commit(repair, convergence.replaces());
-            } catch (RuntimeException e) {
-                log.warn("repairing table {} failed (tried again at the next check): {}", tables, e.getMessage());
-                listeners.transaction(repair, e);
-                return;
-            }
-            listeners.transaction(repair, null);
+            repair(ours);
         } catch (RuntimeException e) {
             log.warn("drift check of the load balancer's tables failed (tried again at the next check): {}",
                     e.toString());
         }
+    }
+
+    /**
+     * Commits {@code tx}. If the kernel refuses it because an object it names is missing (ENOENT:
+     * someone deleted part of our tables since the last commit), the tables are checked at once
+     * and put back as the last commit left them ({@code ours}, the state {@code tx} was planned
+     * from), and {@code tx} is committed once more: the change succeeds rather than waiting for
+     * the next periodic check, or failing when periodic checks are off. Without drift (an ENOENT
+     * of another cause, such as a device that does not exist) the refusal stands.
+     */
+    void commitRepairing(Transaction tx, Supplier<List<Table>> ours) {
+        try {
+            reconciler.commit(tx, false);
+        } catch (TransportException e) {
+            if (!"ENOENT".equals(e.errno()) || !repairAfterRefusal(ours)) {
+                throw e;
+            }
+            log.info("a commit found part of the load balancer's tables missing ({}); put back, committing again",
+                    e.getMessage());
+            reconciler.commit(tx, false);
+        }
+    }
+
+    private boolean repairAfterRefusal(Supplier<List<Table>> ours) {
+        try {
+            return repair(ours);
+        } catch (UnsupportedOperationException e) {
+            return false; // the transport cannot read tables back
+        } catch (RuntimeException e) {
+            log.warn("drift check after a refused commit failed: {}", e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Reads the tables back now and puts back what differs from {@code ours}.
+     *
+     * @return whether something differed and was put back
+     * @throws RuntimeException if the tables could not be read back or compared
+     */
+    boolean repair(Supplier<List<Table>> ours) {
+        List<Table> expected = ours.get();
+        Reconciler.Snapshot kernel = reconciler.read(expected.stream()
+                .map(t -> new TableRef(t.family(), t.name())).toList());
+        List<Reconciler.Drift> drifts = reconciler.drifts(expected, kernel);
+        if (drifts.isEmpty()) {
+            return false;
+        }
+        List<String> differences = drifts.stream().flatMap(d -> d.differences().stream()).toList();
+        // A diff from what the kernel has: a deleted element, rule, chain or set is put back
+        // without touching the rest, so live state and connections carry on; only a table that
+        // is gone or cannot be read back is made anew.
+        Reconciler.Convergence convergence = reconciler.converge(Optional.of(kernel), drifts);
+        Transaction repair = Transaction.of(convergence.ops());
+        String tables = drifts.stream().map(d -> d.expected().family().keyword() + " " + d.expected().name())
+                .collect(Collectors.joining(" and "));
+        log.warn("{} {} changed by someone else ({}); putting {} back in one transaction",
+                drifts.size() == 1 ? "table" : "tables", tables + (drifts.size() == 1 ? " was" : " were"),
+                String.join("; ", differences), drifts.size() == 1 ? "it" : "them");
+        listeners.drifted(differences, repair);
+        try {
+            reconciler.commit(repair, convergence.replaces());
+        } catch (RuntimeException e) {
+            log.warn("repairing table {} failed (tried again at the next check): {}", tables, e.getMessage());
+            listeners.transaction(repair, e);
+            return false;
+        }
+        listeners.transaction(repair, null);
+        return true;
     }
 }

@@ -58,7 +58,10 @@ import java.util.function.UnaryOperator;
  * policies and ingress farms once it made one), and puts back those someone else changed or
  * deleted, in one transaction (it logs a warning and tells {@link CommitListener#drifted}). A
  * check reads the ruleset generation first and reads the tables back only if some transaction
- * other than its own happened since the last check.
+ * other than its own happened since the last check. With or without periodic checks, a commit
+ * the kernel refuses because an object of ours is missing (ENOENT) runs a check at once and, if
+ * it put something back, is committed once more: a change right after someone deleted the
+ * table succeeds.
  *
  * <p><b>Connections.</b> A backend that is removed, or set {@link BackendState#DOWN DOWN} or
  * {@link BackendState#OFF OFF}, keeps its live connections (conntrack keeps their address

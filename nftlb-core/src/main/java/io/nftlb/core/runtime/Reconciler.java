@@ -103,15 +103,6 @@ final class Reconciler {
      * this library would not have made, e.g. a set declared by hand).
      */
     record Snapshot(long generation, Map<TableRef, Optional<Table>> tables, Map<TableRef, String> unreadable) {
-        /** This snapshot and the tables of a later read (the generation stays this one's, the older). */
-        Snapshot plus(Snapshot later) {
-            Map<TableRef, Optional<Table>> t = new HashMap<>(tables);
-            t.putAll(later.tables());
-            Map<TableRef, String> u = new HashMap<>(unreadable);
-            u.putAll(later.unreadable());
-            return new Snapshot(generation, t, u);
-        }
-
         /** The table as read, if it was there and could be read. */
         Optional<Table> table(TableRef ref) {
             return tables.getOrDefault(ref, Optional.empty());

@@ -34,7 +34,8 @@ import java.util.Set;
  *       connections still in conntrack carry.</li>
  * </ul>
  *
- * <p>Farms at ingress (DSR, stateless dNAT) have no conntrack marks; their ids are not recovered.
+ * <p>Farms at ingress (DSR, stateless dNAT) have no conntrack marks; their ids are read from the
+ * netdev table instead ({@link #withIngress}).
  */
 public final class BackendIdentity {
 
@@ -60,6 +61,22 @@ public final class BackendIdentity {
         /** Nothing to recover: no table, or one without farms. */
         public static Recovered none() {
             return new Recovered(Map.of(), 0);
+        }
+
+        /**
+         * These ids and those of the ingress farms of {@code netdev} (the library's netdev table,
+         * as read back): see {@link IngressIdentity}. A farm or an id found in the inet table wins.
+         */
+        public Recovered withIngress(Table netdev) {
+            Map<String, Ids> all = new LinkedHashMap<>(farms);
+            Set<Integer> taken = new HashSet<>();
+            farms.values().forEach(ids -> taken.add(ids.farmId()));
+            IngressIdentity.farmIds(netdev).forEach((farm, id) -> {
+                if (!all.containsKey(farm) && taken.add(id)) {
+                    all.put(farm, new Ids(id, Map.of()));
+                }
+            });
+            return new Recovered(all, highestMark);
         }
     }
 
