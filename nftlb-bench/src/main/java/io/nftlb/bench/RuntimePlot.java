@@ -28,7 +28,8 @@ final class RuntimePlot {
 
     private static final int PANEL_W = 520;
     private static final int PANEL_H = 420;
-    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c)};
+    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+        new Color(0xff7f0e)};
     private static final String[] MEASURES = {"weight change", "state change", "add a farm"};
 
     /** One row of the table: a system at a scale, p50 in µs of each measure. */

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The per-backend gauges are read from one snapshot of the load balancer (its farms, and the
  * counters of all of them from one conntrack dump, {@link LoadBalancer#counters()}), taken when a
  * gauge is read and the last one is older than {@code maxAge} (by the registry's clock): a
- * scrape of any number of farms costs one dump, about 4 µs per tracked connection. Farms and
+ * scrape of any number of farms costs one dump (docs/benchmarks/metrics.md). Farms and
  * backends that come or go are registered or removed when a snapshot is taken, so they appear in
  * (or leave) the scrape after the one that noticed them. Without a connection table (a transport
  * other than netlink) the conntrack gauges are not registered.
