@@ -20,6 +20,8 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the daemon adds to nftlb's API to be watched, on paths nftlb does not use:
@@ -29,6 +31,8 @@ import org.eclipse.jetty.util.Callback;
  * dump). Both need the API's key, unless {@code --metrics-without-key} opens {@code /metrics}.
  */
 final class Observability {
+
+    private static final Logger log = LoggerFactory.getLogger(Observability.class);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final LoadBalancerMetrics metrics = new LoadBalancerMetrics();
@@ -72,13 +76,21 @@ final class Observability {
                     Api.Reply.error(405, "method " + request.getMethod() + " is not allowed").bytes());
             return true;
         }
-        if (metricsPath) {
-            send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8",
-                    registry.scrape().getBytes(StandardCharsets.UTF_8));
-            return true;
+        try {
+            if (metricsPath) {
+                send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8",
+                        registry.scrape().getBytes(StandardCharsets.UTF_8));
+                return true;
+            }
+            Api.Reply reply = status(path);
+            send(response, callback, reply.status(), "application/json", reply.bytes());
+        } catch (IllegalArgumentException e) {
+            // The farm went away between reading it and its counters.
+            send(response, callback, 404, "application/json", Api.Reply.error(404, e.getMessage()).bytes());
+        } catch (RuntimeException e) {
+            log.warn("/{} failed", String.join("/", path), e);
+            send(response, callback, 500, "application/json", Api.Reply.error(500, e.toString()).bytes());
         }
-        Api.Reply reply = status(path);
-        send(response, callback, reply.status(), "application/json", reply.bytes());
         return true;
     }
 
