@@ -11,8 +11,9 @@ cd "$(dirname "$0")"
 # Debian packages the tests and the demo use: nft (oracle), ip (namespaces, veth),
 # conntrack, libmnl0 (the netlink transport's only native dependency); snmpd and ping for the
 # health checks' kernel tests; iptables, ipvsadm, nftlb, nginx and wrk for the data-path
-# benchmark's smoke test (the baselines it compares against).
-packages=(nftables iproute2 conntrack libmnl0 maven snmpd iputils-ping iptables ipvsadm nftlb nginx-light wrk procps)
+# benchmark's smoke test (the baselines it compares against); prometheus for the daemon's
+# /metrics test (it scrapes the daemon from inside a namespace).
+packages=(nftables iproute2 conntrack libmnl0 maven snmpd iputils-ping iptables ipvsadm nftlb nginx-light wrk procps prometheus)
 
 install_packages() {
     local missing=()
@@ -26,7 +27,7 @@ install_packages() {
         fi
         echo "installing: ${missing[*]}"
         apt-get update -qq
-        # The tests start nginx and snmpd inside namespaces themselves: keep the packages from
+        # The tests start nginx, snmpd and prometheus inside namespaces themselves: keep the packages from
         # starting system-wide daemons on install.
         local policy=/usr/sbin/policy-rc.d made_policy=
         if [ ! -e "$policy" ]; then

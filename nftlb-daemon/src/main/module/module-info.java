@@ -5,6 +5,8 @@
 module io.nftlb.daemon {
     requires io.nftlb.core;
     requires io.nftlb.netlink;
+    requires io.nftlb.micrometer;
+    requires micrometer.registry.prometheus;
     requires com.fasterxml.jackson.databind;
     requires com.google.common;
     requires org.eclipse.jetty.http;

@@ -1,21 +1,48 @@
 package io.nftlb.bench;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nftlb.core.BackendState;
 import io.nftlb.core.Farm;
 import io.nftlb.core.runtime.LoadBalancer;
 import io.nftlb.core.transport.Transport;
+import io.nftlb.micrometer.LoadBalancerMetrics;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** This library's runtime, a {@link LoadBalancer} over a transport (netlink, or {@code nft -f}). */
+/** This library's runtime, a {@link LoadBalancer} over a transport (netlink, or {@code nft -f}), with or without meters. */
 final class LibraryControlPlane implements ControlPlane {
 
     private final String name;
     private final LoadBalancer lb;
+    private final PrometheusMeterRegistry registry; // null without meters
 
     LibraryControlPlane(String name, Transport transport) {
+        this(name, LoadBalancer.open(transport), null);
+    }
+
+    private LibraryControlPlane(String name, LoadBalancer lb, PrometheusMeterRegistry registry) {
         this.name = name;
-        this.lb = LoadBalancer.open(transport);
+        this.lb = lb;
+        this.registry = registry;
+    }
+
+    /**
+     * The same, with nftlb-micrometer's {@link LoadBalancerMetrics} bound to a Prometheus
+     * registry and watching the load balancer, as a service that exports its metrics runs it.
+     */
+    static LibraryControlPlane metered(String name, Transport transport) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        LoadBalancerMetrics metrics = new LoadBalancerMetrics();
+        metrics.bindTo(registry);
+        LoadBalancer lb = LoadBalancer.builder(transport).listener(metrics).open();
+        metrics.watch(lb);
+        return new LibraryControlPlane(name, lb, registry);
+    }
+
+    /** One Prometheus scrape of the meters (none without them): registers every backend's gauges. */
+    String scrape() {
+        return registry == null ? "" : registry.scrape();
     }
 
     @Override

@@ -23,10 +23,12 @@ import java.util.function.Function;
  * added farm, from the API call until the kernel has it (p50/p99), the cold load time, and the
  * memory held per farm; for this library over netlink, the same runtime over {@code nft -f},
  * and Debian's nftlb through its HTTP API. Each system runs in a fresh network namespace; no
- * traffic is sent.
+ * traffic is sent. {@code ours-metered} is {@code ours-netlink} with nftlb-micrometer's binder
+ * attached: run side by side with it (see docs/benchmarks/metrics.md), it measures what the
+ * meters cost a change.
  *
  * <pre>nftlb-bench/runtime.sh [--scales 1,1000,10000] [--ops 300] [--warmup-seconds 10] [--systems ours-netlink,ours-nft,nftlb]
- *     [--max-farms-nft 10000] [--max-farms-nftlb 1000] [--out docs/benchmarks]</pre>
+ *     [--max-farms-nft 10000] [--max-farms-nftlb 1000] [--out docs/benchmarks] [--page runtime.md]</pre>
  */
 public final class RuntimeBench {
 
@@ -47,6 +49,7 @@ public final class RuntimeBench {
                 "ours-nft", Integer.parseInt(opts.getOrDefault("max-farms-nft", "10000")),
                 "nftlb", Integer.parseInt(opts.getOrDefault("max-farms-nftlb", "1000")));
         Path out = Path.of(opts.getOrDefault("out", "docs/benchmarks"));
+        String page = opts.getOrDefault("page", "runtime.md");
 
         List<Result> results = new ArrayList<>();
         for (int n : scales) {
@@ -60,7 +63,7 @@ public final class RuntimeBench {
                 System.out.println(line(r));
             }
         }
-        RuntimeReport.write(out, results, ops, warmup);
+        RuntimeReport.write(out.resolve(page), results, ops, warmup);
     }
 
     static Result run(String system, int n, int ops, Duration warmup) throws Exception {
@@ -68,9 +71,10 @@ public final class RuntimeBench {
             Function<NetworkNamespace, ControlPlane> open = switch (system) {
                 case "ours-netlink" -> b -> new LibraryControlPlane(system, NetlinkTransport.openInNamespace(b.name()));
                 case "ours-nft" -> b -> new LibraryControlPlane(system, NftCliTransport.inNamespace(b.name()));
+                case "ours-metered" -> b -> LibraryControlPlane.metered(system, NetlinkTransport.openInNamespace(b.name()));
                 case "nftlb" -> NftlbControlPlane::new;
                 default -> throw new IllegalArgumentException("unknown system " + system
-                        + "; known: ours-netlink, ours-nft, nftlb");
+                        + "; known: ours-netlink, ours-nft, ours-metered, nftlb");
             };
             try (ControlPlane cp = open.apply(ns)) {
                 // Measured once the system is up with no farms, for each system alike (nftlb's

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpHeader;
@@ -45,9 +46,11 @@ public final class Api implements AutoCloseable {
     private final Daemon daemon;
     private final byte[] key;
     private final ApiLimits limits;
+    private final Optional<Observability> observability;
 
-    private Api(String host, int port, Daemon daemon, byte[] key, ApiLimits limits) {
+    private Api(String host, int port, Daemon daemon, byte[] key, ApiLimits limits, Optional<Observability> observability) {
         this.daemon = daemon;
+        this.observability = observability;
         this.key = key.clone();
         this.limits = limits;
         this.server = ApiServer.create(host, port, limits, new Handler.Abstract() {
@@ -71,7 +74,13 @@ public final class Api implements AutoCloseable {
      * @throws IllegalArgumentException if the key is empty
      */
     public static Api start(Daemon daemon, String host, int port, String key, ApiLimits limits) throws IOException {
-        Api api = new Api(host, port, daemon, Keys.bytes(key), limits);
+        return start(daemon, host, port, key, limits, Optional.empty());
+    }
+
+    /** {@link #start(Daemon, String, int, String, ApiLimits)}, also serving {@code /metrics} and {@code /status}. */
+    static Api start(Daemon daemon, String host, int port, String key, ApiLimits limits,
+                     Optional<Observability> observability) throws IOException {
+        Api api = new Api(host, port, daemon, Keys.bytes(key), limits, observability);
         try {
             api.server.start();
         } catch (IOException e) {
@@ -97,6 +106,10 @@ public final class Api implements AutoCloseable {
     }
 
     private void handle(Request request, Response response, Callback callback) {
+        if (observability.isPresent() && observability.get().handle(request, response, callback,
+                segmentsOrEmpty(request.getHttpURI().getPath()), Keys.matches(key, request.getHeaders().get("Key")))) {
+            return;
+        }
         if (!Keys.matches(key, request.getHeaders().get("Key"))) {
             // The body of an unauthenticated request is never read.
             send(response, callback, Reply.error(401, "Authentication failed"));
@@ -153,7 +166,11 @@ public final class Api implements AutoCloseable {
     /** Runs a request; the errors of a request (not of the daemon) are 4xx answers. */
     private Reply answer(String method, List<String> path, byte[] body) {
         try {
-            return route(method, path, body);
+            Reply reply = route(method, path, body);
+            if (reply.status() == 200 && !method.equals("GET")) {
+                log.info("{} /{}: applied", method, String.join("/", path));
+            }
+            return reply;
         } catch (UnsupportedFieldsException | IllegalArgumentException e) {
             // ConfigException, and the DSL's InvalidFarmException: the request, not the daemon, is wrong.
             return Reply.error(400, e.getMessage());
@@ -270,6 +287,14 @@ public final class Api implements AutoCloseable {
         return section.endsWith("es") && section.startsWith("address") ? "address"
                 : section.endsWith("ies") ? section.substring(0, section.length() - 3) + "y"
                 : section.substring(0, section.length() - 1);
+    }
+
+    private static List<String> segmentsOrEmpty(String rawPath) {
+        try {
+            return segments(rawPath);
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
     }
 
     private static List<String> segments(String rawPath) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Policy;
+import io.nftlb.core.runtime.CommitListener;
 import io.nftlb.core.runtime.LoadBalancer;
 import io.nftlb.core.transport.Transport;
 import java.time.Duration;
@@ -69,6 +70,15 @@ public final class Daemon implements AutoCloseable {
      */
     public static Daemon start(Transport transport, JsonNode initial, DeviceFinder devices,
                                Optional<Duration> driftCheck) {
+        return start(transport, initial, devices, driftCheck, List.of());
+    }
+
+    /**
+     * {@link #start(Transport, JsonNode, DeviceFinder, Optional)} with listeners of the load
+     * balancer's commits (metrics, logs), told from its start-up transaction on.
+     */
+    static Daemon start(Transport transport, JsonNode initial, DeviceFinder devices, Optional<Duration> driftCheck,
+                        List<CommitListener> listeners) {
         ObjectNode first = ConfigEdits.empty();
         ConfigEdits.merge(first, initial);
         // Mapped whole first: a bad configuration is refused before anything reaches the kernel.
@@ -80,6 +90,7 @@ public final class Daemon implements AutoCloseable {
         LoadBalancer.Builder builder = LoadBalancer.builder(transport).farms(mapped.farms())
                 .paths(mapped.paths().values()).policies(mapped.policies().values());
         driftCheck.ifPresent(builder::driftCheck);
+        listeners.forEach(builder::listener);
         Daemon daemon = new Daemon(builder.open(), devices);
         daemon.config = first;
         mapped.farms().forEach(f -> daemon.applied.put(f.name(), f));
@@ -144,6 +155,11 @@ public final class Daemon implements AutoCloseable {
     /** The farms in the kernel now. */
     public synchronized List<Farm> farms() {
         return List.copyOf(applied.values());
+    }
+
+    /** The load balancer that holds the farms (for metrics and the status view). */
+    LoadBalancer loadBalancer() {
+        return lb;
     }
 
     /** Leaves the rules in the kernel and closes the transport. */

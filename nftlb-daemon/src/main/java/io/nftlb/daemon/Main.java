@@ -12,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
  * and (without {@code -e}) serves nftlb's HTTP API. See {@link Options#USAGE}.
  *
  * <p>Exit codes: 0 done, 1 configuration refused (unsupported fields, printed one a line, or
- * malformed) and nothing applied, 2 bad command line or key file, 3 the kernel refused.
+ * malformed) and nothing applied, 2 bad command line or key file, 3 the kernel refused
+ * ({@code --check}: see {@link Check}).
  */
 public final class Main {
 
@@ -33,6 +34,10 @@ public final class Main {
         }
         // slf4j-simple reads its level once, when the first logger is made: set it first.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", options.slf4jLevel());
+        if (options.check()) {
+            // A check starts the load balancer over a dry run: its start-up line would say it did what it did not.
+            System.setProperty("org.slf4j.simpleLogger.log.io.nftlb.core.runtime.LoadBalancer", "warn");
+        }
         // The HTTP server's start-up lines are noise at notice; its warnings still show.
         if (options.level() < 7) {
             System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
@@ -41,6 +46,9 @@ public final class Main {
     }
 
     static int run(Options options) throws Exception {
+        if (options.check()) {
+            return Check.run(options, System.out, System.err);
+        }
         JsonNode config;
         try {
             config = options.config().map(ConfigMapper::read).orElse(ConfigEdits.empty());
@@ -65,9 +73,10 @@ public final class Main {
         // a link, address or route changes.
         WatchedDevices devices = WatchedDevices.ip(options.netns());
         Daemon daemon;
+        Observability observability = new Observability(options.metricsWithoutKey());
         try {
             daemon = Daemon.start(transport, config, devices,
-                    Optional.of(options.driftCheck()).filter(d -> !d.isZero()));
+                    Optional.of(options.driftCheck()).filter(d -> !d.isZero()), observability.listeners());
         } catch (RuntimeException e) {
             transport.close();
             devices.close();
@@ -83,7 +92,9 @@ public final class Main {
             System.out.println("Key: " + key.key());
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Api api = Api.start(daemon, options.host(), options.port(), key.key(), options.limits());
+        observability.watch(daemon);
+        Api api = Api.start(daemon, options.host(), options.port(), key.key(), options.limits(),
+                Optional.of(observability));
         // Runs until the process is told to stop; the rules stay in the kernel.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             api.close();

@@ -7,13 +7,22 @@ import java.util.Optional;
 /**
  * The command line, as nftlb's: {@code -c FILE -e -k KEY -H HOST -P PORT -l LEVEL -h}, plus
  * {@code -n NETNS} to apply inside a named network namespace, {@code --key-file}, the API's
- * limits and the drift check.
+ * limits and the drift check, {@code --check} and {@code --metrics-without-key}.
  *
  * @param level nftlb's syslog level 0..7 (5, notice, by default)
  * @param driftCheck how often the kernel's tables are checked and put back; zero: never
+ * @param check validate the configuration and print what it would commit, changing nothing
+ * @param metricsWithoutKey serve {@code GET /metrics} to clients without the key
  */
 record Options(Optional<Path> config, boolean exit, Optional<String> key, Optional<Path> keyFile, String host,
-               int port, Optional<String> netns, int level, boolean help, ApiLimits limits, Duration driftCheck) {
+               int port, Optional<String> netns, int level, boolean help, ApiLimits limits, Duration driftCheck,
+               boolean check, boolean metricsWithoutKey) {
+
+    /** Without {@code --check} and {@code --metrics-without-key}. */
+    Options(Optional<Path> config, boolean exit, Optional<String> key, Optional<Path> keyFile, String host, int port,
+            Optional<String> netns, int level, boolean help, ApiLimits limits, Duration driftCheck) {
+        this(config, exit, key, keyFile, host, port, netns, level, help, limits, driftCheck, false, false);
+    }
 
     static final Duration DEFAULT_DRIFT_CHECK = Duration.ofSeconds(5);
 
@@ -32,6 +41,17 @@ record Options(Optional<Path> config, boolean exit, Optional<String> key, Option
               -l, --log LEVEL       log level 0..7 as syslog's (5 by default)
                   --drift-check S   every S seconds, put back the daemon's tables if something else
                                     changed or deleted them (5 by default; 0 turns it off)
+                  --check           validate the configuration (-c), print the ruleset it makes and
+                                    the transaction it would commit against the kernel's tables now,
+                                    and exit (0 valid, 1 not) without changing anything
+            Observability (besides nftlb's API, with the same key):
+                                    GET /metrics          Prometheus text format: commits, drift,
+                                                          per farm and backend state, weight and
+                                                          live connections, packets and bytes
+                                    GET /status/farms[/NAME]  each farm explained, with its backends'
+                                                          live counters (JSON)
+                  --metrics-without-key
+                                    serve GET /metrics to clients without the key
             Limits of the web service:
                   --threads N       requests served at once (8 by default; more wait their turn)
                   --connections N   open connections at most (256 by default; more wait to be accepted)
@@ -58,6 +78,8 @@ record Options(Optional<Path> config, boolean exit, Optional<String> key, Option
         int maxHeader = d.headerBytes();
         int maxBody = d.bodyBytes();
         long drift = DEFAULT_DRIFT_CHECK.toSeconds();
+        boolean check = false;
+        boolean metricsWithoutKey = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -71,6 +93,8 @@ record Options(Optional<Path> config, boolean exit, Optional<String> key, Option
                 case "-n", "--netns" -> netns = Optional.of(value(args, ++i, a));
                 case "-l", "--log" -> level = number(value(args, ++i, a), a, 0, 7);
                 case "--drift-check" -> drift = number(value(args, ++i, a), a, 0, 86_400);
+                case "--check" -> check = true;
+                case "--metrics-without-key" -> metricsWithoutKey = true;
                 case "--threads" -> threads = number(value(args, ++i, a), a, 1, 1024);
                 case "--connections" -> connections = number(value(args, ++i, a), a, 1, 1_000_000);
                 case "--timeout" -> timeout = number(value(args, ++i, a), a, 1, 86_400);
@@ -84,7 +108,7 @@ record Options(Optional<Path> config, boolean exit, Optional<String> key, Option
         }
         return new Options(config, exit, key, keyFile, host, port, netns, level, help,
                 new ApiLimits(threads, connections, Duration.ofSeconds(timeout), maxHeader, maxBody),
-                Duration.ofSeconds(drift));
+                Duration.ofSeconds(drift), check, metricsWithoutKey);
     }
 
     /** The slf4j-simple level for nftlb's syslog level. */

@@ -6,6 +6,7 @@ import io.nftlb.core.Farm;
 import io.nftlb.core.PortRange;
 import io.nftlb.healthcheck.internal.Guard;
 import io.nftlb.healthcheck.internal.Hysteresis;
+import io.nftlb.healthcheck.internal.ProbeListeners;
 import io.nftlb.healthcheck.internal.WeightGuard;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -386,6 +387,7 @@ public final class HealthMonitor implements AutoCloseable {
             if (flipped) {
                 changed(this, from, to, r, streak);
             }
+            ProbeListeners.tell(listeners, new Probe(farm, backend, policy.check().toString(), r, to));
             // The next probe is due one interval (plus jitter) after this one was due, not after it
             // ran: waiting for a thread or for the probe itself does not slow the rate down. A
             // probe that overran its slot is followed at once, never by a burst of catch-ups.

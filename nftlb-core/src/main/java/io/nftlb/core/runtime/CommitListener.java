@@ -31,4 +31,14 @@ public interface CommitListener {
      *     element(s) missing, 0 not ours}, {@code table inet nftlb is missing})
      */
     default void drifted(List<String> differences, Transaction repair) {}
+
+    /**
+     * The numbers of a transaction reported to {@link #committed} or {@link #failed} just
+     * before: its cause, size, how many changes it carried, how long it took and how it ended
+     * (what a metrics binder records).
+     */
+    default void measured(CommitReport report) {}
+
+    /** A drift check ran ({@link LoadBalancer.Builder#driftCheck}), whether it found drift or not. */
+    default void checked(DriftReport report) {}
 }

@@ -49,6 +49,8 @@ final class Committer {
     private final State state; // guarded by lock
     private boolean open = true; // guarded by lock
     private final CommitThreads threads; // guarded by lock
+    private int queuedCalls; // calls queued since the last batch started; guarded by lock
+    private long queuedSince; // System.nanoTime() of the first of them; guarded by lock
 
     /**
      * @throws IllegalArgumentException if the settings ask for what the transport cannot do
@@ -85,6 +87,7 @@ final class Committer {
      * @throws io.nftlb.core.transport.TransportException if the kernel refused the transaction
      */
     void start(List<Farm> farms) {
+        long began = System.nanoTime();
         Optional<Reconciler.Snapshot> kernel;
         try {
             kernel = Optional.of(reconciler.read(List.of(Layout.TABLE, PolicyCompiler.TABLE)));
@@ -127,8 +130,11 @@ final class Committer {
             log.info("start-up: {} the kernel's tables, {} operation(s)",
                     convergence.replaces() ? "made anew" : "patched", convergence.ops().size());
             Transaction startUp = Transaction.of(convergence.ops());
+            long sent = System.nanoTime();
             reconciler.commit(startUp, convergence.replaces());
-            listeners.transaction(startUp, null);
+            long acked = System.nanoTime();
+            listeners.transaction(new CommitReport(CommitReport.Cause.START_UP, startUp, 0,
+                    Duration.ofNanos(acked - began), Duration.ofNanos(acked - sent), Optional.empty()));
         }
         state.finish(batch);
         nextDriftCheck = System.nanoTime() + driftInterval.map(Duration::toNanos).orElse(0L);
@@ -166,6 +172,7 @@ final class Committer {
             if (state.submitGroup(group, ingressGroup) == 0) {
                 return CompletableFuture.completedFuture(null);
             }
+            countQueued();
             queued.signal();
             threads.promoteIfVacant();
         } finally {
@@ -188,12 +195,20 @@ final class Committer {
             if (!state.submitIngress(change.apply(done))) {
                 return CompletableFuture.completedFuture(null);
             }
+            countQueued();
             queued.signal();
             threads.promoteIfVacant();
         } finally {
             lock.unlock();
         }
         return done;
+    }
+
+    /** One more call in the next batch (for {@link CommitReport}); the lock is held. */
+    private void countQueued() {
+        if (queuedCalls++ == 0) {
+            queuedSince = System.nanoTime();
+        }
     }
 
     /** Runs a query of the state under the lock. */
@@ -219,13 +234,18 @@ final class Committer {
                 }
                 coalesce();
                 Batch batch;
+                int calls;
+                long since;
                 lock.lock();
                 try {
                     batch = state.startBatch();
+                    calls = queuedCalls;
+                    since = calls == 0 ? System.nanoTime() : queuedSince;
+                    queuedCalls = 0;
                 } finally {
                     lock.unlock();
                 }
-                Runnable tellCallers = commit(batch);
+                Runnable tellCallers = commit(batch, calls, since);
                 if (!tellCallersAndResume(tellCallers)) {
                     return;
                 }
@@ -325,15 +345,20 @@ final class Committer {
         }
     }
 
-    /** @return what tells the batch's callers how it went: to run with the lock not held */
-    private Runnable commit(Batch batch) {
+    /**
+     * @param calls how many calls the batch carries, the first made at {@code since} (System.nanoTime())
+     * @return what tells the batch's callers how it went: to run with the lock not held
+     */
+    private Runnable commit(Batch batch, int calls, long since) {
         Transaction tx = Transaction.of(List.of());
         RuntimeException failure = null;
+        long sent = 0;
         try {
             tx = batch.replacement().map(Planner::create)
                     .orElseGet(() -> SkeletonPlanner.diff(batch.before(), batch.after(), batch.farmChanges(), batch.shards()));
             tx = IngressOps.join(tx, batch.ingress().ops()); // one transaction for both tables
             if (!tx.isEmpty()) {
+                sent = System.nanoTime();
                 driftCheck.commitRepairing(tx, () -> read(State::committedTables));
             }
         } catch (RuntimeException e) {
@@ -342,6 +367,9 @@ final class Committer {
             // Keep serving later changes; this batch's callers learn what happened.
             failure = new IllegalStateException("commit failed: " + e, e);
         }
+        long acked = System.nanoTime();
+        CommitReport report = new CommitReport(CommitReport.Cause.CHANGE, tx, calls, Duration.ofNanos(acked - since),
+                Duration.ofNanos(sent == 0 ? 0 : acked - sent), Optional.ofNullable(failure));
         List<Change> done = new ArrayList<>();
         List<IngressChange> ingressDone = new ArrayList<>();
         List<State.IngressDropped> ingressDropped = List.of();
@@ -368,7 +396,7 @@ final class Committer {
             lock.unlock();
         }
         if (failure == null) {
-            listeners.transaction(tx, null);
+            listeners.transaction(report);
             flush(leaving);
             done.addAll(batch.changes());
             ingressDone.addAll(batch.ingress().changes());
@@ -376,7 +404,8 @@ final class Committer {
             log.warn("commit of {} change(s) to farm(s) {} and {} to policies or paths failed and was rolled back: {}",
                     batch.changes().size(), batch.farms().keySet(), batch.ingress().changes().size(),
                     failure.getMessage());
-            listeners.transaction(tx, failure);
+            listeners.transaction(report.failure().isPresent() ? report : new CommitReport(report.cause(), tx, calls,
+                    report.latency(), report.transport(), Optional.of(failure)));
         }
         RuntimeException error = failure;
         List<State.Dropped> farmsDropped = dropped;

@@ -4,6 +4,7 @@ import io.nftlb.core.ast.Table;
 import io.nftlb.core.ast.TableRef;
 import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.transport.TransportException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -32,14 +33,17 @@ final class DriftCheck {
 
     /** @param ours the tables the load balancer committed (read only when the generation moved) */
     void run(Supplier<List<Table>> ours) {
+        long began = System.nanoTime();
         try {
             if (reconciler.unchanged()) {
+                listeners.checked(new DriftReport(false, 0, Duration.ofNanos(System.nanoTime() - began), Optional.empty()));
                 return;
             }
-            repair(ours);
+            repair(ours, began);
         } catch (RuntimeException e) {
             log.warn("drift check of the load balancer's tables failed (tried again at the next check): {}",
                     e.toString());
+            listeners.checked(new DriftReport(false, 0, Duration.ofNanos(System.nanoTime() - began), Optional.of(e)));
         }
     }
 
@@ -66,7 +70,7 @@ final class DriftCheck {
 
     private boolean repairAfterRefusal(Supplier<List<Table>> ours) {
         try {
-            return repair(ours);
+            return repair(ours, System.nanoTime());
         } catch (UnsupportedOperationException e) {
             return false; // the transport cannot read tables back
         } catch (RuntimeException e) {
@@ -81,11 +85,13 @@ final class DriftCheck {
      * @return whether something differed and was put back
      * @throws RuntimeException if the tables could not be read back or compared
      */
-    boolean repair(Supplier<List<Table>> ours) {
+    boolean repair(Supplier<List<Table>> ours, long began) {
         List<Table> expected = ours.get();
         Reconciler.Snapshot kernel = reconciler.read(expected.stream()
                 .map(t -> new TableRef(t.family(), t.name())).toList());
         List<Reconciler.Drift> drifts = reconciler.drifts(expected, kernel);
+        listeners.checked(new DriftReport(true, drifts.size(), Duration.ofNanos(System.nanoTime() - began),
+                Optional.empty()));
         if (drifts.isEmpty()) {
             return false;
         }
@@ -101,14 +107,21 @@ final class DriftCheck {
                 drifts.size() == 1 ? "table" : "tables", tables + (drifts.size() == 1 ? " was" : " were"),
                 String.join("; ", differences), drifts.size() == 1 ? "it" : "them");
         listeners.drifted(differences, repair);
+        long sent = System.nanoTime();
         try {
             reconciler.commit(repair, convergence.replaces());
         } catch (RuntimeException e) {
             log.warn("repairing table {} failed (tried again at the next check): {}", tables, e.getMessage());
-            listeners.transaction(repair, e);
+            listeners.transaction(repaired(repair, began, sent, Optional.of(e)));
             return false;
         }
-        listeners.transaction(repair, null);
+        listeners.transaction(repaired(repair, began, sent, Optional.empty()));
         return true;
+    }
+
+    private static CommitReport repaired(Transaction repair, long began, long sent, Optional<RuntimeException> failure) {
+        long acked = System.nanoTime();
+        return new CommitReport(CommitReport.Cause.REPAIR, repair, 0, Duration.ofNanos(acked - began),
+                Duration.ofNanos(acked - sent), failure);
     }
 }

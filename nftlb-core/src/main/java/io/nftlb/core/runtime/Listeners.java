@@ -17,15 +17,21 @@ final class Listeners {
         this.listeners = List.copyOf(listeners);
     }
 
-    /** {@code tx} was committed ({@code failure} null) or refused. */
-    void transaction(Transaction tx, RuntimeException failure) {
+    /** The report's transaction was committed or refused. */
+    void transaction(CommitReport report) {
+        Transaction tx = report.transaction();
         each(l -> {
-            if (failure == null) {
+            if (report.failure().isEmpty()) {
                 l.committed(tx);
             } else {
-                l.failed(tx, failure);
+                l.failed(tx, report.failure().get());
             }
+            l.measured(report);
         });
+    }
+
+    void checked(DriftReport report) {
+        each(l -> l.checked(report));
     }
 
     void drifted(List<String> differences, Transaction repair) {

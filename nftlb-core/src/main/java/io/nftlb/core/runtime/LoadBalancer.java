@@ -339,7 +339,8 @@ public final class LoadBalancer implements AutoCloseable {
      * that conntrack still tracks count: the numbers go down as connections end. Packets and
      * bytes count both directions, and only for connections that started while conntrack
      * accounting was on in the namespace ({@code sysctl net.netfilter.nf_conntrack_acct=1});
-     * otherwise they are 0. A dump costs about 4 µs per tracked connection.
+     * otherwise they are 0. A dump costs about 4 µs per tracked connection: for many farms,
+     * {@link #counters()} reads them all from one.
      *
      * @throws IllegalArgumentException if there is no such farm
      * @throws UnsupportedOperationException if the transport cannot reach the connection
@@ -352,7 +353,34 @@ public final class LoadBalancer implements AutoCloseable {
         }
         ConnectionTable table = transport.connections().orElseThrow(() -> new UnsupportedOperationException(
                 "transport " + transport + " has no connection table (the netlink transport has one)"));
+        return counters(farm, marks, table.countersByMark());
+    }
+
+    /**
+     * {@link #counters(String)} of every committed farm, from one dump of the connection tracking
+     * table (an exporter that asks per farm would dump it once per farm).
+     *
+     * @return per farm name, in the order the farms were added
+     * @throws UnsupportedOperationException if the transport cannot reach the connection
+     *     tracking table (the netlink transport can)
+     */
+    public Map<String, FarmCounters> counters() {
+        ConnectionTable table = transport.connections().orElseThrow(() -> new UnsupportedOperationException(
+                "transport " + transport + " has no connection table (the netlink transport has one)"));
+        Map<String, Map<String, Long>> marks = committer.read(s -> {
+            Map<String, Map<String, Long>> all = new java.util.LinkedHashMap<>();
+            for (Farm f : s.committedFarms()) {
+                all.put(f.name(), s.committedIds(f.name()).map(Ids::marks).orElse(Map.of()));
+            }
+            return all;
+        });
         Map<Long, Counters> byMark = table.countersByMark();
+        Map<String, FarmCounters> out = new java.util.LinkedHashMap<>();
+        marks.forEach((farm, backends) -> out.put(farm, counters(farm, backends, byMark)));
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    private static FarmCounters counters(String farm, Map<String, Long> marks, Map<Long, Counters> byMark) {
         Map<String, Counters> backends = new HashMap<>();
         Counters total = Counters.NONE;
         for (Map.Entry<String, Long> e : marks.entrySet()) {

@@ -309,6 +309,34 @@ class LoadBalancerKernelStateTest {
         }
     }
 
+    @Test
+    void theCountersOfEveryFarmComeFromOneDump() {
+        AtomicInteger dumps = new AtomicInteger();
+        Connections conns = new Connections();
+        kernel.withConnections(new ConnectionTable() {
+            @Override
+            public long deleteByMark(long mark) {
+                return conns.deleteByMark(mark);
+            }
+
+            @Override
+            public Map<Long, Counters> countersByMark() {
+                dumps.incrementAndGet();
+                return conns.countersByMark();
+            }
+        });
+        Farm other = Farm.dnat("10.0.0.41").port(80).named("other").weighted(Backend.of("o1", "10.1.0.20"));
+        try (LoadBalancer lb = builder(web(), other).open()) {
+            conns.counters = Map.of(lb.marks("web").get("b1"), new Counters(2, 20, 2000),
+                    lb.marks("other").get("o1"), new Counters(1, 4, 300));
+            Map<String, FarmCounters> all = lb.counters();
+            assertEquals(1, dumps.get());
+            assertEquals(List.of("web", "other"), List.copyOf(all.keySet()));
+            assertEquals(lb.counters("web"), all.get("web"));
+            assertEquals(new Counters(1, 4, 300), all.get("other").backend("o1"));
+        }
+    }
+
     // ---- helpers
 
     /** Counts reads and generation queries of the transport it wraps. */
