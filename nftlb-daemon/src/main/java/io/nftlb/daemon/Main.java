@@ -33,6 +33,7 @@ public final class Main {
         }
         // slf4j-simple reads its level once, when the first logger is made: set it first.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", options.slf4jLevel());
+        System.setProperty("org.slf4j.simpleLogger.logFile", options.slf4jLogFile());
         // The HTTP server's start-up lines are noise at notice; its warnings still show.
         if (options.level() < 7) {
             System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
@@ -44,7 +45,10 @@ public final class Main {
         JsonNode config;
         try {
             config = options.config().map(ConfigMapper::read).orElse(ConfigEdits.empty());
-            ConfigMapper.map(config);
+            // Read as the daemon starts with it: merged, so a farm given twice is one (as nftlb reads it).
+            var merged = ConfigEdits.empty();
+            ConfigEdits.merge(merged, config);
+            ConfigMapper.map(merged);
         } catch (UnsupportedFieldsException e) {
             System.err.println("nothing applied: the configuration uses fields this version does not support:");
             e.problems().forEach(p -> System.err.println("  " + p));
