@@ -164,7 +164,8 @@ final class NftlbView {
             farmAddresses.add(addressFields(a).put("used", String.valueOf(used("addresses", a.path("name").asText()))));
         }
         ArrayNode backends = o.putArray("backends");
-        list(f, "backends").forEach(b -> backends.add(backend(name, b)));
+        int priority = number(text(f, "priority", "1"));
+        list(f, "backends").forEach(b -> backends.add(backend(name, b, priority)));
         ArrayNode policies = o.putArray("policies");
         list(f, "policies").forEach(p -> policies.addObject().put("name", p.path("name").asText()));
         ArrayNode sessions = sessions(f);
@@ -174,7 +175,8 @@ final class NftlbView {
         return o;
     }
 
-    private ObjectNode backend(String farm, JsonNode b) {
+    /** A backend; one up whose priority is over its farm's is nftlb's "available" (a standby). */
+    private ObjectNode backend(String farm, JsonNode b, int farmPriority) {
         ObjectNode o = ConfigMapper.JSON.createObjectNode();
         String name = b.path("name").asText();
         o.put("name", name);
@@ -193,7 +195,8 @@ final class NftlbView {
                 && !text(b, "est-connlimit-log-prefix", "").equals("KNAME-FNAME-BNAME ")) {
             o.put("est-connlimit-log-prefix", text(b, "est-connlimit-log-prefix", ""));
         }
-        o.put("state", text(b, "state", "up"));
+        String state = text(b, "state", "up");
+        o.put("state", state.equals("up") && number(text(b, "priority", "1")) > farmPriority ? "available" : state);
         return o;
     }
 
@@ -316,6 +319,14 @@ final class NftlbView {
             return "0x" + Long.toHexString(Long.parseUnsignedLong(digits.isEmpty() ? "0" : digits, 16));
         } catch (NumberFormatException e) {
             return value;
+        }
+    }
+
+    private static int number(String text) {
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            return 1;
         }
     }
 
