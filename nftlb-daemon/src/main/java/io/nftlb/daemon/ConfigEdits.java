@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Edits an nftlb configuration the way nftlb's API does: a posted object is merged into the
@@ -83,12 +84,19 @@ final class ConfigEdits {
             ArrayNode target = list(config, section.getKey());
             for (JsonNode object : section.getValue()) {
                 requireObject(object, section.getKey());
-                mergeInto(target, key, (ObjectNode) object, section.getKey().equals("farms") ? FARM_LISTS : Map.of());
+                boolean farms = section.getKey().equals("farms");
+                mergeInto(target, key, (ObjectNode) object, farms ? FARM_LISTS : Map.of(),
+                        farms ? FarmFields.ALL.keySet() : Set.of());
             }
         }
     }
 
-    private static void mergeInto(ArrayNode target, String key, ObjectNode object, Map<String, String> lists) {
+    /**
+     * @param valueFields the object's fields that hold a value, read as nftlb reads a list given
+     *     for one (any other field is kept as given, to be reported when mapped)
+     */
+    private static void mergeInto(ArrayNode target, String key, ObjectNode object, Map<String, String> lists,
+                                  Set<String> valueFields) {
         String id = requireName(object, key);
         Optional<ObjectNode> existing = find(target, key, id).isPresent() ? copyOf(target, key, id) : Optional.empty();
         if (existing.isEmpty()) {
@@ -103,7 +111,7 @@ final class ConfigEdits {
             ObjectNode created = ConfigMapper.JSON.createObjectNode();
             created.put(key, id);
             target.add(created);
-            mergeInto(target, key, object, lists);
+            mergeInto(target, key, object, lists, valueFields);
             return;
         }
         for (var field : object.properties()) {
@@ -112,10 +120,11 @@ final class ConfigEdits {
                 ArrayNode inner = list(existing.get(), field.getKey());
                 for (JsonNode o : field.getValue()) {
                     requireObject(o, field.getKey());
-                    mergeInto(inner, listKey, (ObjectNode) o, Map.of());
+                    mergeInto(inner, listKey, (ObjectNode) o, Map.of(),
+                            field.getKey().equals("backends") ? BackendFields.ALL.keySet() : Set.of());
                 }
             } else if (field.getValue().isArray() && !lists.containsKey(field.getKey())
-                    && !NESTED.contains(field.getKey())) {
+                    && valueFields.contains(field.getKey())) {
                 // A list where a value goes: nftlb reads its strings in turn (the last stays) and
                 // skips what is not a string, so [1] changes nothing.
                 for (JsonNode v : field.getValue()) {
@@ -182,10 +191,6 @@ final class ConfigEdits {
                     + ConfigMapper.abbreviate(node.toString()));
         }
     }
-
-    /** The lists of objects a policy or address holds (merged whole, not read as a value). */
-    private static final java.util.Set<String> NESTED = java.util.Set.of("elements", "policies", "addresses", "backends",
-            "sessions");
 
     /** Removes a farm's static sessions of {@code backend}. */
     static void removeSessionsOf(ObjectNode farm, String backend) {
