@@ -71,8 +71,11 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
                 forwarding.keyword());
         Objects.requireNonNull(helper, "helper");
         Objects.requireNonNull(inspection, "inspection");
-        Check.that(!inspection.any() || forwarding.stateful(), where,
-                "inspection needs conntrack, which %s forwarding does not use", forwarding.keyword());
+        Check.that(inspection.queue().isEmpty() || forwarding.stateful(), where,
+                "a queue needs conntrack, which %s forwarding does not use", forwarding.keyword());
+        // DSR logs every packet at ingress, as nftlb does; stateless dNAT rewrites both ways there.
+        Check.that(inspection.log().isEmpty() || forwarding.stateful() || forwarding instanceof Forwarding.Dsr, where,
+                "a log needs conntrack, which %s forwarding does not use", forwarding.keyword());
         Check.that(helper.isEmpty() || forwarding.stateful(), where,
                 "helper %s needs conntrack, which %s forwarding does not use",
                 helper.map(Helper::kernelName).orElse(""), forwarding.keyword());
