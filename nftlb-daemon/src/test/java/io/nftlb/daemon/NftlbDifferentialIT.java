@@ -48,7 +48,9 @@ class NftlbDifferentialIT {
         List<String> unexpected = new ArrayList<>();
         List<String> all = new ArrayList<>();
         Path log = dir.resolve("nftlb.log");
-        for (DifferentialCorpus.Sequence sequence : DifferentialCorpus.read(CORPUS)) {
+        List<DifferentialCorpus.Sequence> corpus = DifferentialCorpus.read(CORPUS);
+        int compared = 0;
+        for (DifferentialCorpus.Sequence sequence : corpus) {
             try (DifferentialServers.Server nftlb = DifferentialServers.nftlb(theirs, log);
                  DifferentialServers.Server daemon = DifferentialServers.daemon(ours)) {
                 List<DifferentialCorpus.Step> steps = new ArrayList<>(sequence.steps());
@@ -56,6 +58,7 @@ class NftlbDifferentialIT {
                 AFTER.forEach(p -> steps.add(new DifferentialCorpus.Step("GET", p, Optional.of(DifferentialServers.KEY), "")));
                 for (int i = 0; i < steps.size(); i++) {
                     DifferentialCorpus.Step step = steps.get(i);
+                    compared++;
                     String at = sequence.name() + " " + (i < requested ? String.valueOf(i + 1) : "after" + step.path());
                     for (String d : differences(nftlb.send(step), daemon.send(step))) {
                         String where = at + " " + d.substring(0, d.indexOf(": "));
@@ -67,6 +70,10 @@ class NftlbDifferentialIT {
                 }
             }
         }
+        System.out.printf("[NftlbDifferentialIT] %d sequences, %d requests to each server, %d differences, all listed: %b%n",
+                corpus.size(), compared, all.size(), unexpected.isEmpty());
+        assertTrue(corpus.size() >= 10 && compared >= 100, "the corpus was read whole: " + corpus.size()
+                + " sequences, " + compared + " requests");
         List<String> stale = expected.stream().filter(e -> !seen.containsKey(e)).map(Expected::line).toList();
         String report = "differences not listed in " + EXPECTED + ":\n  " + String.join("\n  ", unexpected)
                 + "\nlisted but not seen (remove them):\n  " + String.join("\n  ", stale)
