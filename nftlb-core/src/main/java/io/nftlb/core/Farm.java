@@ -125,7 +125,8 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         for (Backend b : backends) {
             String bw = where + ": backend \"" + b.name() + "\"";
             Check.that(names.add(b.name()), where, "backend name \"%s\" is used twice", b.name());
-            Check.that(families.contains(b.family()), bw,
+            // DSR forwards frames by the backend's MAC and never writes its address: any family serves.
+            Check.that(families.contains(b.family()) || forwarding instanceof Forwarding.Dsr, bw,
                     "address %s is %s but the farm's virtual addresses are %s",
                     Addresses.text(b.address()), b.family(), families);
             if (forwarding instanceof Forwarding.Dsr) {
