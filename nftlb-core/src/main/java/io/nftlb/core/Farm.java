@@ -71,8 +71,11 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
                 forwarding.keyword());
         Objects.requireNonNull(helper, "helper");
         Objects.requireNonNull(inspection, "inspection");
-        Check.that(!inspection.any() || forwarding.stateful(), where,
-                "inspection needs conntrack, which %s forwarding does not use", forwarding.keyword());
+        Check.that(inspection.queue().isEmpty() || forwarding.stateful(), where,
+                "a queue needs conntrack, which %s forwarding does not use", forwarding.keyword());
+        // DSR logs every packet at ingress, as nftlb does; stateless dNAT rewrites both ways there.
+        Check.that(inspection.log().isEmpty() || forwarding.stateful() || forwarding instanceof Forwarding.Dsr, where,
+                "a log needs conntrack, which %s forwarding does not use", forwarding.keyword());
         Check.that(helper.isEmpty() || forwarding.stateful(), where,
                 "helper %s needs conntrack, which %s forwarding does not use",
                 helper.map(Helper::kernelName).orElse(""), forwarding.keyword());
@@ -122,7 +125,8 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         for (Backend b : backends) {
             String bw = where + ": backend \"" + b.name() + "\"";
             Check.that(names.add(b.name()), where, "backend name \"%s\" is used twice", b.name());
-            Check.that(families.contains(b.family()), bw,
+            // DSR forwards frames by the backend's MAC and never writes its address: any family serves.
+            Check.that(families.contains(b.family()) || forwarding instanceof Forwarding.Dsr, bw,
                     "address %s is %s but the farm's virtual addresses are %s",
                     Addresses.text(b.address()), b.family(), families);
             if (forwarding instanceof Forwarding.Dsr) {

@@ -13,7 +13,8 @@ import java.util.OptionalInt;
  * Inspection.none().log("web-new ", Rate.perSecond(10)).queue(3, true)
  * }</pre>
  *
- * @param log logs each new connection the farm accepts, at most at the log's rate if it has one
+ * @param log logs each new connection the farm accepts, at most at the log's rate if it has one;
+ *     a DSR farm, which has no connections at ingress, logs each of its packets (as nftlb does)
  * @param queue the NFQUEUE number the first packet of each new connection goes to, once scheduled
  * @param bypass whether packets are accepted while no program listens on the queue (else dropped)
  */

@@ -98,8 +98,11 @@ public sealed interface Scheduler {
         }
     }
 
-    /** Packet fields a {@link Hash} or {@link Maglev} scheduler can hash. */
-    enum HashField { SOURCE_ADDRESS, SOURCE_PORT, DESTINATION_ADDRESS, DESTINATION_PORT }
+    /**
+     * Packet fields a {@link Hash} or {@link Maglev} scheduler can hash. The MAC addresses are
+     * those of the Ethernet header the packet came in with (the client's, or its last router's).
+     */
+    enum HashField { SOURCE_ADDRESS, SOURCE_PORT, DESTINATION_ADDRESS, DESTINATION_PORT, SOURCE_MAC, DESTINATION_MAC }
 
     static Scheduler roundRobin() {
         return new RoundRobin();

@@ -88,6 +88,15 @@ class FarmTest {
                 .contains("port 8080 cannot be mapped in dsr mode"));
     }
 
+    /** DSR forwards by the backend's MAC: a backend of the other address family serves; sNAT refuses it. */
+    @Test
+    void aDsrBackendMayBeOfTheOtherAddressFamily() {
+        Farm dsr = Farm.dsr("10.0.0.40").weighted(Backend.of("b6", "fd00:1::10"));
+        assertEquals(IpFamily.IPV4, dsr.family());
+        assertTrue(message(() -> Farm.snat("10.0.0.40").weighted(Backend.of("b6", "fd00:1::10")))
+                .contains("address fd00:1::10 is IPV6 but the farm's virtual addresses are [IPV4]"));
+    }
+
     @Test
     void removingABackendDropsItsStaticSessions() {
         Farm f = Farm.dnat("10.0.0.40").weighted(Backend.of("b1", "10.1.0.10"), Backend.of("b2", "10.1.0.11"))

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Edits an nftlb configuration the way nftlb's API does: a posted object is merged into the
@@ -81,15 +82,21 @@ final class ConfigEdits {
                         + SECTIONS.keySet() + ", holding a list");
             }
             ArrayNode target = list(config, section.getKey());
-            requireDistinct(section.getValue(), section.getKey(), key);
             for (JsonNode object : section.getValue()) {
                 requireObject(object, section.getKey());
-                mergeInto(target, key, (ObjectNode) object, section.getKey().equals("farms") ? FARM_LISTS : Map.of());
+                boolean farms = section.getKey().equals("farms");
+                mergeInto(target, key, (ObjectNode) object, farms ? FARM_LISTS : Map.of(),
+                        farms ? FarmFields.ALL.keySet() : Set.of());
             }
         }
     }
 
-    private static void mergeInto(ArrayNode target, String key, ObjectNode object, Map<String, String> lists) {
+    /**
+     * @param valueFields the object's fields that hold a value, read as nftlb reads a list given
+     *     for one (any other field is kept as given, to be reported when mapped)
+     */
+    private static void mergeInto(ArrayNode target, String key, ObjectNode object, Map<String, String> lists,
+                                  Set<String> valueFields) {
         String id = requireName(object, key);
         Optional<ObjectNode> existing = find(target, key, id).isPresent() ? copyOf(target, key, id) : Optional.empty();
         if (existing.isEmpty()) {
@@ -97,21 +104,33 @@ final class ConfigEdits {
             for (var list : lists.entrySet()) {
                 JsonNode inner = object.get(list.getKey());
                 if (inner != null && inner.isArray()) {
-                    requireDistinct(inner, list.getKey(), list.getValue());
                     inner.forEach(o -> requireName(o, list.getValue()));
                 }
             }
-            target.add(object.deepCopy());
+            // Merged into an empty object: an object given twice in one list merges into the first, as nftlb does.
+            ObjectNode created = ConfigMapper.JSON.createObjectNode();
+            created.put(key, id);
+            target.add(created);
+            mergeInto(target, key, object, lists, valueFields);
             return;
         }
         for (var field : object.properties()) {
             String listKey = lists.get(field.getKey());
             if (listKey != null && field.getValue().isArray()) {
                 ArrayNode inner = list(existing.get(), field.getKey());
-                requireDistinct(field.getValue(), field.getKey(), listKey);
                 for (JsonNode o : field.getValue()) {
                     requireObject(o, field.getKey());
-                    mergeInto(inner, listKey, (ObjectNode) o, Map.of());
+                    mergeInto(inner, listKey, (ObjectNode) o, Map.of(),
+                            field.getKey().equals("backends") ? BackendFields.ALL.keySet() : Set.of());
+                }
+            } else if (field.getValue().isArray() && !lists.containsKey(field.getKey())
+                    && valueFields.contains(field.getKey())) {
+                // A list where a value goes: nftlb reads its strings in turn (the last stays) and
+                // skips what is not a string, so [1] changes nothing.
+                for (JsonNode v : field.getValue()) {
+                    if (v.isTextual()) {
+                        existing.get().put(field.getKey(), v.asText());
+                    }
                 }
             } else {
                 existing.get().set(field.getKey(), field.getValue().deepCopy());
@@ -126,11 +145,8 @@ final class ConfigEdits {
             throw new ConfigException("every object needs its \"" + key + "\": "
                     + ConfigMapper.abbreviate(object.toString()));
         }
-        if (!id.equals(id.strip())) {
-            // The kernel's name would be stripped, the configuration's not: two names for one object.
-            throw new ConfigException("field \"" + key + "\" = \"" + ConfigMapper.abbreviate(id)
-                    + "\" must not begin or end with white space");
-        }
+        // A name with white space around it is kept as given, as nftlb keeps it; two names
+        // that are the same without it are one farm for the kernel, refused when mapped.
         return id;
     }
 
@@ -176,14 +192,64 @@ final class ConfigEdits {
         }
     }
 
-    /** One request names an object once: merging two of the same name would hide one of them. */
-    private static void requireDistinct(JsonNode list, String field, String key) {
-        java.util.Set<String> seen = new java.util.HashSet<>();
-        for (JsonNode o : list) {
-            String id = o.path(key).asText("");
-            if (!id.isEmpty() && !seen.add(id)) {
-                throw new ConfigException("field \"" + field + "\": \"" + ConfigMapper.abbreviate(id)
-                        + "\" is given twice in one request");
+    /** Removes a farm's static sessions of {@code backend}. */
+    static void removeSessionsOf(ObjectNode farm, String backend) {
+        JsonNode sessions = farm.get("sessions");
+        if (sessions instanceof ArrayNode list) {
+            for (int i = list.size() - 1; i >= 0; i--) {
+                if (backend.equals(list.get(i).path("backend").asText())) {
+                    list.remove(i);
+                }
+            }
+        }
+    }
+
+    /**
+     * nftlb's PATCH of a policy: the body is merged, and the policy {@code name} then holds only
+     * the elements the body gives it.
+     */
+    static void replaceElements(ObjectNode config, JsonNode body, String name) {
+        for (JsonNode p : body.path("policies")) {
+            if (name.equals(p.path("name").asText()) && p.has("elements")) {
+                editable(config, "policies", "name", name).ifPresent(policy -> policy.putArray("elements"));
+            }
+        }
+        merge(config, body);
+    }
+
+    /**
+     * A DELETE's body: each object it lists with only its name is removed; an object with lists
+     * (a farm's backends, sessions, addresses, policies; a policy's elements) loses the objects
+     * they list.
+     */
+    static void removeListed(ObjectNode config, JsonNode body) {
+        for (var section : body.properties()) {
+            String key = SECTIONS.get(section.getKey());
+            if (key == null || !section.getValue().isArray()) {
+                throw new ConfigException("field \"" + section.getKey() + "\" must be one of "
+                        + SECTIONS.keySet() + ", holding a list");
+            }
+            for (JsonNode object : section.getValue()) {
+                requireObject(object, section.getKey());
+                String id = requireName(object, key);
+                if (object.size() == 1) {
+                    remove(config, section.getKey(), key, id);
+                    continue;
+                }
+                editable(config, section.getKey(), key, id).ifPresent(target -> {
+                    for (var inner : object.properties()) {
+                        String innerKey = section.getKey().equals("policies") && inner.getKey().equals("elements")
+                                ? "data" : FARM_LISTS.get(inner.getKey());
+                        if (innerKey != null && inner.getValue().isArray()) {
+                            for (JsonNode o : inner.getValue()) {
+                                remove(target, inner.getKey(), innerKey, o.path(innerKey).asText());
+                                if (inner.getKey().equals("backends")) {
+                                    removeSessionsOf(target, o.path(innerKey).asText());
+                                }
+                            }
+                        }
+                    }
+                });
             }
         }
     }

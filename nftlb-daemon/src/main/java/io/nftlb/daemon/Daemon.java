@@ -32,6 +32,7 @@ public final class Daemon implements AutoCloseable {
     private Map<String, DsrPath> paths = Map.of();
     private Map<String, Policy> policies = Map.of();
     private FarmMemo memo = FarmMemo.EMPTY;
+    private Map<String, Integer> marks = Map.of();
 
     private Daemon(LoadBalancer lb, DeviceFinder devices) {
         this.lb = lb;
@@ -97,6 +98,7 @@ public final class Daemon implements AutoCloseable {
         daemon.paths = mapped.paths();
         daemon.policies = mapped.policies();
         daemon.memo = memo.build();
+        daemon.marks = BackendMarks.next(Map.of(), first);
         return daemon;
     }
 
@@ -140,6 +142,7 @@ public final class Daemon implements AutoCloseable {
         paths = mapped.paths();
         policies = mapped.policies();
         memo = nextMemo.build();
+        marks = BackendMarks.next(marks, next);
     }
 
     /** Equal; a farm that was not mapped again is the same instance, which answers at once. */
@@ -150,6 +153,11 @@ public final class Daemon implements AutoCloseable {
     /** A copy of the configuration as given (fields as posted, not defaults). */
     synchronized ObjectNode config() {
         return config.deepCopy();
+    }
+
+    /** The configuration as nftlb's GET shows it, with defaults and each backend's mark. */
+    synchronized NftlbView view() {
+        return new NftlbView(config.deepCopy(), marks);
     }
 
     /** The farms in the kernel now. */

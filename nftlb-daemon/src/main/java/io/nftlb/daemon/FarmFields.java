@@ -139,8 +139,8 @@ final class FarmFields {
                 case "dstip" -> HashField.DESTINATION_ADDRESS;
                 case "srcport" -> HashField.SOURCE_PORT;
                 case "dstport" -> HashField.DESTINATION_PORT;
-                case "srcmac", "dstmac" -> throw new Field.NotSupported("sched-param", value,
-                        "hashing on " + word + " is not in the library's schedulers");
+                case "srcmac" -> HashField.SOURCE_MAC;
+                case "dstmac" -> HashField.DESTINATION_MAC;
                 default -> throw ConfigException.field(where, "sched-param", value,
                         "must be words of srcip, dstip, srcport, dstport, srcmac, dstmac or none");
             });

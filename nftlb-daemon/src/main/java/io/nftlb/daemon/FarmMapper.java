@@ -61,9 +61,9 @@ final class FarmMapper {
     }
 
     /**
-     * Whether the backends can be the farm's; if not, says why in {@code problems}. nftlb takes
-     * two things the library refuses: in dsr mode it forwards frames by MAC, so it ignores a
-     * backend's port and does not care for its address family.
+     * Whether the backends can be the farm's; if not, says why in {@code problems}. In dsr mode
+     * nftlb forwards frames by MAC: a backend of another address family serves (in the library
+     * too), and nftlb ignores a backend's port, which the library refuses.
      */
     private static boolean backendsFit(Farm farm, List<Backend> backends, String where, Problems problems) {
         int before = problems.size();
@@ -71,7 +71,7 @@ final class FarmMapper {
         farm.addresses().forEach(a -> families.add(a instanceof java.net.Inet6Address ? IpFamily.IPV6 : IpFamily.IPV4));
         for (Backend b : backends) {
             String bw = where + ": backend \"" + b.name() + "\"";
-            if (!families.contains(b.family())) {
+            if (!families.contains(b.family()) && !(farm.forwarding() instanceof Forwarding.Dsr)) {
                 problems.unsupported(bw, "ip-addr", InetAddresses.toAddrString(b.address()),
                         "the library's backends are of the family of their farm's virtual address, " + families);
             }

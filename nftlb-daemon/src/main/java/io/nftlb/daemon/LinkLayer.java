@@ -13,37 +13,23 @@ import java.util.Optional;
  * backends; {@code iface} when not given), the farm's {@code ether-addr} (the balancer's MAC,
  * the source of the frames it forwards and of stateless dNAT's replies, as nftlb uses it) and
  * each backend's {@code ether-addr}. nftlb reads a missing MAC from the device; the daemon
- * does not, so the MACs are required. Farms of other modes do not take these fields (but for
- * {@code iface} naming the device of the farm's policies): given there, they are reported, not
- * ignored.
+ * does not, so the MACs are required. Farms of other modes take these fields and, as nftlb's,
+ * change nothing with them (but for {@code iface} naming the device of the farm's policies, and
+ * {@code iface} and {@code oface} those of its flow offload).
  */
 final class LinkLayer {
 
     private LinkLayer() {}
 
     /**
-     * The farm's path, for a farm at ingress; empty for other farms (their link-layer fields, if
-     * any, are in {@code problems}).
+     * The farm's path, for a farm at ingress; empty for other farms.
      *
      * @throws ConfigException if a field a dsr or stlsdnat farm needs is missing or malformed
      */
     static Optional<DsrPath> path(JsonNode object, Farm farm, String where, Problems problems) {
         if (!IngressCompiler.atIngress(farm)) {
-            for (String field : new String[] {"iface", "oface", "ether-addr"}) {
-                String value = Values.text(where, field, object.get(field));
-                boolean policiesDevice = field.equals("iface") && PolicyMapper.named(object);
-                boolean offloadDevice = !field.equals("ether-addr") && OffloadMapper.on(object);
-                if (!value.isEmpty() && !policiesDevice && !offloadDevice) {
-                    problems.unsupported(where, field, value, "only modes dsr and stlsdnat use it");
-                }
-            }
-            for (JsonNode backend : backends(object)) {
-                String value = Values.text(where, "ether-addr", backend.get("ether-addr"));
-                if (!value.isEmpty()) {
-                    problems.unsupported(where + ": backend \"" + Values.text(where, "name", backend.get("name")) + "\"",
-                            "ether-addr", value, "only modes dsr and stlsdnat use it");
-                }
-            }
+            // nftlb's rules of other modes do not read them (but iface names the device of the
+            // farm's policies, and iface and oface those of its flow offload, read there).
             return Optional.empty();
         }
         String in = required(object, "iface", where);

@@ -2,6 +2,7 @@ package io.nftlb.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nftlb.core.Farm;
+import io.nftlb.core.Forwarding;
 import io.nftlb.core.InvalidFarmException;
 import io.nftlb.core.Limits;
 import io.nftlb.core.Rate;
@@ -65,7 +66,10 @@ final class LogFields {
         return refusalLog(newConnectionLog(farm, object, where, problems), object, where);
     }
 
-    /** {@code log} and {@code log-prefix}; reported for the farms the library cannot log (dsr, stlsdnat). */
+    /**
+     * {@code log} and {@code log-prefix}: each new connection of a snat or dnat farm, each packet
+     * of a dsr farm (at ingress, as nftlb logs it); reported for a stlsdnat farm.
+     */
     private static Farm newConnectionLog(Farm farm, JsonNode object, String where, Problems problems) {
         String value = Values.text(where, "log", object.get("log"));
         Optional<String> type = chainType(where, value);
@@ -75,9 +79,9 @@ final class LogFields {
         String template = template(object, "log-prefix", where).orElse(LogPrefix.FARM_DEFAULT);
         Limits.Log line = line(where, "log-prefix", template, LogPrefix.farm(template, farm.name(), type.get()),
                 Optional.empty());
-        if (IngressCompiler.atIngress(farm)) {
-            problems.unsupported(where, "log", value, "nftlb logs every packet of a dsr or stlsdnat farm at netdev"
-                    + " ingress; the library logs new connections, which it does not track at ingress");
+        if (IngressCompiler.atIngress(farm) && !(farm.forwarding() instanceof Forwarding.Dsr)) {
+            problems.unsupported(where, "log", value, "nftlb logs every packet of a stlsdnat farm at netdev"
+                    + " ingress; the library logs those of dsr farms only");
             return farm;
         }
         return farm.inspection(farm.inspection().log(line));

@@ -34,6 +34,7 @@ public final class Main {
         }
         // slf4j-simple reads its level once, when the first logger is made: set it first.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", options.slf4jLevel());
+        System.setProperty("org.slf4j.simpleLogger.logFile", options.slf4jLogFile());
         if (options.check()) {
             // A check starts the load balancer over a dry run: its start-up line would say it did what it did not.
             System.setProperty("org.slf4j.simpleLogger.log.io.nftlb.core.runtime.LoadBalancer", "warn");
@@ -52,7 +53,10 @@ public final class Main {
         JsonNode config;
         try {
             config = options.config().map(ConfigMapper::read).orElse(ConfigEdits.empty());
-            ConfigMapper.map(config);
+            // Read as the daemon starts with it: merged, so a farm given twice is one (as nftlb reads it).
+            var merged = ConfigEdits.empty();
+            ConfigEdits.merge(merged, config);
+            ConfigMapper.map(merged);
         } catch (UnsupportedFieldsException e) {
             System.err.println("nothing applied: the configuration uses fields this version does not support:");
             e.problems().forEach(p -> System.err.println("  " + p));

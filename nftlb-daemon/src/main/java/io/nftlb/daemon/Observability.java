@@ -68,7 +68,7 @@ final class Observability {
             return false;
         }
         if (!keyGiven && !(metricsPath && metricsWithoutKey)) {
-            send(response, callback, 401, "application/json", Api.Reply.error(401, "Authentication failed").bytes());
+            send(response, callback, 401, "application/json", new byte[0]); // as the API: 401 without a body
             return true;
         }
         if (!request.getMethod().equals("GET")) {
@@ -111,7 +111,7 @@ final class Observability {
         }
         ObjectNode out = ConfigMapper.JSON.createObjectNode();
         out.set("farms", farms);
-        return new Api.Reply(200, out);
+        return new Api.Reply(200, out.toString());
     }
 
     /** The counters, or none if the transport cannot reach conntrack. */

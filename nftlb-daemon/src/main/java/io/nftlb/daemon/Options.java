@@ -5,26 +5,32 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The command line, as nftlb's: {@code -c FILE -e -k KEY -H HOST -P PORT -l LEVEL -h}, plus
+ * The command line, as nftlb's: {@code -c FILE -e -k KEY -H HOST -P PORT -l LEVEL -L OUTPUT -6 -S
+ * -m MARK -h}, each also as getopt takes it ({@code --config=FILE}, {@code -cFILE}), plus
  * {@code -n NETNS} to apply inside a named network namespace, {@code --key-file}, the API's
  * limits and the drift check, {@code --check} and {@code --metrics-without-key}.
  *
  * @param level nftlb's syslog level 0..7 (5, notice, by default)
  * @param driftCheck how often the kernel's tables are checked and put back; zero: never
+ * @param logOutput nftlb's -L: 0 syslog (the daemon writes to standard error), 1 standard output,
+ *     2 standard error, 3 and 4 as 1 and 2
  * @param check validate the configuration and print what it would commit, changing nothing
  * @param metricsWithoutKey serve {@code GET /metrics} to clients without the key
  */
 record Options(Optional<Path> config, boolean exit, Optional<String> key, Optional<Path> keyFile, String host,
                int port, Optional<String> netns, int level, boolean help, ApiLimits limits, Duration driftCheck,
-               boolean check, boolean metricsWithoutKey) {
+               int logOutput, boolean check, boolean metricsWithoutKey) {
 
-    /** Without {@code --check} and {@code --metrics-without-key}. */
+    /** Without {@code -L}, {@code --check} and {@code --metrics-without-key}. */
     Options(Optional<Path> config, boolean exit, Optional<String> key, Optional<Path> keyFile, String host, int port,
             Optional<String> netns, int level, boolean help, ApiLimits limits, Duration driftCheck) {
-        this(config, exit, key, keyFile, host, port, netns, level, help, limits, driftCheck, false, false);
+        this(config, exit, key, keyFile, host, port, netns, level, help, limits, driftCheck, DEFAULT_LOG_OUTPUT,
+                false, false);
     }
 
     static final Duration DEFAULT_DRIFT_CHECK = Duration.ofSeconds(5);
+    /** nftlb's -L default is syslog; the daemon writes that to standard error. */
+    static final int DEFAULT_LOG_OUTPUT = 2;
 
     static final String USAGE = """
             Usage: java -jar nftlb-daemon.jar [OPTIONS]
@@ -39,6 +45,13 @@ record Options(Optional<Path> config, boolean exit, Optional<String> key, Option
               -P, --port PORT       port of the web service (5555 by default)
               -n, --netns NAME      apply inside the named network namespace (ip netns)
               -l, --log LEVEL       log level 0..7 as syslog's (5 by default)
+              -L, --log-output N    where the log goes: 1 or 3 standard output, 0, 2 or 4 standard
+                                    error (nftlb's 0, 3 and 4 add syslog, which the daemon does not use)
+              -6, --ipv6            listen on IPv6 (::1 unless -H gives the address)
+              -S, --serial          accepted, as nftlb's: every change is one transaction anyway
+              -m, --masquerade-mark MARK  accepted (hex), as nftlb's: the daemon marks no masqueraded packets
+            Options take their value as the next word, after "=" (--config=FILE) or, short ones,
+            attached (-cFILE).
                   --drift-check S   every S seconds, put back the daemon's tables if something else
                                     changed or deleted them (5 by default; 0 turns it off)
                   --check           validate the configuration (-c), print the ruleset it makes and
@@ -61,16 +74,43 @@ record Options(Optional<Path> config, boolean exit, Optional<String> key, Option
                   --max-body B      bytes of request body at most (16777216 by default; 413)
             """;
 
-    static Options parse(String... args) {
+    /** The options that take a value, short and long (as nftlb's getopt string "hl:L:c:k:ed6H:P:Sm:"). */
+    private static final java.util.Set<String> WITH_VALUE = java.util.Set.of("-l", "-L", "-c", "-k", "-H", "-P", "-m",
+            "-n", "--log", "--log-output", "--config", "--key", "--host", "--port", "--masquerade-mark", "--netns",
+            "--key-file", "--drift-check", "--threads", "--connections", "--timeout", "--max-header", "--max-body");
+
+    /** {@code --opt=value} and {@code -oVALUE} as two words, as getopt reads them. */
+    static String[] words(String... args) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 2 && WITH_VALUE.contains(a.substring(0, eq))) {
+                out.add(a.substring(0, eq));
+                out.add(a.substring(eq + 1));
+            } else if (!a.startsWith("--") && a.length() > 2 && a.startsWith("-") && WITH_VALUE.contains(a.substring(0, 2))) {
+                out.add(a.substring(0, 2));
+                out.add(a.substring(2));
+            } else {
+                out.add(a);
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+
+    static Options parse(String... given) {
+        String[] args = words(given);
         Optional<Path> config = Optional.empty();
         boolean exit = false;
         boolean help = false;
         Optional<String> key = Optional.empty();
         Optional<Path> keyFile = Optional.empty();
         Optional<String> netns = Optional.empty();
-        String host = "127.0.0.1";
+        String host = null;
+        boolean ipv6 = false;
         int port = 5555;
         int level = 5;
+        int logOutput = DEFAULT_LOG_OUTPUT;
         ApiLimits d = ApiLimits.DEFAULTS;
         int threads = d.threads();
         int connections = d.connections();
@@ -92,6 +132,10 @@ record Options(Optional<Path> config, boolean exit, Optional<String> key, Option
                 case "-P", "--port" -> port = number(value(args, ++i, a), a, 0, 65535);
                 case "-n", "--netns" -> netns = Optional.of(value(args, ++i, a));
                 case "-l", "--log" -> level = number(value(args, ++i, a), a, 0, 7);
+                case "-L", "--log-output" -> logOutput = number(value(args, ++i, a), a, 0, 4);
+                case "-6", "--ipv6" -> ipv6 = true;
+                case "-S", "--serial" -> { } // each change is one transaction already
+                case "-m", "--masquerade-mark" -> hexMark(value(args, ++i, a), a);
                 case "--drift-check" -> drift = number(value(args, ++i, a), a, 0, 86_400);
                 case "--check" -> check = true;
                 case "--metrics-without-key" -> metricsWithoutKey = true;
@@ -106,9 +150,14 @@ record Options(Optional<Path> config, boolean exit, Optional<String> key, Option
         if (key.isPresent() && keyFile.isPresent()) {
             throw new IllegalArgumentException("give the key with -k or --key-file, not both");
         }
-        return new Options(config, exit, key, keyFile, host, port, netns, level, help,
-                new ApiLimits(threads, connections, Duration.ofSeconds(timeout), maxHeader, maxBody),
-                Duration.ofSeconds(drift), check, metricsWithoutKey);
+        return new Options(config, exit, key, keyFile, host != null ? host : ipv6 ? "::1" : "127.0.0.1", port, netns,
+                level, help, new ApiLimits(threads, connections, Duration.ofSeconds(timeout), maxHeader, maxBody),
+                Duration.ofSeconds(drift), logOutput, check, metricsWithoutKey);
+    }
+
+    /** Where slf4j-simple writes the log, for nftlb's -L. */
+    String slf4jLogFile() {
+        return logOutput == 1 || logOutput == 3 ? "System.out" : "System.err";
     }
 
     /** The slf4j-simple level for nftlb's syslog level. */
@@ -128,6 +177,14 @@ record Options(Optional<Path> config, boolean exit, Optional<String> key, Option
             throw new IllegalArgumentException("option " + option + " = \"\": the key must not be empty");
         }
         return text;
+    }
+
+    private static void hexMark(String text, String option) {
+        try {
+            Long.parseUnsignedLong(text.startsWith("0x") ? text.substring(2) : text, 16);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option " + option + " = \"" + text + "\" is not a hexadecimal mark");
+        }
     }
 
     private static int number(String text, String option, int min, int max) {

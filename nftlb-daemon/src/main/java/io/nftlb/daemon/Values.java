@@ -39,7 +39,10 @@ final class Values {
         }
     }
 
-    /** {@code "80"}, {@code "80,81"}, {@code "80-88,90-95,96"}; empty means every port. */
+    /**
+     * {@code "80"}, {@code "80,81"}, {@code "80-88,90-95,96"}; empty means every port. Empty
+     * items are skipped, as nftlb skips them ({@code ",,"} is every port).
+     */
     static List<PortRange> ports(String where, String field, String value) {
         List<PortRange> ranges = new ArrayList<>();
         if (value.isEmpty()) {
@@ -48,7 +51,7 @@ final class Values {
         for (String part : value.split(",", -1)) {
             String p = part.trim();
             if (p.isEmpty()) {
-                throw ConfigException.field(where, field, value, "is not a port list (an empty item)");
+                continue;
             }
             int dash = p.indexOf('-');
             try {

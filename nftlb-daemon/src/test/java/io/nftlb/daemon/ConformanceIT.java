@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 /**
  * nftlb's own configuration cases against the kernel. Every case either applies in a namespace
  * or names its unsupported fields; for a few cases that together cover the supported features
- * (snat and dnat, weights, rr, symhash, priority, multiport, persistence, static sessions,
+ * (snat and dnat, weights, rr, hash, symhash, priority, multiport, persistence, static sessions,
  * backend ports, IPv4 and IPv6) traffic shows the daemon's ruleset behaves as nftlb's expected
  * ruleset ({@code output.nft}, loaded with {@code nft -f} in a second topology): the same
  * backends answer, each with its weight's share of {@value #CONNECTIONS} connections within
@@ -68,7 +68,8 @@ class ConformanceIT {
     /** Few cases with traffic (the machine is small); together they cover the supported features. */
     static final List<String> TRAFFIC_CASES = List.of("003_snat_ipv4_tcp_weight_multi",
             "009_snat_ipv4_multiport_symhash", "013_dnat_ipv4_tcp_weighted_rr",
-            "047_snat_ipv4_tcp_weight_static_sessions_srcip", "049_snat_ipv4_ipv6_tcp_weight");
+            "047_snat_ipv4_tcp_weight_static_sessions_srcip", "049_snat_ipv4_ipv6_tcp_weight",
+            "029_dnat_ipv4_tcp_udp_multifarm_hash_params");
 
     @Test
     void everyCaseAppliesOrNamesItsUnsupportedFields(NetworkNamespace ns) {
@@ -275,6 +276,10 @@ class ConformanceIT {
             if (pinned != null) {
                 assertEquals(Set.of(pinned), o.tally.backends(), "a pinned client stays on its backend: " + where);
                 assertEquals(Set.of(pinned), n.tally.backends(), "a pinned client stays on its backend: " + where);
+            } else if (farm.scheduler() instanceof Scheduler.Hash h && !h.fields().contains(Scheduler.HashField.SOURCE_PORT)) {
+                // One client to one address and port: a hash of fields other than the client's port is one value.
+                assertEquals(1, o.tally.backends().size(), "one hash value, one backend: " + where);
+                assertEquals(1, n.tally.backends().size(), "one hash value, one backend: " + where);
             } else if (farm.persistence().map(p -> p.key() == Persistence.Key.SOURCE_ADDRESS).orElse(false)) {
                 assertEquals(1, o.tally.backends().size(), "one client, persistence by srcip: " + where);
                 assertEquals(1, n.tally.backends().size(), "one client, persistence by srcip: " + where);

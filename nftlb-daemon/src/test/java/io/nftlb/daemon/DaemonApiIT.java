@@ -68,7 +68,7 @@ class DaemonApiIT {
 
             HttpResponse<String> wrongKey = send("DELETE", base + "/farms/web", "guess", null);
             assertEquals(401, wrongKey.statusCode(), wrongKey.body());
-            assertEquals("{\"response\":\"error\",\"errormsg\":\"Authentication failed\"}", wrongKey.body());
+            assertEquals("", wrongKey.body()); // as nftlb: no body
             HttpResponse<String> wrongKeyPost = send("POST", base + "/farms", "guess", """
                     {"farms": [{"name": "web", "backends": [{"name": "b2", "ip-addr": "10.1.0.12"}]}]}""");
             assertEquals(401, wrongKeyPost.statusCode(), wrongKeyPost.body());
@@ -79,7 +79,7 @@ class DaemonApiIT {
             HttpResponse<String> unknown = send("POST", base + "/farms", KEY, """
                     {"farms": [{"name": "web", "colour": "blue"}]}""");
             assertEquals(400, unknown.statusCode(), unknown.body());
-            assertTrue(unknown.body().contains("farm \\\"web\\\": field \\\"colour\\\" = \\\"blue\\\" is not supported"),
+            assertTrue(unknown.body().contains("error parsing buffer. farm \\\"web\\\": field \\\"colour\\\" = \\\"blue\\\" is not supported"),
                     unknown.body());
 
             assertOk(send("POST", base + "/addresses", KEY, """
@@ -109,6 +109,6 @@ class DaemonApiIT {
 
     private static void assertOk(HttpResponse<String> response) {
         assertEquals(200, response.statusCode(), response.body());
-        assertEquals("{\"response\":\"ok\"}", response.body());
+        assertEquals("{\"response\": \"success\"}", response.body());
     }
 }

@@ -70,17 +70,19 @@ class LogFieldsTest {
                 + " day or week", malformed("\"log-rtlimit\": \"5/fortnight\","), "checked without limits too");
     }
 
-    /** A dsr farm: nftlb logs its every packet at ingress; the library does not see connections there. */
+    /** A dsr farm logs its every packet at ingress, as nftlb; a stlsdnat farm's log is reported with the reason. */
     @Test
-    void aDsrFarmsLogIsReportedWithTheReason() {
-        UnsupportedFieldsException e = assertThrows(UnsupportedFieldsException.class, () -> ConfigMapper.map(
-                ConfigMapper.parse("""
-                        {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "dsr", "log": "input",
-                          "iface": "eth0", "ether-addr": "0a:00:00:00:00:01",
-                          "backends": [{"name": "b0", "ip-addr": "10.1.0.10", "ether-addr": "0a:00:00:00:01:10"}]}]}""")));
+    void aDsrFarmLogsItsPacketsAndAStatelessDnatFarmsLogIsReported() {
+        String dsr = """
+                {"farms": [{"name": "lb01", "virtual-addr": "10.0.0.40", "mode": "MODE", "log": "input",
+                  "iface": "eth0", "ether-addr": "0a:00:00:00:00:01",
+                  "backends": [{"name": "b0", "ip-addr": "10.1.0.10", "ether-addr": "0a:00:00:00:01:10"}]}]}""";
+        assertEquals(Optional.of(unlimited("IN-lb01 ")),
+                ConfigMapper.map(ConfigMapper.parse(dsr.replace("MODE", "dsr"))).get(0).inspection().log());
+        UnsupportedFieldsException e = assertThrows(UnsupportedFieldsException.class,
+                () -> ConfigMapper.map(ConfigMapper.parse(dsr.replace("MODE", "stlsdnat"))));
         assertEquals(List.of("farm \"lb01\": field \"log\" = \"input\" is not supported (nftlb logs every packet of a"
-                + " dsr or stlsdnat farm at netdev ingress; the library logs new connections, which it does not track"
-                + " at ingress)"), e.problems());
+                + " stlsdnat farm at netdev ingress; the library logs those of dsr farms only)"), e.problems());
     }
 
     /** nftlb's default verdict logs refusals: the library's limits log "lb01-<what> ", at log-rtlimit. */

@@ -22,6 +22,11 @@ class CompiledRulesetNetlinkIT {
     static List<Farm> useCases() {
         List<Farm> farms = new java.util.ArrayList<>(UseCases.all());
         farms.addAll(UseCases.localClients());
+        // nftlb's sched-param "srcip srcmac": the link layer in a hash's input (nft implies meta iiftype ether).
+        farms.add(Farm.dnat("10.0.0.43").udp().port(53).named("mac-hash")
+                .scheduler(io.nftlb.core.Scheduler.hash(io.nftlb.core.Scheduler.HashField.SOURCE_ADDRESS,
+                        io.nftlb.core.Scheduler.HashField.SOURCE_MAC))
+                .backends(io.nftlb.core.Backend.of("b1", "10.1.0.10"), io.nftlb.core.Backend.of("b2", "10.1.0.11")));
         return farms;
     }
 

@@ -239,6 +239,8 @@ final class FarmCompiler {
             case SOURCE_PORT -> TH_SPORT;
             case DESTINATION_ADDRESS -> daddr(v6);
             case DESTINATION_PORT -> TH_DPORT;
+            case SOURCE_MAC -> ETHER_SADDR;
+            case DESTINATION_MAC -> Nodes.ETHER_DADDR;
         }).toList();
         return parts.size() == 1 ? parts.get(0) : new Expr.Concat(parts);
     }

@@ -344,8 +344,10 @@ public final class IngressCompiler {
         }
         List<Boolean> families = List.of(false, true).stream()
                 .filter(v6 -> f.addresses().stream().anyMatch(a -> (a instanceof Inet6Address) == v6)).toList();
-        // Pinned and remembered clients of both IP versions first: a symhash rule matches either.
+        // Its log first, for every packet (there are no connections at ingress), as nftlb logs
+        // them; then pinned and remembered clients of both IP versions: a symhash rule matches either.
         List<Rule> rules = new ArrayList<>();
+        f.inspection().log().ifPresent(log -> rules.add(LimitsCompiler.logged(List.of(), log, log.prefix())));
         families.forEach(v6 -> rules.addAll(DsrSessions.lookup(f, path, v6)));
         for (boolean v6 : families) {
             Expr hash = selector(f, v6, base);

@@ -72,6 +72,20 @@ class RulesetCompilerTest {
                 .roundRobin(Backend.of("v4", "10.1.0.10"), Backend.of("v6", "fd00:1::a").sourceAddress("fd00:1::1"));
     }
 
+    /** nftlb's sched-param "srcip srcport srcmac": the MAC of the Ethernet header the packet came with. */
+    @Test
+    void hashOnAddressPortAndMac() {
+        String actual = render(Farm.dnat("10.0.0.43").udp().port(53).named("macs")
+                .scheduler(Scheduler.hash(Scheduler.HashField.SOURCE_ADDRESS, Scheduler.HashField.SOURCE_PORT,
+                        Scheduler.HashField.SOURCE_MAC))
+                .backends(Backend.of("b1", "10.1.0.10"), Backend.of("b2", "10.1.0.11")));
+        org.junit.jupiter.api.Assertions.assertTrue(actual.contains("jhash ip saddr . th sport . ether saddr mod "), actual);
+        String daddr = render(Farm.dnat("10.0.0.44").port(80).named("dmac")
+                .scheduler(Scheduler.hash(Scheduler.HashField.DESTINATION_MAC))
+                .backends(Backend.of("b1", "10.1.0.10"), Backend.of("b2", "10.1.0.11")));
+        org.junit.jupiter.api.Assertions.assertTrue(daddr.contains("jhash ether daddr mod "), daddr);
+    }
+
     @Test
     void roundRobinDnat() throws IOException {
         String actual = render(roundRobin());

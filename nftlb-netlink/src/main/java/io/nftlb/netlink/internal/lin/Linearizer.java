@@ -609,8 +609,8 @@ public final class Linearizer {
                 regs.release(mark);
             }
         }
-        if ((family == Family.NETDEV || family == Family.BRIDGE) && f.header() == PayloadField.Header.LINK
-                && deps.add("iiftype=ether")) {
+        if ((family == Family.NETDEV || family == Family.BRIDGE || family == Family.INET)
+                && f.header() == PayloadField.Header.LINK && deps.add("iiftype=ether")) {
             // these families see any link type: nft implies "meta iiftype ether" (ARPHRD_ETHER, u16 host order)
             int mark = regs.mark();
             int reg = Registers.reg(regs.alloc(4));
