@@ -15,7 +15,6 @@ import io.nftlb.core.transport.Transport;
 import io.nftlb.core.transport.TransportException;
 import io.nftlb.netlink.internal.batch.Batch;
 import io.nftlb.netlink.internal.batch.OpEncoder;
-import io.nftlb.netlink.internal.codec.Attrs;
 import io.nftlb.netlink.internal.codec.CodecException;
 import io.nftlb.netlink.internal.codec.MsgWriter;
 import io.nftlb.netlink.internal.codec.Nl;
@@ -42,7 +41,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -542,17 +540,5 @@ public final class NetlinkTransport implements Transport {
                 connections.close();
             }
         }
-    }
-
-    static int unusedPid() {
-        return LibC.getpid();
-    }
-
-    static Attrs unusedAttrs() {
-        return null;
-    }
-
-    static OptionalLong unusedLong() {
-        return OptionalLong.empty();
     }
 }
