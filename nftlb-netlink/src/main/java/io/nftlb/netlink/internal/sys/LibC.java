@@ -33,8 +33,6 @@ public final class LibC {
     /** recv into native memory; errors through {@code Native.getLastError()} (no exception per EAGAIN). */
     public static native long recv(int fd, com.sun.jna.Pointer buf, long len, int flags);
 
-    public static native int getpid();
-
     /** The name of device {@code index} in the calling thread's namespace, written to {@code name} (16 bytes); null if none. */
     public static native String if_indextoname(int index, byte[] name);
 
