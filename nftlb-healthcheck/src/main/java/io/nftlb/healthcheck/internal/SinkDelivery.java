@@ -147,10 +147,18 @@ public final class SinkDelivery {
                 delivering = true;
                 inFlight = state == null ? null : state.getKey();
             }
-            if (state != null) {
-                deliverState(state.getKey(), state.getValue());
-            } else {
-                deliverWeights(weights.getKey(), weights.getValue());
+            try {
+                if (state != null) {
+                    deliverState(state.getKey(), state.getValue());
+                } else {
+                    deliverWeights(weights.getKey(), weights.getValue());
+                }
+            } catch (Error e) { // a sink that threw an Error: others may deliver after it
+                synchronized (lock) {
+                    delivering = false;
+                    inFlight = null;
+                }
+                throw e;
             }
         }
     }
