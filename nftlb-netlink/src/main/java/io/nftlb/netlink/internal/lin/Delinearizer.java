@@ -54,6 +54,11 @@ import java.util.function.IntFunction;
  * Kernel expressions back to AST statements, for the shapes {@link Linearizer} produces:
  * implied {@code meta nfproto}/{@code meta l4proto} matches are dropped again, and
  * {@code th}/{@code tcp}/{@code udp} fields are told apart by those dependencies.
+ *
+ * <p>Longer than this project's files usually are (about 450 lines): reading a rule back is one
+ * pass over its expressions that every case reads and writes the same state of (what each
+ * register holds, the last bitwise, the implied matches seen and their positions), so the
+ * cases stay together; what needs none of that state is apart ({@link Values}, {@link Sets}).
  */
 public final class Delinearizer {
 

@@ -11,7 +11,6 @@ import io.nftlb.core.ast.Stmt;
 import io.nftlb.netlink.internal.codec.Bytes;
 import io.nftlb.netlink.internal.codec.NftData;
 import io.nftlb.netlink.internal.expr.Bitwise;
-import io.nftlb.netlink.internal.expr.Byteorder;
 import io.nftlb.netlink.internal.expr.Cmp;
 import io.nftlb.netlink.internal.expr.Connlimit;
 import io.nftlb.netlink.internal.expr.Counter;
@@ -36,11 +35,8 @@ import io.nftlb.netlink.internal.expr.Queue;
 import io.nftlb.netlink.internal.expr.Quota;
 import io.nftlb.netlink.internal.expr.Redir;
 import io.nftlb.netlink.internal.expr.Reject;
-import io.nftlb.netlink.internal.msg.KElem;
 import io.nftlb.netlink.internal.msg.KObj;
 import io.nftlb.netlink.internal.msg.KRule;
-import io.nftlb.netlink.internal.msg.KSet;
-import io.nftlb.netlink.internal.msg.Udata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,6 +50,12 @@ import java.util.function.IntSupplier;
  * AST rule to kernel expressions, the way nft 1.0.6 does it: implied protocol dependencies,
  * register allocation, flag matches as bitwise + cmp neq, anonymous sets created alongside.
  * One instance per rule.
+ *
+ * <p>Longer than this project's files usually are (about 500 lines): statements, matches and
+ * value loads all write the same output list, allocate from the same registers and may each
+ * imply protocol matches, and they call one another (a stateful statement inside a set update,
+ * a map lookup inside a nat address), so they stay one class. The parts that need only some of
+ * that state are apart: {@link ImpliedMatches}, {@link SetLookups}, {@link Values}, {@link Layout}.
  */
 public final class Linearizer {
 
@@ -69,6 +71,7 @@ public final class Linearizer {
     private final List<AnonSets> anon = new ArrayList<>();
     private final Registers regs = new Registers();
     private final ImpliedMatches implied;
+    private final SetLookups lookups;
 
     private Linearizer(Family family, String table, Function<String, NamedSet> sets, IntSupplier setIds,
             java.util.function.ToIntFunction<String> ifindex) {
@@ -78,6 +81,7 @@ public final class Linearizer {
         this.sets = sets;
         this.setIds = setIds;
         this.implied = new ImpliedMatches(family, out, regs);
+        this.lookups = new SetLookups(table, sets, setIds, out, anon);
     }
 
     /**
@@ -113,7 +117,7 @@ public final class Linearizer {
             case Stmt.VerdictStmt v -> out.add(new Immediate(Registers.VERDICT, Sets.verdict(v.verdict())));
             case Stmt.VerdictMap vm -> {
                 int slot = lookupKey(vm.key(), vm.map());
-                out.add(lookupOf(vm.key(), vm.map(), slot, OptionalInt.of(Registers.VERDICT), 0, Optional.empty(),
+                out.add(lookups.lookup(vm.key(), vm.map(), slot, OptionalInt.of(Registers.VERDICT), 0, Optional.empty(),
                         true));
             }
             case Stmt.CtSet c -> {
@@ -274,7 +278,7 @@ public final class Linearizer {
         Expr right = m.right();
         if (right instanceof Expr.AnonSet || right instanceof Expr.SetRef) {
             int slot = lookupKey(left, right);
-            out.add(lookupOf(left, right, slot, OptionalInt.empty(), m.op() == Stmt.Op.NE ? Lookup.F_INV : 0,
+            out.add(lookups.lookup(left, right, slot, OptionalInt.empty(), m.op() == Stmt.Op.NE ? Lookup.F_INV : 0,
                     Optional.empty(), false));
             return;
         }
@@ -359,78 +363,8 @@ public final class Linearizer {
     /** Loads the key of a lookup, converting host-order keys to network order for interval sets. */
     private int lookupKey(Expr key, Expr set) {
         int slot = load(key);
-        hton(key, set, slot);
+        lookups.hton(key, set, slot);
         return slot;
-    }
-
-    private void hton(Expr key, Expr set, int slot) {
-        if (set instanceof Expr.SetRef ref) {
-            NamedSet s = sets.apply(ref.name());
-            Layout l = Layout.of(key);
-            if (s.flags().contains(NamedSet.SetFlag.INTERVAL) && !l.isConcat() && l.hasHostOrder()) {
-                int reg = Registers.reg(slot);
-                out.add(new Byteorder(reg, reg, Byteorder.HTON, l.length(), l.length()));
-            }
-        }
-    }
-
-    /**
-     * The key byte order nft records for an anonymous set: 0 for a concatenation, else the key
-     * expression's. nft gives {@code meta l4proto} (one byte, but typed inet_proto) host order, and
-     * other meta keys but the ether type too; the layout's order is right for the rest.
-     */
-    private static int anonKeyByteorder(Expr key, Layout keyLayout) {
-        if (keyLayout.isConcat()) {
-            return 0;
-        }
-        if (key instanceof Expr.Meta m) {
-            return m.key() == io.nftlb.core.ast.MetaKey.PROTOCOL ? 2 : 1;
-        }
-        return keyLayout.parts().get(0).bigEndian() ? 2 : 1;
-    }
-
-    private Lookup lookupOf(Expr key, Expr set, int slot, OptionalInt dreg, int flags, Optional<DataType> valueType,
-                            boolean verdict) {
-        if (set instanceof Expr.SetRef ref) {
-            NamedSet s = sets.apply(ref.name());
-            return new Lookup(s.name(), OptionalInt.empty(), Registers.reg(slot), dreg, flags);
-        }
-        Expr.AnonSet a = (Expr.AnonSet) set;
-        int id = setIds.getAsInt();
-        Layout keyLayout = Layout.of(key);
-        boolean map = a.isMap();
-        boolean interval = a.elements().stream().anyMatch(e -> e.key() instanceof Expr.Range
-                || e.key() instanceof Expr.Prefix);
-        String name = map ? "__map%d" : "__set%d";
-        int setFlags = KSet.F_ANONYMOUS | KSet.F_CONSTANT | (map ? KSet.F_MAP : 0) | (interval ? KSet.F_INTERVAL : 0);
-        int dataType = 0;
-        int dataLen = 0;
-        Udata.Builder ud = Udata.builder().u32(Sets.UD_KEYBYTEORDER, anonKeyByteorder(key, keyLayout));
-        Optional<Expr> dataTypeof = Optional.empty();
-        if (map) {
-            if (verdict) {
-                dataType = KSet.DATA_VERDICT;
-                ud.u32(Sets.UD_DATABYTEORDER, 0);
-            } else {
-                DataType vt = valueType.orElseThrow();
-                dataType = vt.id();
-                dataLen = vt.length();
-                ud.u32(Sets.UD_DATABYTEORDER, vt.byteOrder() == DataType.ByteOrder.BIG_ENDIAN ? 2 : 1);
-            }
-            ud.u32(Sets.UD_DATA_INTERVAL, 0);
-        } else {
-            ud.nest(Sets.UD_KEY_TYPEOF, Typeof.encode(key));
-        }
-        KSet ks = new KSet(table, name, setFlags, keyLayout.typeId(), keyLayout.length(), dataType, dataLen,
-                OptionalInt.of(id), OptionalLong.of(a.elements().size()), List.of(), OptionalLong.empty(),
-                OptionalInt.empty(), Optional.of(ud.build()));
-        NamedSet shape = new NamedSet(name, key, map && !verdict
-                ? Optional.of(new Expr.Int(0, valueType.orElseThrow())) : Optional.empty(), map && verdict,
-                interval ? Set.of(NamedSet.SetFlag.INTERVAL) : Set.of(), Optional.empty(), OptionalInt.empty(),
-                Optional.empty(), List.of());
-        List<KElem> elems = Sets.elements(shape, a.elements(), false);
-        anon.add(new AnonSets(ks, elems));
-        return new Lookup(name, OptionalInt.of(id), Registers.reg(slot), dreg, flags);
     }
 
     // ---- loading values into registers
@@ -506,8 +440,8 @@ public final class Linearizer {
             }
             case Expr.MapLookup m -> {
                 loadAt(m.key(), slot);
-                hton(m.key(), m.map(), slot);
-                out.add(lookupOf(m.key(), m.map(), slot, OptionalInt.of(reg), 0, Optional.of(m.valueType()), false));
+                lookups.hton(m.key(), m.map(), slot);
+                out.add(lookups.lookup(m.key(), m.map(), slot, OptionalInt.of(reg), 0, Optional.of(m.valueType()), false));
             }
             case Expr.Const c -> out.add(new Immediate(reg, new NftData.Value(Values.encode(c, Layout.of(c)))));
             default -> throw new UnsupportedOperationException("cannot load " + e);
