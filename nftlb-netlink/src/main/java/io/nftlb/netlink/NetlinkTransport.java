@@ -7,11 +7,11 @@ import io.nftlb.core.transport.ConnectionTable;
 import io.nftlb.core.transport.Transport;
 import io.nftlb.netlink.internal.lin.ReadForm;
 import io.nftlb.netlink.internal.sys.NetlinkSocket;
-import io.nftlb.netlink.internal.sys.Netns;
 import io.nftlb.netlink.internal.transport.BatchCommit;
 import io.nftlb.netlink.internal.transport.NamespaceDevices;
 import io.nftlb.netlink.internal.transport.NftChannel;
 import io.nftlb.netlink.internal.transport.RulesetReader;
+import io.nftlb.netns.internal.Netns;
 import java.nio.file.Path;
 import java.util.Optional;
 

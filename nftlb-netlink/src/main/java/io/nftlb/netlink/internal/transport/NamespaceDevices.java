@@ -2,7 +2,7 @@ package io.nftlb.netlink.internal.transport;
 
 import io.nftlb.netlink.internal.codec.CodecException;
 import io.nftlb.netlink.internal.sys.LibC;
-import io.nftlb.netlink.internal.sys.Netns;
+import io.nftlb.netns.internal.Netns;
 import java.nio.file.Path;
 import java.util.Optional;
 
