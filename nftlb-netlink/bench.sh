@@ -16,7 +16,7 @@ case "${1:-}" in
     startup) MAIN=StartUpBench; shift ;;
 esac
 cd "$(dirname "$0")/.."
-mvn -q -pl nftlb-testkit,nftlb-core,nftlb-netlink test-compile dependency:build-classpath \
+mvn -q -pl nftlb-netns,nftlb-testkit,nftlb-core,nftlb-netlink test-compile dependency:build-classpath \
     -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
 . ~/.mavenrc 2>/dev/null || true
 # The heap is sized and touched up front, as on a server: a heap that grows during the run puts

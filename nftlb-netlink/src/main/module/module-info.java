@@ -6,6 +6,7 @@
 module io.nftlb.netlink {
     requires transitive io.nftlb.core;
     requires com.sun.jna;
+    requires io.nftlb.netns;
 
     exports io.nftlb.netlink;
 

@@ -5,12 +5,11 @@
  */
 module io.nftlb.testkit {
     requires transitive org.junit.jupiter.api;
-    requires com.sun.jna;
+    requires io.nftlb.netns;
     requires org.slf4j;
 
     exports io.nftlb.testkit;
 
-    // JUnit instantiates the extension by reflection; JNA implements the libc binding.
+    // JUnit instantiates the extension by reflection.
     opens io.nftlb.testkit to org.junit.platform.commons;
-    opens io.nftlb.testkit.internal to com.sun.jna;
 }

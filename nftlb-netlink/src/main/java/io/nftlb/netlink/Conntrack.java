@@ -7,7 +7,7 @@ import io.nftlb.netlink.internal.codec.Nl;
 import io.nftlb.netlink.internal.codec.NlMsg;
 import io.nftlb.netlink.internal.sys.Errno;
 import io.nftlb.netlink.internal.sys.NetlinkSocket;
-import io.nftlb.netlink.internal.sys.Netns;
+import io.nftlb.netns.internal.Netns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nftlb.netns.internal.Netns;
 import io.nftlb.testkit.internal.NamespaceRegistry;
-import io.nftlb.testkit.internal.NamespaceSwitch;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -46,7 +46,7 @@ class NetworkNamespaceIT {
 
     @BeforeEach
     void recordWorkerNamespace() throws IOException {
-        workerNamespace = NamespaceSwitch.currentThreadNamespace();
+        workerNamespace = Netns.currentThreadNamespace();
         // The process's first thread never switches: it names the namespace the JVM started in.
         assertEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString(), workerNamespace,
                 "the JUnit worker starts in the JVM's own namespace");
@@ -54,7 +54,7 @@ class NetworkNamespaceIT {
 
     @AfterEach
     void workerNamespaceNeverChanges() {
-        assertEquals(workerNamespace, NamespaceSwitch.currentThreadNamespace());
+        assertEquals(workerNamespace, Netns.currentThreadNamespace());
     }
 
     @Test
@@ -121,7 +121,7 @@ class NetworkNamespaceIT {
     void runInsideRunsOnAPlatformThreadInTheNamespace(NetworkNamespace namespace) throws Exception {
         String expected = "net:[" + Files.getAttribute(namespace.path(), "unix:ino") + "]";
 
-        String inside = namespace.runInside(NamespaceSwitch::currentThreadNamespace);
+        String inside = namespace.runInside(Netns::currentThreadNamespace);
         boolean virtual = namespace.runInside(() -> Thread.currentThread().isVirtual());
 
         assertEquals(expected, inside);
@@ -142,8 +142,8 @@ class NetworkNamespaceIT {
         String[] seen = new String[2];
         Thread.ofVirtual().start(() -> {
             try {
-                seen[0] = namespace.runInside(NamespaceSwitch::currentThreadNamespace);
-                seen[1] = NamespaceSwitch.currentThreadNamespace();
+                seen[0] = namespace.runInside(Netns::currentThreadNamespace);
+                seen[1] = Netns.currentThreadNamespace();
             } catch (Exception e) {
                 seen[0] = e.toString();
             }
@@ -178,9 +178,9 @@ class NetworkNamespaceIT {
         ExecutorService pool = Executors.newFixedThreadPool(3, namespace.threadFactory());
         try {
             List<Future<String>> seen = pool.invokeAll(List.of(
-                    () -> Thread.currentThread().isVirtual() + " " + NamespaceSwitch.currentThreadNamespace(),
-                    () -> Thread.currentThread().isVirtual() + " " + NamespaceSwitch.currentThreadNamespace(),
-                    () -> Thread.currentThread().isVirtual() + " " + NamespaceSwitch.currentThreadNamespace()));
+                    () -> Thread.currentThread().isVirtual() + " " + Netns.currentThreadNamespace(),
+                    () -> Thread.currentThread().isVirtual() + " " + Netns.currentThreadNamespace(),
+                    () -> Thread.currentThread().isVirtual() + " " + Netns.currentThreadNamespace()));
             for (Future<String> s : seen) {
                 assertEquals("false " + expected, s.get());
             }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nftlb.netns.internal.Netns;
 import io.nftlb.testkit.internal.NamespaceRegistry;
-import io.nftlb.testkit.internal.NamespaceSwitch;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,12 +34,12 @@ class TopologyIT {
 
     @BeforeEach
     void recordWorkerNamespace() {
-        workerNamespace = NamespaceSwitch.currentThreadNamespace();
+        workerNamespace = Netns.currentThreadNamespace();
     }
 
     @AfterEach
     void workerNamespaceNeverChanges() {
-        assertEquals(workerNamespace, NamespaceSwitch.currentThreadNamespace());
+        assertEquals(workerNamespace, Netns.currentThreadNamespace());
     }
 
     @Test

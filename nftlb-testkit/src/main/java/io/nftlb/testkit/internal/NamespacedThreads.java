@@ -1,5 +1,6 @@
 package io.nftlb.testkit.internal;
 
+import io.nftlb.netns.internal.Netns;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -51,7 +52,7 @@ public final class NamespacedThreads implements ThreadFactory {
                 .daemon()
                 .name("netns-" + namespaceName + "-" + nextNumber.getAndIncrement())
                 .unstarted(() -> {
-                    NamespaceSwitch.enter(handle);
+                    Netns.enter(handle);
                     task.run();
                 });
         thread.setUncaughtExceptionHandler((t, e) -> log.error("uncaught in {}", t.getName(), e));

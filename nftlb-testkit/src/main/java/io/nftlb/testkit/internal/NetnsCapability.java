@@ -1,5 +1,6 @@
 package io.nftlb.testkit.internal;
 
+import io.nftlb.netns.internal.Netns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -174,7 +175,7 @@ public final class NetnsCapability {
             if (!nft.succeeded()) {
                 return Optional.of("nft does not work inside a network namespace: " + nft.summary());
             }
-            NamespacedThreads.call(new NamespacedThreads(name, () -> true), NamespaceSwitch::currentThreadNamespace);
+            NamespacedThreads.call(new NamespacedThreads(name, () -> true), Netns::currentThreadNamespace);
             return Optional.empty();
         } catch (Exception | LinkageError e) {
             return Optional.of("cannot enter a network namespace with setns: " + e);

@@ -2,11 +2,9 @@ package io.nftlb.netlink.internal.batch;
 
 import io.nftlb.core.ast.Chain;
 import io.nftlb.core.ast.Flowtable;
-import io.nftlb.core.ast.NamedObject;
 import io.nftlb.core.ast.NamedSet;
 import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.TableRef;
-import io.nftlb.netlink.internal.codec.MsgWriter;
 import io.nftlb.netlink.internal.codec.Nl;
 import io.nftlb.netlink.internal.lin.AnonSets;
 import io.nftlb.netlink.internal.lin.Linearizer;
@@ -316,19 +314,5 @@ public final class OpEncoder {
     static KFlowtable flowtable(TableRef t, Flowtable f) {
         return new KFlowtable(t.name(), f.name(), 0, f.priority(), f.devices(),
                 f.counter() ? KFlowtable.FLAG_COUNTER : 0);
-    }
-
-    /** For callers that need the set definition from an op list. */
-    static Optional<NamedSet> setIn(List<Op> ops, TableRef t, String name) {
-        return ops.stream().filter(x -> x instanceof Op.AddSet a && a.table().equals(t) && a.set().name().equals(name))
-                .map(x -> ((Op.AddSet) x).set()).findFirst();
-    }
-
-    static NamedObject unused() {
-        return null;
-    }
-
-    static MsgWriter unusedWriter() {
-        return null;
     }
 }

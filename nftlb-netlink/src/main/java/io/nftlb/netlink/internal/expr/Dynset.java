@@ -54,12 +54,13 @@ public record Dynset(String set, OptionalInt setId, int op, int sregKey, Optiona
         w.be32IfSet(FLAGS, flags);
     }
 
-    static Dynset decode(Attrs a) {
+    /** @param depth how deep this dynset is nested (its expression is one deeper) */
+    static Dynset decode(Attrs a, int depth) {
         return new Dynset(a.str(SET_NAME, "dynset set"),
                 a.find(SET_ID).map(x -> OptionalInt.of(x.be32int())).orElse(OptionalInt.empty()),
                 a.reg(OP, "dynset op"), a.reg(SREG_KEY, "dynset sreg_key"),
                 a.find(SREG_DATA).map(x -> OptionalInt.of(x.be32int())).orElse(OptionalInt.empty()),
                 a.find(TIMEOUT).map(x -> OptionalLong.of(x.be64())).orElse(OptionalLong.empty()),
-                (int) a.be32Or(FLAGS, 0), a.find(EXPR).map(Attr::nest).map(Exprs::decodeExpr));
+                (int) a.be32Or(FLAGS, 0), a.find(EXPR).map(Attr::nest).map(e -> Exprs.decodeExpr(e, depth + 1)));
     }
 }

@@ -16,11 +16,19 @@ public final class Exprs {
 
     static final int NFTA_LIST_ELEM = 1, NFTA_EXPR_NAME = 1, NFTA_EXPR_DATA = 2;
 
+    /**
+     * How deep expressions may nest in what is decoded (a dynset's expression is one level). The
+     * kernel keeps only stateful expressions in a dynset, and a dynset is not one, so what it
+     * sends nests one level deep; the cap leaves room for a kernel that nests more while
+     * refusing input that would recurse without bound.
+     */
+    static final int MAX_NESTING = 4;
+
     private static final Map<String, Function<Attrs, KExpr>> DECODERS = Map.ofEntries(
             Map.entry("payload", Payload::decode), Map.entry("meta", Meta::decode), Map.entry("cmp", Cmp::decode),
             Map.entry("bitwise", Bitwise::decode), Map.entry("byteorder", Byteorder::decode),
             Map.entry("range", Range::decode), Map.entry("lookup", Lookup::decode),
-            Map.entry("dynset", Dynset::decode), Map.entry("immediate", Immediate::decode),
+            Map.entry("immediate", Immediate::decode),
             Map.entry("numgen", Numgen::decode), Map.entry("hash", Hash::decode), Map.entry("ct", Ct::decode),
             Map.entry("nat", Nat::decode), Map.entry("masq", Masq::decode), Map.entry("redir", Redir::decode),
             Map.entry("counter", Counter::decode), Map.entry("limit", Limit::decode),
@@ -32,8 +40,12 @@ public final class Exprs {
 
     /** Names the registry decodes to a typed expression. */
     public static java.util.Set<String> known() {
-        return DECODERS.keySet();
+        return KNOWN;
     }
+
+    /** The registry's names and dynset, decoded apart: it passes its depth on to its expression. */
+    private static final java.util.Set<String> KNOWN = java.util.stream.Stream.concat(DECODERS.keySet().stream(),
+            java.util.stream.Stream.of("dynset")).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     /** Writes one {@code NFTA_LIST_ELEM { NAME, DATA { ... } }}. */
     public static void encode(KExpr e, MsgWriter w) {
@@ -59,14 +71,21 @@ public final class Exprs {
 
     /** Decodes one list element. */
     public static KExpr decode(Attr listElem) {
-        return decodeExpr(listElem.nest());
+        return decodeExpr(listElem.nest(), 0);
     }
 
-    /** Decodes {@code NAME, DATA { ... }}: the content of a list element or of a dynset's expression. */
-    static KExpr decodeExpr(Attrs a) {
+    /**
+     * Decodes {@code NAME, DATA { ... }}: the content of a list element ({@code depth} 0) or of
+     * a dynset's expression (one more than the dynset's).
+     */
+    static KExpr decodeExpr(Attrs a, int depth) {
         String name = a.str(NFTA_EXPR_NAME, "NFTA_EXPR_NAME");
+        if (depth > MAX_NESTING) {
+            throw new CodecException("expression " + name + " nested " + depth + " deep, more than the "
+                    + MAX_NESTING + " this decoder reads");
+        }
         Attrs data = a.find(NFTA_EXPR_DATA).map(Attr::nest).orElse(Attrs.parse(Bytes.EMPTY));
-        Function<Attrs, KExpr> dec = DECODERS.get(name);
+        Function<Attrs, KExpr> dec = name.equals("dynset") ? d -> Dynset.decode(d, depth) : DECODERS.get(name);
         if (dec == null) {
             return new Unknown(name, a.find(NFTA_EXPR_DATA).map(Attr::bytes).orElse(Bytes.EMPTY));
         }

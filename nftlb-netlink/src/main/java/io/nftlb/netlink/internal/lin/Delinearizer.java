@@ -5,7 +5,6 @@ import io.nftlb.core.ast.Expr;
 import io.nftlb.core.ast.Family;
 import io.nftlb.core.ast.MetaKey;
 import io.nftlb.core.ast.NamedSet;
-import io.nftlb.core.ast.ObjectKind;
 import io.nftlb.core.ast.PayloadField;
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
@@ -37,6 +36,7 @@ import io.nftlb.netlink.internal.expr.Payload;
 import io.nftlb.netlink.internal.expr.Quota;
 import io.nftlb.netlink.internal.expr.Redir;
 import io.nftlb.netlink.internal.expr.Reject;
+import io.nftlb.netlink.internal.msg.KObj;
 import io.nftlb.netlink.internal.msg.KRule;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +46,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -55,6 +54,11 @@ import java.util.function.IntFunction;
  * Kernel expressions back to AST statements, for the shapes {@link Linearizer} produces:
  * implied {@code meta nfproto}/{@code meta l4proto} matches are dropped again, and
  * {@code th}/{@code tcp}/{@code udp} fields are told apart by those dependencies.
+ *
+ * <p>Longer than this project's files usually are (about 450 lines): reading a rule back is one
+ * pass over its expressions that every case reads and writes the same state of (what each
+ * register holds, the last bitwise, the implied matches seen and their positions), so the
+ * cases stay together; what needs none of that state is apart ({@link Values}, {@link Sets}).
  */
 public final class Delinearizer {
 
@@ -78,8 +82,10 @@ public final class Delinearizer {
     private final Map<Integer, Object> regs = new HashMap<>();
     private final List<Stmt> out = new ArrayList<>();
     private final Set<Integer> implied = new HashSet<>();
+    /** The last {@code meta nfproto} or netdev {@code meta protocol} match: its statement's index and protocol (null: another). */
     private int nfIdx = -1;
-    private long nf = -1;
+    private NfProto nf;
+    /** The last {@code meta l4proto} match: its statement's index and protocol number. */
     private int l4Idx = -1;
     private long l4 = -1;
     private Bitwise lastBitwise;
@@ -140,7 +146,7 @@ public final class Delinearizer {
 
     private void expr(KExpr e) {
         switch (e) {
-            case Meta m when m.dreg() != 0 && m.key() == Linearizer.META_IIFTYPE -> put(m.dreg(), IIFTYPE);
+            case Meta m when m.dreg() != 0 && m.key() == ImpliedMatches.META_IIFTYPE -> put(m.dreg(), IIFTYPE);
             case Meta m when m.dreg() != 0 -> put(m.dreg(), new Expr.Meta(Typeof.Keys.metaKey(m.key())));
             case Meta m -> out.add(new Stmt.MetaSet(Typeof.Keys.metaKey(m.key()),
                     typed(reg(m.sreg()), Layout.part(Typeof.Keys.metaKey(m.key()).type()))));
@@ -181,14 +187,15 @@ public final class Delinearizer {
                             : Optional.empty(), l.group()));
             case Reject r -> {
                 if (r.type() == Reject.TCP_RST) {
-                    markL4Implied(6);
+                    markL4Implied(L4Proto.TCP);
                 }
                 out.add(new Stmt.Reject(r.type() == Reject.TCP_RST));
             }
             case Notrack n -> out.add(new Stmt.Notrack());
             case Quota q -> out.add(new Stmt.Quota(q.bytes(), (q.flags() & Quota.F_INV) != 0));
             case Connlimit c -> out.add(new Stmt.Connlimit(c.count(), (c.flags() & Connlimit.F_INV) != 0));
-            case Objref o -> out.add(new Stmt.ObjRef(objKind(o.objType()), o.objName()));
+            case Objref o -> out.add(new Stmt.ObjRef(KObj.Type.ofNumber(o.objType())
+                    .orElseThrow(() -> new CodecException("unknown object type " + o.objType())).kind(), o.objName()));
             case FlowOffload f -> out.add(new Stmt.FlowOffload(f.flowtable()));
             case Dynset d -> dynset(d);
             case Dup d -> out.add(new Stmt.Dup(address(d.sregAddr()),
@@ -201,19 +208,10 @@ public final class Delinearizer {
         }
     }
 
-    private void markL4Implied(long proto) {
-        if (l4Idx >= 0 && l4 == proto) {
+    private void markL4Implied(L4Proto proto) {
+        if (l4Idx >= 0 && l4 == proto.number) {
             implied.add(l4Idx);
         }
-    }
-
-    private static ObjectKind objKind(int t) {
-        for (ObjectKind k : ObjectKind.values()) {
-            if (Linearizer.objType(k) == t) {
-                return k;
-            }
-        }
-        throw new CodecException("unknown object type " + t);
     }
 
     private Object payload(Payload p) {
@@ -225,8 +223,9 @@ public final class Delinearizer {
         };
         String proto = switch (h) {
             case LINK -> "ether";
-            case NETWORK -> family == Family.IP ? "ip" : family == Family.IP6 ? "ip6" : nf == 10 ? "ip6" : "ip";
-            case TRANSPORT -> l4 == 6 ? "tcp" : l4 == 17 ? "udp" : l4 == 132 ? "sctp" : "th";
+            case NETWORK -> family == Family.IP ? NfProto.IPV4.header : family == Family.IP6 ? NfProto.IPV6.header
+                    : nf == NfProto.IPV6 ? NfProto.IPV6.header : NfProto.IPV4.header;
+            case TRANSPORT -> L4Proto.ofNumber(l4).filter(L4Proto::hasPorts).map(l -> l.header).orElse("th");
         };
         for (PayloadField f : PayloadField.values()) {
             if (f.header() == h && f.protocol().equals(proto) && f.offset() == p.offset()) {
@@ -328,15 +327,16 @@ public final class Delinearizer {
                 && m.key() == MetaKey.PROTOCOL && c.data().length() == 2) {
             // netdev's implied "meta protocol ip|ip6" (a big-endian ethertype) before a network header field
             int ethertype = (c.data().toArray()[0] & 0xff) << 8 | c.data().toArray()[1] & 0xff;
-            if (ethertype == 0x0800 || ethertype == 0x86dd) {
+            Optional<NfProto> proto = NfProto.ofEthertype(ethertype);
+            if (proto.isPresent()) {
                 nfIdx = out.size() - 1;
-                nf = ethertype == 0x86dd ? 10 : 2;
+                nf = proto.get();
             }
         }
         if (op == Stmt.Op.EQ && left instanceof Expr.Meta m && v instanceof Expr.Int i) {
             if (m.key() == MetaKey.NFPROTO) {
                 nfIdx = out.size() - 1;
-                nf = i.value();
+                nf = NfProto.ofNumber(i.value()).orElse(null);
             } else if (m.key() == MetaKey.L4PROTO) {
                 l4Idx = out.size() - 1;
                 l4 = i.value();
@@ -447,9 +447,5 @@ public final class Delinearizer {
             throw new CodecException("dynset expression " + e.name() + " is not a stateful statement");
         }
         return out.remove(before);
-    }
-
-    static OptionalInt unused() {
-        return OptionalInt.empty();
     }
 }

@@ -5,14 +5,12 @@ import io.nftlb.core.ast.Expr;
 import io.nftlb.core.ast.Family;
 import io.nftlb.core.ast.MetaKey;
 import io.nftlb.core.ast.NamedSet;
-import io.nftlb.core.ast.ObjectKind;
 import io.nftlb.core.ast.PayloadField;
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
 import io.nftlb.netlink.internal.codec.Bytes;
 import io.nftlb.netlink.internal.codec.NftData;
 import io.nftlb.netlink.internal.expr.Bitwise;
-import io.nftlb.netlink.internal.expr.Byteorder;
 import io.nftlb.netlink.internal.expr.Cmp;
 import io.nftlb.netlink.internal.expr.Connlimit;
 import io.nftlb.netlink.internal.expr.Counter;
@@ -37,12 +35,9 @@ import io.nftlb.netlink.internal.expr.Queue;
 import io.nftlb.netlink.internal.expr.Quota;
 import io.nftlb.netlink.internal.expr.Redir;
 import io.nftlb.netlink.internal.expr.Reject;
-import io.nftlb.netlink.internal.msg.KElem;
+import io.nftlb.netlink.internal.msg.KObj;
 import io.nftlb.netlink.internal.msg.KRule;
-import io.nftlb.netlink.internal.msg.KSet;
-import io.nftlb.netlink.internal.msg.Udata;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -55,14 +50,14 @@ import java.util.function.IntSupplier;
  * AST rule to kernel expressions, the way nft 1.0.6 does it: implied protocol dependencies,
  * register allocation, flag matches as bitwise + cmp neq, anonymous sets created alongside.
  * One instance per rule.
+ *
+ * <p>Longer than this project's files usually are (about 500 lines): statements, matches and
+ * value loads all write the same output list, allocate from the same registers and may each
+ * imply protocol matches, and they call one another (a stateful statement inside a set update,
+ * a map lookup inside a nat address), so they stay one class. The parts that need only some of
+ * that state are apart: {@link ImpliedMatches}, {@link SetLookups}, {@link Values}, {@link Layout}.
  */
 public final class Linearizer {
-
-    /** NFT_META_IIFTYPE: the link type of the input device, read for nft's implied {@code meta iiftype ether}. */
-    static final int META_IIFTYPE = 8;
-    /** ARPHRD_ETHER. */
-    static final int ARPHRD_ETHER = 1;
-
 
     /** What a rule becomes: anonymous sets to create first, then the rule. */
     public record Result(List<AnonSets> anonSets, KRule rule) {}
@@ -74,8 +69,9 @@ public final class Linearizer {
     private final java.util.function.ToIntFunction<String> ifindex;
     private final List<KExpr> out = new ArrayList<>();
     private final List<AnonSets> anon = new ArrayList<>();
-    private final Set<String> deps = new HashSet<>();
     private final Registers regs = new Registers();
+    private final ImpliedMatches implied;
+    private final SetLookups lookups;
 
     private Linearizer(Family family, String table, Function<String, NamedSet> sets, IntSupplier setIds,
             java.util.function.ToIntFunction<String> ifindex) {
@@ -84,6 +80,8 @@ public final class Linearizer {
         this.table = table;
         this.sets = sets;
         this.setIds = setIds;
+        this.implied = new ImpliedMatches(family, out, regs);
+        this.lookups = new SetLookups(table, sets, setIds, out, anon);
     }
 
     /**
@@ -118,8 +116,8 @@ public final class Linearizer {
             case Stmt.Match m -> match(m);
             case Stmt.VerdictStmt v -> out.add(new Immediate(Registers.VERDICT, Sets.verdict(v.verdict())));
             case Stmt.VerdictMap vm -> {
-                int slot = lookupKey(vm.key(), vm.map(), true);
-                out.add(lookupOf(vm.key(), vm.map(), slot, OptionalInt.of(Registers.VERDICT), 0, Optional.empty(),
+                int slot = lookupKey(vm.key(), vm.map());
+                out.add(lookups.lookup(vm.key(), vm.map(), slot, OptionalInt.of(Registers.VERDICT), 0, Optional.empty(),
                         true));
             }
             case Stmt.CtSet c -> {
@@ -152,22 +150,12 @@ public final class Linearizer {
                     (q.bypass() ? Queue.F_BYPASS : 0) | (q.fanout() ? Queue.F_CPU_FANOUT : 0)));
             case Stmt.Connlimit c -> out.add(new Connlimit(c.count(), c.over() ? Connlimit.F_INV : 0));
             case Stmt.Quota q -> out.add(new Quota(q.bytes(), 0, q.over() ? Quota.F_INV : 0));
-            case Stmt.ObjRef o -> out.add(new Objref(objType(o.kind()), o.name()));
+            case Stmt.ObjRef o -> out.add(new Objref(KObj.Type.of(o.kind()).number(), o.name()));
             case Stmt.FlowOffload f -> out.add(new FlowOffload(f.flowtable()));
             case Stmt.PayloadSet p -> payloadSet(p);
             case Stmt.Fwd f -> fwd(f);
             case Stmt.Dup d -> dup(d);
         }
-    }
-
-    static int objType(ObjectKind k) {
-        return switch (k) {
-            case COUNTER -> 1;
-            case QUOTA -> 2;
-            case CT_HELPER -> 3;
-            case LIMIT -> 4;
-            case CONNLIMIT -> 5;
-        };
     }
 
     static final List<String> LOG_LEVELS = List.of("emerg", "alert", "crit", "err", "warn", "notice", "info",
@@ -183,7 +171,7 @@ public final class Linearizer {
 
     private void reject(Stmt.Reject r) {
         if (r.tcpReset()) {
-            dependency("l4", 6, MetaKey.L4PROTO);
+            implied.require(Implied.l4proto(L4Proto.TCP));
             out.add(new Reject(Reject.TCP_RST, 0));
         } else {
             out.add(switch (family) {
@@ -289,13 +277,13 @@ public final class Linearizer {
         Expr left = m.left();
         Expr right = m.right();
         if (right instanceof Expr.AnonSet || right instanceof Expr.SetRef) {
-            int slot = lookupKey(left, right, false);
-            out.add(lookupOf(left, right, slot, OptionalInt.empty(), m.op() == Stmt.Op.NE ? Lookup.F_INV : 0,
+            int slot = lookupKey(left, right);
+            out.add(lookups.lookup(left, right, slot, OptionalInt.empty(), m.op() == Stmt.Op.NE ? Lookup.F_INV : 0,
                     Optional.empty(), false));
             return;
         }
         if (right instanceof Expr.Prefix p && left instanceof Expr.Payload pl && p.length() % 8 == 0) {
-            dependencies(pl.field());
+            implied.before(pl.field());
             int slot = regs.alloc(p.length() / 8);
             out.add(Payload.load(base(pl.field()), pl.field().offset(), p.length() / 8, Registers.reg(slot)));
             out.add(new Cmp(Registers.reg(slot), cmpOp(m.op()), Values.prefixBounds(p)[0].slice(0, p.length() / 8)));
@@ -329,9 +317,9 @@ public final class Linearizer {
                 }
                 if (m.op() == Stmt.Op.EQ && left instanceof Expr.Meta meta && right instanceof Expr.Int i) {
                     if (meta.key() == MetaKey.L4PROTO) {
-                        deps.add("l4=" + i.value());
+                        implied.stated(new Implied(Implied.Key.L4PROTO, i.value()));
                     } else if (meta.key() == MetaKey.NFPROTO) {
-                        deps.add("nf=" + i.value());
+                        implied.stated(new Implied(Implied.Key.NFPROTO, i.value()));
                     }
                 }
             }
@@ -373,80 +361,10 @@ public final class Linearizer {
     // ---- lookups
 
     /** Loads the key of a lookup, converting host-order keys to network order for interval sets. */
-    private int lookupKey(Expr key, Expr set, boolean verdict) {
+    private int lookupKey(Expr key, Expr set) {
         int slot = load(key);
-        hton(key, set, slot);
+        lookups.hton(key, set, slot);
         return slot;
-    }
-
-    private void hton(Expr key, Expr set, int slot) {
-        if (set instanceof Expr.SetRef ref) {
-            NamedSet s = sets.apply(ref.name());
-            Layout l = Layout.of(key);
-            if (s.flags().contains(NamedSet.SetFlag.INTERVAL) && !l.isConcat() && l.hasHostOrder()) {
-                int reg = Registers.reg(slot);
-                out.add(new Byteorder(reg, reg, Byteorder.HTON, l.length(), l.length()));
-            }
-        }
-    }
-
-    /**
-     * The key byte order nft records for an anonymous set: 0 for a concatenation, else the key
-     * expression's. nft gives {@code meta l4proto} (one byte, but typed inet_proto) host order, and
-     * other meta keys but the ether type too; the layout's order is right for the rest.
-     */
-    private static int anonKeyByteorder(Expr key, Layout keyLayout) {
-        if (keyLayout.isConcat()) {
-            return 0;
-        }
-        if (key instanceof Expr.Meta m) {
-            return m.key() == io.nftlb.core.ast.MetaKey.PROTOCOL ? 2 : 1;
-        }
-        return keyLayout.parts().get(0).bigEndian() ? 2 : 1;
-    }
-
-    private Lookup lookupOf(Expr key, Expr set, int slot, OptionalInt dreg, int flags, Optional<DataType> valueType,
-                            boolean verdict) {
-        if (set instanceof Expr.SetRef ref) {
-            NamedSet s = sets.apply(ref.name());
-            return new Lookup(s.name(), OptionalInt.empty(), Registers.reg(slot), dreg, flags);
-        }
-        Expr.AnonSet a = (Expr.AnonSet) set;
-        int id = setIds.getAsInt();
-        Layout keyLayout = Layout.of(key);
-        boolean map = a.isMap();
-        boolean interval = a.elements().stream().anyMatch(e -> e.key() instanceof Expr.Range
-                || e.key() instanceof Expr.Prefix);
-        String name = map ? "__map%d" : "__set%d";
-        int setFlags = KSet.F_ANONYMOUS | KSet.F_CONSTANT | (map ? KSet.F_MAP : 0) | (interval ? KSet.F_INTERVAL : 0);
-        int dataType = 0;
-        int dataLen = 0;
-        Udata.Builder ud = Udata.builder().u32(Sets.UD_KEYBYTEORDER, anonKeyByteorder(key, keyLayout));
-        Optional<Expr> dataTypeof = Optional.empty();
-        if (map) {
-            if (verdict) {
-                dataType = KSet.DATA_VERDICT;
-                ud.u32(Sets.UD_DATABYTEORDER, 0);
-            } else {
-                DataType vt = valueType.orElseThrow();
-                dataType = vt.id();
-                dataLen = vt.length();
-                ud.u32(Sets.UD_DATABYTEORDER, vt.byteOrder() == DataType.ByteOrder.BIG_ENDIAN ? 2 : 1);
-            }
-            ud.u32(Sets.UD_DATA_INTERVAL, 0);
-        } else {
-            ud.nest(Sets.UD_KEY_TYPEOF, Typeof.encode(key));
-        }
-        KSet ks = new KSet(table, name, setFlags, keyLayout.typeId(), keyLayout.length(), dataType, dataLen,
-                OptionalInt.of(id), OptionalLong.of(a.elements().size()), List.of(), OptionalLong.empty(),
-                OptionalInt.empty(), Optional.of(ud.build()));
-        NamedSet shape = new NamedSet(name, key, map && !verdict
-                ? Optional.of(new Expr.Int(0, valueType.orElseThrow())) : Optional.empty(), map && verdict,
-                interval ? Set.of(NamedSet.SetFlag.INTERVAL) : Set.of(), Optional.empty(), OptionalInt.empty(),
-                Optional.empty(), List.of());
-        List<KElem> elems = Sets.elements(shape, a.elements(), false);
-        anon.add(new AnonSets(ks, elems));
-        return new Lookup(name, OptionalInt.of(id), Registers.reg(slot), dreg, flags);
     }
 
     // ---- loading values into registers
@@ -462,11 +380,10 @@ public final class Linearizer {
         return load(e);
     }
 
-    /** Loads an expression into fresh registers; returns the first slot. */
     /** Emits the implied matches of every header field {@code e} reads, each in a register of its own, released at once. */
     private void hoistDependencies(Expr e) {
         switch (e) {
-            case Expr.Payload p -> dependencies(p.field());
+            case Expr.Payload p -> implied.before(p.field());
             case Expr.Concat c -> c.parts().forEach(this::hoistDependencies);
             case Expr.Jhash j -> hoistDependencies(j.input());
             case Expr.MapLookup m -> hoistDependencies(m.key());
@@ -474,6 +391,7 @@ public final class Linearizer {
         }
     }
 
+    /** Loads an expression into fresh registers; returns the first slot. */
     private int load(Expr e) {
         hoistDependencies(e); // before the value's registers, as nft does: it then needs no more than its own
         int len = Layout.of(e).length();
@@ -492,7 +410,7 @@ public final class Linearizer {
         int reg = Registers.reg(slot);
         switch (e) {
             case Expr.Payload p -> {
-                dependencies(p.field());
+                implied.before(p.field());
                 out.add(Payload.load(base(p.field()), p.field().offset(), p.field().length(), reg));
             }
             case Expr.Meta m -> out.add(Meta.load(Typeof.Keys.meta(m.key()), reg));
@@ -511,7 +429,7 @@ public final class Linearizer {
                 // dependencies of all parts first, as nft does
                 for (Expr p : c.parts()) {
                     if (p instanceof Expr.Payload pl) {
-                        dependencies(pl.field());
+                        implied.before(pl.field());
                     }
                 }
                 int s = slot;
@@ -522,8 +440,8 @@ public final class Linearizer {
             }
             case Expr.MapLookup m -> {
                 loadAt(m.key(), slot);
-                hton(m.key(), m.map(), slot);
-                out.add(lookupOf(m.key(), m.map(), slot, OptionalInt.of(reg), 0, Optional.of(m.valueType()), false));
+                lookups.hton(m.key(), m.map(), slot);
+                out.add(lookups.lookup(m.key(), m.map(), slot, OptionalInt.of(reg), 0, Optional.of(m.valueType()), false));
             }
             case Expr.Const c -> out.add(new Immediate(reg, new NftData.Value(Values.encode(c, Layout.of(c)))));
             default -> throw new UnsupportedOperationException("cannot load " + e);
@@ -538,7 +456,7 @@ public final class Linearizer {
      */
     private void payloadSet(Stmt.PayloadSet p) {
         PayloadField f = p.field();
-        dependencies(f);
+        implied.before(f);
         int slot = value(p.value(), Layout.part(f.type()));
         int csumOffset = switch (f.protocol()) {
             case "ip" -> 10;
@@ -591,60 +509,4 @@ public final class Linearizer {
             case TRANSPORT -> Payload.BASE_TRANSPORT;
         };
     }
-
-    /** The implied matches nft puts before a header field: {@code meta nfproto}, {@code meta l4proto}. */
-    private void dependencies(PayloadField f) {
-        String proto = f.protocol();
-        if (family == Family.INET && f.header() == PayloadField.Header.NETWORK) {
-            dependency("nf", proto.equals("ip") ? 2 : 10, MetaKey.NFPROTO);
-        }
-        if (family == Family.NETDEV && f.header() == PayloadField.Header.NETWORK) {
-            // netdev sees every ethertype: nft implies "meta protocol ip|ip6" (be16 ethertype)
-            int ethertype = proto.equals("ip") ? 0x0800 : 0x86dd;
-            if (deps.add("proto=" + ethertype)) {
-                int mark = regs.mark();
-                int reg = Registers.reg(regs.alloc(4));
-                out.add(Meta.load(Typeof.Keys.meta(MetaKey.PROTOCOL), reg));
-                out.add(new Cmp(reg, Cmp.EQ, Bytes.of((byte) (ethertype >> 8), (byte) ethertype)));
-                regs.release(mark);
-            }
-        }
-        if ((family == Family.NETDEV || family == Family.BRIDGE || family == Family.INET)
-                && f.header() == PayloadField.Header.LINK && deps.add("iiftype=ether")) {
-            // these families see any link type: nft implies "meta iiftype ether" (ARPHRD_ETHER, u16 host order)
-            int mark = regs.mark();
-            int reg = Registers.reg(regs.alloc(4));
-            out.add(Meta.load(META_IIFTYPE, reg));
-            out.add(new Cmp(reg, Cmp.EQ, Bytes.of((byte) ARPHRD_ETHER, (byte) 0)));
-            regs.release(mark);
-        }
-        if (f.header() == PayloadField.Header.TRANSPORT) {
-            if (family == Family.INET) {
-                // nothing implied for the network layer of th/tcp/udp
-            }
-            int l4 = switch (proto) {
-                case "tcp" -> 6;
-                case "udp" -> 17;
-                case "sctp" -> 132;
-                case "icmp" -> 1;
-                default -> -1;
-            };
-            if (l4 >= 0) {
-                dependency("l4", l4, MetaKey.L4PROTO);
-            }
-        }
-    }
-
-    private void dependency(String kind, int value, MetaKey key) {
-        if (!deps.add(kind + "=" + value)) {
-            return;
-        }
-        int mark = regs.mark();
-        int slot = regs.alloc(4);
-        int reg = Registers.reg(slot);
-        out.add(Meta.load(Typeof.Keys.meta(key), reg));
-        out.add(new Cmp(reg, Cmp.EQ, Bytes.of((byte) value)));
-        regs.release(mark); // the dependency's register is free again
-    }
-
 }

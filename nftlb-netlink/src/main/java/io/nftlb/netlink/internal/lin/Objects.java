@@ -18,12 +18,12 @@ public final class Objects {
     static final int COUNTER_BYTES = 1, COUNTER_PACKETS = 2;
 
     public static int type(NamedObject o) {
-        return switch (o) {
-            case NamedObject.Counter c -> KObj.COUNTER;
-            case NamedObject.Quota q -> KObj.QUOTA;
-            case NamedObject.Limit l -> KObj.LIMIT;
-            case NamedObject.CtHelper h -> KObj.CT_HELPER;
-        };
+        return (switch (o) {
+            case NamedObject.Counter c -> KObj.Type.COUNTER;
+            case NamedObject.Quota q -> KObj.Type.QUOTA;
+            case NamedObject.Limit l -> KObj.Type.LIMIT;
+            case NamedObject.CtHelper h -> KObj.Type.CT_HELPER;
+        }).number();
     }
 
     public static KObj toKernel(String table, NamedObject o) {
@@ -46,13 +46,15 @@ public final class Objects {
 
     public static NamedObject fromKernel(KObj k) {
         Attrs a = Attrs.parse(k.data());
-        return switch (k.type()) {
-            case KObj.COUNTER -> new NamedObject.Counter(k.name());
-            case KObj.QUOTA -> {
+        KObj.Type type = KObj.Type.ofNumber(k.type())
+                .orElseThrow(() -> new CodecException("unsupported object type " + k.type()));
+        return switch (type) {
+            case COUNTER -> new NamedObject.Counter(k.name());
+            case QUOTA -> {
                 Quota q = Quota.decode(a);
                 yield new NamedObject.Quota(k.name(), q.bytes(), (q.flags() & Quota.F_INV) != 0);
             }
-            case KObj.LIMIT -> {
+            case LIMIT -> {
                 Limit l = Limit.decodeObject(a);
                 Stmt.TimeUnit unit = java.util.Arrays.stream(Stmt.TimeUnit.values())
                         .filter(u -> u.seconds() == l.unitSeconds()).findFirst()
@@ -60,10 +62,10 @@ public final class Objects {
                 yield new NamedObject.Limit(k.name(), new Stmt.Limit(l.rate(), unit, l.burst(),
                         l.type() == Limit.PKT_BYTES, (l.flags() & Limit.F_INV) != 0));
             }
-            case KObj.CT_HELPER -> new NamedObject.CtHelper(k.name(), a.str(HELPER_NAME, "helper name"),
+            case CT_HELPER -> new NamedObject.CtHelper(k.name(), a.str(HELPER_NAME, "helper name"),
                     a.get(HELPER_L4PROTO, "helper l4proto").u8(),
                     Family.ofNfproto((int) a.get(HELPER_L3PROTO, "helper l3proto").bytes().toLongBe()));
-            default -> throw new CodecException("unsupported object type " + k.type());
+            case CONNLIMIT -> throw new CodecException("unsupported object type " + k.type() + " (ct count)");
         };
     }
 }

@@ -12,18 +12,10 @@ public final class LibC {
         Native.register(LibC.class, NativeLibrary.getInstance("c"));
     }
 
-    public static final int O_RDONLY = 0, O_CLOEXEC = 0x80000;
-    public static final int CLONE_NEWNET = 0x40000000;
     public static final int SOL_SOCKET = 1, SO_SNDBUF = 7, SO_RCVBUF = 8, SO_SNDBUFFORCE = 32, SO_RCVBUFFORCE = 33;
     public static final int SOL_NETLINK = 270, NETLINK_CAP_ACK = 10, NETLINK_EXT_ACK = 11;
     public static final int MSG_DONTWAIT = 0x40;
     public static final int EAGAIN = 11, EINTR = 4, ENOBUFS = 105;
-
-    public static native int setns(int fd, int nstype) throws LastErrorException;
-
-    public static native int open(String path, int flags) throws LastErrorException;
-
-    public static native int close(int fd) throws LastErrorException;
 
     public static native int setsockopt(int fd, int level, int optname, int[] optval, int optlen)
             throws LastErrorException;
@@ -32,8 +24,6 @@ public final class LibC {
 
     /** recv into native memory; errors through {@code Native.getLastError()} (no exception per EAGAIN). */
     public static native long recv(int fd, com.sun.jna.Pointer buf, long len, int flags);
-
-    public static native int getpid();
 
     /** The name of device {@code index} in the calling thread's namespace, written to {@code name} (16 bytes); null if none. */
     public static native String if_indextoname(int index, byte[] name);

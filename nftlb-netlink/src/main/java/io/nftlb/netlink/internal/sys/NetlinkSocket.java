@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.nftlb.netlink.internal.codec.Nl;
+import io.nftlb.netns.internal.Netns;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.nftlb.testkit.internal;
+package io.nftlb.netns.internal;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;

@@ -1,5 +1,6 @@
-package io.nftlb.testkit.internal;
+package io.nftlb.netns.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,22 +8,30 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-class NamespaceSwitchTest {
+class NetnsTest {
 
     @Test
     void virtualThreadsAreRefusedBeforeAnySyscall() throws InterruptedException {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread.ofVirtual()
                 .start(() -> thrown.set(assertThrows(IllegalStateException.class,
-                        () -> NamespaceSwitch.enter(Path.of("/var/run/netns/does-not-matter")))))
+                        () -> Netns.enter(Path.of("/var/run/netns/does-not-matter")))))
                 .join();
 
         assertTrue(thrown.get().getMessage().contains("virtual thread"), thrown.get().getMessage());
     }
 
     @Test
+    void onlyPlainNamesNameANamespace() {
+        assertEquals(Path.of("/var/run/netns/lb"), Netns.named("lb"));
+        for (String bad : new String[] {"", ".", "..", "a/b"}) {
+            assertThrows(IllegalArgumentException.class, () -> Netns.named(bad), bad);
+        }
+    }
+
+    @Test
     void theCurrentThreadsNamespaceIsNamedByTheKernel() {
-        assertTrue(NamespaceSwitch.currentThreadNamespace().matches("net:\\[\\d+]"),
-                NamespaceSwitch.currentThreadNamespace());
+        assertTrue(Netns.currentThreadNamespace().matches("net:\\[\\d+]"),
+                Netns.currentThreadNamespace());
     }
 }

@@ -1,0 +1,2 @@
+/** Implementation shared by nftlb's modules: not API, may change at any time. */
+package io.nftlb.netns.internal;
