@@ -38,8 +38,10 @@ public final class ScrapeBench {
             if (Double.isNaN(baseline)) {
                 baseline = r[1];
             }
-            rows.append(String.format(Locale.ROOT, "| %,d | %.1f ms | %.1f ms | %.1f µs | %.1fx |%n", connections,
-                    r[0], r[1], connections == 0 ? Double.NaN : r[0] * 1000 / connections, r[1] / baseline));
+            String perConnection = connections == 0 ? "n/a"
+                    : String.format(Locale.ROOT, "%.1f µs", r[0] * 1000 / connections);
+            rows.append(String.format(Locale.ROOT, "| %,d | %.1f ms | %.1f ms | %s | %.1fx |%n", connections,
+                    r[0], r[1], perConnection, r[1] / baseline));
             System.out.print(rows.toString().lines().reduce((a, b) -> b).orElse("") + "\n");
         }
         String results = "Run " + Instant.now() + ", " + ScrapeAtScaleIT.FARMS + " farms of 4 backends, median of "
