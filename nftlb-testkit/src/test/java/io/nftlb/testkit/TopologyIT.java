@@ -252,7 +252,7 @@ class TopologyIT {
     }
 
     @Test
-    void aFourBackendTopologyStartsQuickly() {
+    void aFourBackendTopologyStartsAndItsLastBackendAnswers() {
         long started = System.nanoTime();
         try (Topology topology = Topology.builder().backends(4).udp(true).ports(80, 443).start()) {
             long millis = (System.nanoTime() - started) / 1_000_000;
