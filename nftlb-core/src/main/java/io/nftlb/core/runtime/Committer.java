@@ -368,8 +368,6 @@ final class Committer {
             failure = new IllegalStateException("commit failed: " + e, e);
         }
         long acked = System.nanoTime();
-        CommitReport report = new CommitReport(CommitReport.Cause.CHANGE, tx, calls, Duration.ofNanos(acked - since),
-                Duration.ofNanos(sent == 0 ? 0 : acked - sent), Optional.ofNullable(failure));
         List<Change> done = new ArrayList<>();
         List<IngressChange> ingressDone = new ArrayList<>();
         List<State.IngressDropped> ingressDropped = List.of();
@@ -395,8 +393,10 @@ final class Committer {
         } finally {
             lock.unlock();
         }
+        // After recording it: a failure to record makes the commit a failure too.
+        listeners.transaction(new CommitReport(CommitReport.Cause.CHANGE, tx, calls, Duration.ofNanos(acked - since),
+                Duration.ofNanos(sent == 0 ? 0 : acked - sent), Optional.ofNullable(failure)));
         if (failure == null) {
-            listeners.transaction(report);
             flush(leaving);
             done.addAll(batch.changes());
             ingressDone.addAll(batch.ingress().changes());
@@ -404,8 +404,6 @@ final class Committer {
             log.warn("commit of {} change(s) to farm(s) {} and {} to policies or paths failed and was rolled back: {}",
                     batch.changes().size(), batch.farms().keySet(), batch.ingress().changes().size(),
                     failure.getMessage());
-            listeners.transaction(report.failure().isPresent() ? report : new CommitReport(report.cause(), tx, calls,
-                    report.latency(), report.transport(), Optional.of(failure)));
         }
         RuntimeException error = failure;
         List<State.Dropped> farmsDropped = dropped;
