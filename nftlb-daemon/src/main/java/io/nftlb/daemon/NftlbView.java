@@ -18,6 +18,8 @@ import java.util.Map;
 final class NftlbView {
 
     private static final String[] META = {"srcip", "dstip", "srcport", "dstport", "srcmac", "dstmac"};
+    private static final String[] LOG_HOOKS = {"input", "forward", "output"};
+    private static final String[] VERDICTS = {"log", "drop", "accept"};
 
     private final JsonNode config;
     private final Map<String, Integer> marks;
@@ -260,47 +262,33 @@ final class NftlbView {
 
     /** nftlb's flags of sched-param and persistence: known words in its order, each followed by a space. */
     static String meta(String value) {
-        StringBuilder out = new StringBuilder();
-        if (!value.contains("none")) {
-            for (String word : META) {
-                if (value.contains(word)) {
-                    out.append(word).append(' ');
-                }
-            }
-        }
-        return out.isEmpty() ? "none" : out.toString();
+        String words = value.contains("none") ? "" : flags(value, META, true);
+        return words.isEmpty() ? "none" : words;
     }
 
     static String log(String value) {
-        if (value.isEmpty() || value.contains("none")) {
-            return "none";
-        }
-        StringBuilder out = new StringBuilder();
-        if (value.contains("input")) {
-            out.append("input ");
-        }
-        if (value.contains("forward")) {
-            out.append("forward ");
-        }
-        if (value.contains("output")) {
-            out.append("output");
-        }
-        return out.isEmpty() ? "none" : out.toString();
+        String words = value.contains("none") ? "" : flags(value, LOG_HOOKS, false);
+        return words.isEmpty() ? "none" : words;
     }
 
     static String verdict(String value) {
-        if (value.isEmpty()) {
-            return "log drop accept";
-        }
+        return value.isEmpty() ? "log drop accept" : flags(value, VERDICTS, false);
+    }
+
+    /**
+     * The words of {@code vocabulary} that {@code value} contains, in the vocabulary's order, as
+     * nftlb prints them: each followed by a space, but for the vocabulary's last word unless
+     * {@code spaceAfterLast}.
+     */
+    private static String flags(String value, String[] vocabulary, boolean spaceAfterLast) {
         StringBuilder out = new StringBuilder();
-        if (value.contains("log")) {
-            out.append("log ");
-        }
-        if (value.contains("drop")) {
-            out.append("drop ");
-        }
-        if (value.contains("accept")) {
-            out.append("accept");
+        for (int i = 0; i < vocabulary.length; i++) {
+            if (value.contains(vocabulary[i])) {
+                out.append(vocabulary[i]);
+                if (spaceAfterLast || i < vocabulary.length - 1) {
+                    out.append(' ');
+                }
+            }
         }
         return out.toString();
     }
