@@ -3,12 +3,4 @@
 # then runs every system at 1, 100, 1,000 and 10,000 services and rewrites
 # docs/benchmarks/datapath.md (results section), datapath.csv and datapath.png.
 # Extra arguments go to the program, e.g. --scales 1,100 --repeats 1 --seconds 1.
-set -eu
-cd "$(dirname "$0")/.."
-if [ -z "${JAVA_HOME:-}" ] && [ -f "$HOME/.mavenrc" ]; then
-    . "$HOME/.mavenrc"
-    export JAVA_HOME
-fi
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-mvn -B -q -pl nftlb-bench -am package -DskipTests
-exec "$JAVA" --enable-native-access=ALL-UNNAMED -jar nftlb-bench/target/nftlb-bench.jar "$@"
+exec "$(dirname "$0")/main.sh" io.nftlb.bench.DataPathBench "$@"

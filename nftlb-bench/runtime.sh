@@ -3,12 +3,4 @@
 # then measures weight/state/farm changes with 1, 1,000 and 10,000 farms loaded for this library
 # (netlink and nft -f transports) and Debian's nftlb (HTTP API), and rewrites the results section
 # of docs/benchmarks/runtime.md. Extra arguments go to the program, e.g. --scales 1,1000 --ops 100.
-set -eu
-cd "$(dirname "$0")/.."
-if [ -z "${JAVA_HOME:-}" ] && [ -f "$HOME/.mavenrc" ]; then
-    . "$HOME/.mavenrc"
-    export JAVA_HOME
-fi
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-mvn -B -q -pl nftlb-bench -am package -DskipTests
-exec "$JAVA" --enable-native-access=ALL-UNNAMED -cp nftlb-bench/target/nftlb-bench.jar io.nftlb.bench.RuntimeBench "$@"
+exec "$(dirname "$0")/main.sh" io.nftlb.bench.RuntimeBench "$@"
