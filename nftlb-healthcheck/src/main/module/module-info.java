@@ -1,7 +1,8 @@
 /**
  * Health checks (TCP, HTTP/HTTPS, ICMP, UDP, exec, SNMP), weight estimators and the monitor
  * that feeds their results to a {@link io.nftlb.core.runtime.LoadBalancer}.
- * {@code io.nftlb.healthcheck.testing} holds a fake clock and scheduler for users' tests.
+ * Its timers are core's {@link io.nftlb.core.runtime.TaskScheduler}; {@code io.nftlb.core.testing}
+ * holds a fake clock and scheduler for users' tests.
  * Packages under {@code io.nftlb.healthcheck.internal} are not exported.
  */
 module io.nftlb.healthcheck {
@@ -10,5 +11,4 @@ module io.nftlb.healthcheck {
     requires org.snmp4j;
 
     exports io.nftlb.healthcheck;
-    exports io.nftlb.healthcheck.testing;
 }

@@ -1,5 +1,6 @@
 package io.nftlb.healthcheck;
 
+import io.nftlb.core.runtime.TaskScheduler;
 import io.nftlb.core.BackendState;
 import io.nftlb.core.Farm;
 import io.nftlb.healthcheck.internal.BackendKey;

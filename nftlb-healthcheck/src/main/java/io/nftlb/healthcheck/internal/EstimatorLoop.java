@@ -1,7 +1,7 @@
 package io.nftlb.healthcheck.internal;
 
 import io.nftlb.healthcheck.Observation;
-import io.nftlb.healthcheck.TaskScheduler;
+import io.nftlb.core.runtime.TaskScheduler;
 import io.nftlb.healthcheck.WeightEstimator;
 import java.time.Duration;
 import java.util.Collections;

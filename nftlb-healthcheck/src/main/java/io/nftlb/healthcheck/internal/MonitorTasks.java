@@ -1,6 +1,6 @@
 package io.nftlb.healthcheck.internal;
 
-import io.nftlb.healthcheck.TaskScheduler;
+import io.nftlb.core.runtime.TaskScheduler;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;

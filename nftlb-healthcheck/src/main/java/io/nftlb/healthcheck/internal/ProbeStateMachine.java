@@ -10,7 +10,7 @@ import io.nftlb.healthcheck.Observation;
 import io.nftlb.healthcheck.Probe;
 import io.nftlb.healthcheck.ProbeNetwork;
 import io.nftlb.healthcheck.StateChange;
-import io.nftlb.healthcheck.TaskScheduler;
+import io.nftlb.core.runtime.TaskScheduler;
 import io.nftlb.healthcheck.Target;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
-package io.nftlb.healthcheck.testing;
+package io.nftlb.core.testing;
 
-import io.nftlb.healthcheck.TaskScheduler;
+import io.nftlb.core.runtime.TaskScheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -10,7 +10,9 @@ import java.util.PriorityQueue;
  * A scheduler driven by a {@link FakeClock}: tasks run in the thread that calls
  * {@link #advance(Duration)}, in order of due time (then of scheduling), with the clock set
  * to each task's due time while it runs. With {@code HealthMonitor.Builder.executor(Runnable::run)}
- * a whole monitor runs deterministically in the test's thread.
+ * a whole health monitor runs deterministically in the test's thread; a load balancer given it
+ * ({@code LoadBalancer.Builder.scheduler}) checks drift and ends coalescing windows only when
+ * the test advances the clock.
  */
 public final class FakeScheduler implements TaskScheduler {
 

@@ -1,6 +1,5 @@
-package io.nftlb.healthcheck.internal;
+package io.nftlb.core.runtime;
 
-import io.nftlb.healthcheck.TaskScheduler;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -8,14 +7,14 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /** One daemon platform thread that only fires timers; work goes to virtual threads. */
-public enum SystemScheduler implements TaskScheduler {
+enum SystemScheduler implements TaskScheduler {
     INSTANCE;
 
     private final ScheduledExecutorService timer = create();
 
     private static ScheduledExecutorService create() {
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread th = new Thread(r, "nftlb-healthcheck-timer");
+            Thread th = new Thread(r, "nftlb-timer");
             th.setDaemon(true);
             return th;
         });

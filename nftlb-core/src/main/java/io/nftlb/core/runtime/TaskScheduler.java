@@ -1,11 +1,11 @@
-package io.nftlb.healthcheck;
+package io.nftlb.core.runtime;
 
-import io.nftlb.healthcheck.internal.SystemScheduler;
 import java.time.Duration;
 
 /**
- * Runs a task once after a delay. Tasks must be short: the monitor hands the real work to
- * virtual threads. Inject {@code FakeScheduler} in tests.
+ * Runs a task once after a delay: the timers of the load balancer (drift checks, the
+ * coalescing window) and of the health monitor. Tasks must be short: they only hand work to
+ * other threads. Tests inject {@link io.nftlb.core.testing.FakeScheduler} to drive time by hand.
  */
 @FunctionalInterface
 public interface TaskScheduler {
@@ -19,7 +19,7 @@ public interface TaskScheduler {
         void cancel();
     }
 
-    /** A scheduler on one daemon platform thread, shared by every monitor. */
+    /** A scheduler on one daemon platform thread, shared by every load balancer and monitor. */
     static TaskScheduler system() {
         return SystemScheduler.INSTANCE;
     }

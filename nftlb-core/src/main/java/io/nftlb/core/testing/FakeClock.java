@@ -1,4 +1,4 @@
-package io.nftlb.healthcheck.testing;
+package io.nftlb.core.testing;
 
 import java.time.Duration;
 import java.time.Instant;
