@@ -67,16 +67,16 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Objects.requireNonNull(packetMark, "packetMark");
         Objects.requireNonNull(limits, "limits");
         Check.that(!limits.any() && backends.stream().allMatch(b -> b.maxConnections().isEmpty())
-                        || forwarding.stateful(), where, "limits need conntrack, which %s forwarding does not use",
+                        || !forwarding.servedAtIngress(), where, "limits need conntrack, which %s forwarding does not use",
                 forwarding.keyword());
         Objects.requireNonNull(helper, "helper");
         Objects.requireNonNull(inspection, "inspection");
-        Check.that(inspection.queue().isEmpty() || forwarding.stateful(), where,
+        Check.that(inspection.queue().isEmpty() || !forwarding.servedAtIngress(), where,
                 "a queue needs conntrack, which %s forwarding does not use", forwarding.keyword());
         // DSR logs every packet at ingress, as nftlb does; stateless dNAT rewrites both ways there.
-        Check.that(inspection.log().isEmpty() || forwarding.stateful() || forwarding instanceof Forwarding.Dsr, where,
+        Check.that(inspection.log().isEmpty() || !forwarding.servedAtIngress() || forwarding instanceof Forwarding.Dsr, where,
                 "a log needs conntrack, which %s forwarding does not use", forwarding.keyword());
-        Check.that(helper.isEmpty() || forwarding.stateful(), where,
+        Check.that(helper.isEmpty() || !forwarding.servedAtIngress(), where,
                 "helper %s needs conntrack, which %s forwarding does not use",
                 helper.map(Helper::kernelName).orElse(""), forwarding.keyword());
         if (helper.isPresent()) {
@@ -90,7 +90,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Check.that(flowOffload.isEmpty() || forwarding instanceof Forwarding.Dnat
                         || forwarding instanceof Forwarding.Snat, where,
                 "flow offload needs forwarded connections (dnat or snat), not %s forwarding", forwarding.keyword());
-        Check.that(!intraConnect || forwarding.stateful(), where,
+        Check.that(!intraConnect || !forwarding.servedAtIngress(), where,
                 "intra-connect needs conntrack, which %s forwarding does not use", forwarding.keyword());
         Check.that(flowOffload.isEmpty() || protocol != Protocol.SCTP, where,
                 "flow offload forwards tcp and udp only, not sctp");
@@ -148,7 +148,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
                     "snat source address %s does not cover the farm's address families %s (give backends their own)",
                     Addresses.text(s.sourceAddress().get()), families);
         }
-        if (!forwarding.stateful()) {
+        if (forwarding.servedAtIngress()) {
             // DSR remembers clients at ingress by themselves (see compile.DsrSessions), without conntrack.
             Check.that(persistence.isEmpty() || forwarding instanceof Forwarding.Dsr, where,
                     "persistence %s needs conntrack, which %s forwarding does not use",

@@ -46,11 +46,13 @@ public sealed interface Forwarding {
     }
 
     /**
-     * Whether the farm's connections are tracked by conntrack (marks, persistence, limits,
-     * helpers, inspection). DSR and stateless dNAT farms are served at netdev ingress, before
-     * conntrack sees a packet, so none of that is theirs.
+     * Whether the farm is served at netdev ingress (DSR, stateless dNAT), in the library's netdev
+     * table, rather than in its inet table. This is the one definition the compiler, the runtime
+     * and the daemon use. Such a farm's packets are forwarded before conntrack sees them, so
+     * nothing that needs conntrack is theirs: marks, persistence by conntrack, limits, helpers,
+     * inspection queues.
      */
-    default boolean stateful() {
-        return !(this instanceof StatelessDnat || this instanceof Dsr);
+    default boolean servedAtIngress() {
+        return this instanceof StatelessDnat || this instanceof Dsr;
     }
 }

@@ -11,7 +11,6 @@ import io.nftlb.core.PortRange;
 import io.nftlb.core.Protocol;
 import io.nftlb.core.Scheduler;
 import io.nftlb.core.Scheduler.HashField;
-import io.nftlb.core.compile.IngressCompiler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,7 +87,7 @@ final class FarmFields {
         return switch (value) {
             case "off" -> farm.intraConnect(false);
             case "on" -> {
-                if (!farm.forwarding().stateful()) {
+                if (farm.forwarding().servedAtIngress()) {
                     throw new Field.NotSupported("intra-connect", value, "a " + farm.forwarding().keyword()
                             + " farm is served at ingress, which the balancer's own packets never pass");
                 }
@@ -200,7 +199,7 @@ final class FarmFields {
             throw ConfigException.field(where, "queue", value, "must be -1 (off) or a queue number 0.."
                     + Inspection.MAX_QUEUE);
         }
-        if (farm.protocol() == Protocol.UDP || farm.protocol() == Protocol.SCTP || IngressCompiler.atIngress(farm)) {
+        if (farm.protocol() == Protocol.UDP || farm.protocol() == Protocol.SCTP || farm.forwarding().servedAtIngress()) {
             return farm; // nftlb queues TCP SYNs, and from its filter chain, which dsr and stlsdnat farms lack
         }
         return farm.inspection(farm.inspection().queue(number, true));

@@ -79,7 +79,7 @@ final class FarmMapper {
                 problems.unsupported(bw, "port", String.valueOf(b.port().getAsInt()),
                         "dsr does not rewrite packets: backends serve the virtual port");
             }
-            if (!farm.forwarding().stateful()) {
+            if (farm.forwarding().servedAtIngress()) {
                 b.packetMark().ifPresent(m -> problems.unsupported(bw, "mark", "0x" + Long.toHexString(m),
                         atIngress(farm, "packet marks come from conntrack marks")));
                 b.maxConnections().ifPresent(n -> problems.unsupported(bw, "est-connlimit", String.valueOf(n),
@@ -195,7 +195,7 @@ final class FarmMapper {
      * the library not yet, so they are reported as not supported rather than as bad values.
      */
     private static boolean needsConntrack(Farm farm, InvalidFarmException e) {
-        return !farm.forwarding().stateful() && e.getMessage().contains("conntrack");
+        return farm.forwarding().servedAtIngress() && e.getMessage().contains("conntrack");
     }
 
     private static String atIngress(Farm farm, String why) {

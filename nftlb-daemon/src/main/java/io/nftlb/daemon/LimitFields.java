@@ -7,7 +7,6 @@ import io.nftlb.core.Helper;
 import io.nftlb.core.Limits;
 import io.nftlb.core.PortRange;
 import io.nftlb.core.Rate;
-import io.nftlb.core.compile.IngressCompiler;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -83,7 +82,7 @@ final class LimitFields {
         return switch (value) {
             case "off" -> farm;
             case "on" -> {
-                if (IngressCompiler.atIngress(farm)) {
+                if (farm.forwarding().servedAtIngress()) {
                     yield farm;
                 }
                 try {

@@ -3,7 +3,6 @@ package io.nftlb.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
-import io.nftlb.core.compile.IngressCompiler;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -27,7 +26,7 @@ final class LinkLayer {
      * @throws ConfigException if a field a dsr or stlsdnat farm needs is missing or malformed
      */
     static Optional<DsrPath> path(JsonNode object, Farm farm, String where, Problems problems) {
-        if (!IngressCompiler.atIngress(farm)) {
+        if (!farm.forwarding().servedAtIngress()) {
             // nftlb's rules of other modes do not read them (but iface names the device of the
             // farm's policies, and iface and oface those of its flow offload, read there).
             return Optional.empty();

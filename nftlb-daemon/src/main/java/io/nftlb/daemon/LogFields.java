@@ -6,7 +6,6 @@ import io.nftlb.core.Forwarding;
 import io.nftlb.core.InvalidFarmException;
 import io.nftlb.core.Limits;
 import io.nftlb.core.Rate;
-import io.nftlb.core.compile.IngressCompiler;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -79,7 +78,7 @@ final class LogFields {
         String template = template(object, "log-prefix", where).orElse(LogPrefix.FARM_DEFAULT);
         Limits.Log line = line(where, "log-prefix", template, LogPrefix.farm(template, farm.name(), type.get()),
                 Optional.empty());
-        if (IngressCompiler.atIngress(farm) && !(farm.forwarding() instanceof Forwarding.Dsr)) {
+        if (farm.forwarding().servedAtIngress() && !(farm.forwarding() instanceof Forwarding.Dsr)) {
             problems.unsupported(where, "log", value, "nftlb logs every packet of a stlsdnat farm at netdev"
                     + " ingress; the library logs those of dsr farms only");
             return farm;

@@ -77,7 +77,7 @@ final class FarmCompiler {
     }
 
     private FarmPart compile() {
-        if (farm.forwarding() instanceof Forwarding.Dsr || farm.forwarding() instanceof Forwarding.StatelessDnat) {
+        if (farm.forwarding().servedAtIngress()) {
             throw new UnsupportedFeatureException("farm \"" + farm.name() + "\": forwarding "
                     + farm.forwarding().keyword() + " is not supported by this version of the compiler");
         }

@@ -99,7 +99,7 @@ public final class IngressCompiler {
      * @throws UnsupportedFeatureException for a Maglev DSR farm
      */
     public static Table compile(List<Policy> policies, List<Farm> farms, List<DsrPath> dsr) {
-        List<String> positions = farms.stream().filter(IngressCompiler::atIngress).map(Farm::name).toList();
+        List<String> positions = farms.stream().filter(f -> f.forwarding().servedAtIngress()).map(Farm::name).toList();
         return compile(policies, farms, dsr, name -> positions.indexOf(name) * SLOTS);
     }
 
@@ -118,7 +118,7 @@ public final class IngressCompiler {
                 throw new InvalidFarmException("dsr path of farm \"" + p.farm() + "\": given twice");
             }
         });
-        List<Farm> ingressFarms = farms.stream().filter(IngressCompiler::atIngress).toList();
+        List<Farm> ingressFarms = farms.stream().filter(f -> f.forwarding().servedAtIngress()).toList();
         for (Farm f : ingressFarms) {
             if (!paths.containsKey(f.name())) {
                 throw new InvalidFarmException("farm \"" + f.name() + "\": a " + f.forwarding().keyword()
@@ -204,7 +204,7 @@ public final class IngressCompiler {
      * @param farms all farms, in the order given to {@link #compile} (a farm's slot slice follows its position)
      */
     public static String explain(String farm, List<Farm> farms, DsrPath path) {
-        List<Farm> ingressFarms = farms.stream().filter(IngressCompiler::atIngress).toList();
+        List<Farm> ingressFarms = farms.stream().filter(f -> f.forwarding().servedAtIngress()).toList();
         int index = java.util.stream.IntStream.range(0, ingressFarms.size())
                 .filter(i -> ingressFarms.get(i).name().equals(farm)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no DSR or stateless dNAT farm \"" + farm + "\""));
@@ -258,11 +258,6 @@ public final class IngressCompiler {
                     .append(path.inDevice()).append('\n');
         }
         return b.toString();
-    }
-
-    /** Whether the farm is served at ingress (DSR, stateless dNAT) rather than in the inet table. */
-    public static boolean atIngress(Farm f) {
-        return f.forwarding() instanceof Forwarding.Dsr || f.forwarding() instanceof Forwarding.StatelessDnat;
     }
 
     /**

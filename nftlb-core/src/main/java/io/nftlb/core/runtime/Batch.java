@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * The changes that go to the kernel in one transaction.
  *
- * @param changes the callers' requests, completed when the commit ends
- * @param farms farm name to its new entry (empty: removed)
+ * @param changes the callers' changes, of farms, policies and paths alike, completed when the commit ends
+ * @param farms the farms the batch changes, with what it makes of each
  * @param farmChanges the parts before and after, for the planner (farms whose part is the same object left out)
  * @param before the skeleton in the kernel
  * @param after the skeleton once committed
@@ -21,5 +21,5 @@ import java.util.Optional;
  * @param ingress the netdev table's share (policies, paths, DSR and stateless dNAT farms)
  * @param shards the rules of the shard chains once committed, for the planner
  */
-record Batch(List<Change> changes, Map<String, Optional<FarmEntry>> farms, List<FarmChange> farmChanges,
+record Batch(List<Change> changes, Map<String, FarmUpdate> farms, List<FarmChange> farmChanges,
              Skeleton before, Skeleton after, Optional<Table> replacement, IngressBatch ingress, ShardRules shards) {}

@@ -7,8 +7,10 @@ import io.nftlb.core.BackendState;
 import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.InvalidFarmException;
+import io.nftlb.core.Network;
 import io.nftlb.core.Policy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,22 +20,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 /**
- * The changes of one {@link LoadBalancer#update} call: they go to the kernel in one
- * transaction, or not at all. Each applies on top of the ones before it (a farm applied here
- * can have its weights set next). They are checked when {@code update} submits them, in the
- * caller's thread: if one is invalid, {@code update} throws and none of them is made.
+ * The changes of one {@link LoadBalancer#update} call, to farms, policies and paths alike: they
+ * go to the kernel in one transaction, or not at all. Each applies on top of the ones before it
+ * (a farm applied here can have its weights set next). They are checked when {@code update}
+ * submits them, in the caller's thread: if one is invalid, {@code update} throws and none of
+ * them is made.
  *
- * <p>Changes of the netdev table ({@link #setPath}, {@link #applyPolicy}, {@link #removePolicy})
- * join the same transaction, and are made before the farm changes whatever the order of the
- * calls (a DSR farm needs its path first). If a commit before them fails, the changes queued
- * behind it are applied again, the netdev table's apart from the farms'; changes made one
- * {@code update} at a time, each waited for, never queue behind another.
+ * <p>Changes of the policies and paths ({@link #setPath}, {@link #applyPolicy},
+ * {@link #removePolicy}, {@link #addNetworks}, {@link #removeNetworks}) are made before the farm
+ * changes whatever the order of the calls (a DSR farm needs its path first). If a commit before
+ * them fails, the changes queued behind it are applied again as one group, or fail as one.
  */
 public final class Changes {
 
     private final CompletableFuture<Void> done = new CompletableFuture<>();
-    private final List<Change> changes = new ArrayList<>();
-    private final List<IngressChange> ingress = new ArrayList<>();
+    private final List<Change> ingress = new ArrayList<>();
+    private final List<Change> farms = new ArrayList<>();
     private boolean submitted;
 
     Changes() {}
@@ -41,12 +43,12 @@ public final class Changes {
     /** Adds a farm, or replaces the farm of the same name. */
     public Changes apply(Farm farm) {
         requireNonNull(farm, "farm");
-        return add(farm.name(), current -> Optional.of(farm));
+        return farm(farm.name(), current -> Optional.of(farm));
     }
 
     /** Removes a farm. Removing a farm that does not exist does nothing. */
     public Changes remove(String farm) {
-        return add(requireNonNull(farm, "farm"), current -> Optional.empty());
+        return farm(requireNonNull(farm, "farm"), current -> Optional.empty());
     }
 
     /** Sets a backend's state; {@code update} throws if there is no such farm or backend. */
@@ -74,28 +76,50 @@ public final class Changes {
     /** Gives the link layer of a DSR or stateless dNAT farm, as {@link LoadBalancer#setPath} does. */
     public Changes setPath(DsrPath path) {
         requireNonNull(path, "path");
-        return addIngress("path of farm \"" + path.farm() + "\"", new IngressChange(w -> w.withPath(path),
-                Optional.empty(), Optional.of(path.farm()), done));
+        return ingress("path of farm \"" + path.farm() + "\"",
+                new Edit.OfIngress(w -> w.withPath(path), Optional.empty(), Optional.of(path.farm())));
     }
 
     /** Adds a policy, or replaces the one of the same name, as {@link LoadBalancer#applyPolicy} does. */
     public Changes applyPolicy(Policy policy) {
         requireNonNull(policy, "policy");
-        return addIngress("policy \"" + policy.name() + "\"", new IngressChange(
-                w -> w.withPolicies(p -> p.put(policy.name(), policy)), Optional.empty(), Optional.empty(), done));
+        return ingress("policy \"" + policy.name() + "\"",
+                Edit.OfIngress.policies(w -> w.withPolicies(p -> p.put(policy.name(), policy))));
     }
 
     /** Removes a policy; removing one that does not exist does nothing. */
     public Changes removePolicy(String name) {
         requireNonNull(name, "name");
-        return addIngress("policy \"" + name + "\"", new IngressChange(w -> w.withPolicies(p -> p.remove(name)),
-                Optional.empty(), Optional.empty(), done));
+        return ingress("policy \"" + name + "\"", Edit.OfIngress.policies(w -> w.withPolicies(p -> p.remove(name))));
     }
 
-    /** The netdev table's changes made, sharing the group's future; no more can be made after. */
-    List<IngressChange> ingressList() {
+    /**
+     * Adds networks to a policy, as {@link LoadBalancer#addNetworks} does; {@code update} throws
+     * if there is no such policy, or a network is invalid, already there or overlaps one there.
+     */
+    public Changes addNetworks(String policy, String... networks) {
+        List<Network> added = Arrays.stream(networks).map(Network::parse).toList();
+        return members(policy, p -> p.networks(added), new Edit.Members(policy, added, true));
+    }
+
+    /**
+     * Removes networks from a policy, as {@link LoadBalancer#removeNetworks} does; {@code update}
+     * throws if there is no such policy, or a network is not one of the policy's, as written.
+     */
+    public Changes removeNetworks(String policy, String... networks) {
+        List<Network> gone = Arrays.stream(networks).map(Network::parse).toList();
+        return members(policy, p -> p.withoutNetworks(gone), new Edit.Members(policy, gone, false));
+    }
+
+    /**
+     * The changes made, policies and paths first, all sharing one future (how the runtime keeps
+     * a group together); no more can be made after.
+     */
+    List<Change> list() {
         submitted = true;
-        return List.copyOf(ingress);
+        List<Change> all = new ArrayList<>(ingress);
+        all.addAll(farms);
+        return all;
     }
 
     /** The future the group's changes share. */
@@ -103,32 +127,38 @@ public final class Changes {
         return done;
     }
 
-    private Changes addIngress(String what, IngressChange change) {
-        if (submitted) {
-            throw new IllegalStateException("change to " + what + " made after its update was submitted");
-        }
-        ingress.add(change);
-        return this;
-    }
-
-    /** The changes made, sharing one future (how the runtime keeps a group together); no more can be made after. */
-    List<Change> list() {
-        submitted = true;
-        return List.copyOf(changes);
+    private Changes members(String policy, UnaryOperator<Policy> edit, Edit.Members members) {
+        requireNonNull(policy, "policy");
+        UnaryOperator<IngressWanted> apply = w -> w.withPolicies(p -> {
+            Policy before = p.get(policy);
+            if (before == null) {
+                throw new IllegalArgumentException("policy \"" + policy + "\" does not exist");
+            }
+            p.put(policy, edit.apply(before)); // checks the networks against the members there
+        });
+        return ingress("policy \"" + policy + "\"", new Edit.OfIngress(apply, Optional.of(members), Optional.empty()));
     }
 
     private Changes edit(String farm, UnaryOperator<Farm> edit) {
         requireNonNull(farm, "farm");
-        return add(farm, current -> Optional.of(edit.apply(current.orElseThrow(
+        return farm(farm, current -> Optional.of(edit.apply(current.orElseThrow(
                 () -> new IllegalArgumentException("farm \"" + farm + "\" does not exist")))));
     }
 
-    private Changes add(String farm, UnaryOperator<Optional<Farm>> edit) {
+    private Changes farm(String farm, UnaryOperator<Optional<Farm>> edit) {
+        return add(farms, "farm \"" + farm + "\"", new Edit.OfFarm(farm, edit));
+    }
+
+    private Changes ingress(String what, Edit.OfIngress edit) {
+        return add(ingress, what, edit);
+    }
+
+    private Changes add(List<Change> to, String what, Edit edit) {
         if (submitted) {
             // Kept past its update call, a change would be lost silently.
-            throw new IllegalStateException("changes to farm \"" + farm + "\" made after their update was submitted");
+            throw new IllegalStateException("change to " + what + " made after its update was submitted");
         }
-        changes.add(new Change(farm, edit, done));
+        to.add(new Change(edit, done));
         return this;
     }
 

@@ -63,7 +63,7 @@ final class Features {
      * The skeleton once {@code batch} (farm name to new entry, empty for removed) is applied
      * over {@code committed}.
      */
-    Skeleton after(Map<String, Optional<FarmEntry>> batch, Map<String, FarmEntry> committed) {
+    Skeleton after(Map<String, FarmUpdate> batch, Map<String, FarmEntry> committed) {
         Map<String, Integer> counts = new HashMap<>();
         holders.forEach((f, names) -> counts.put(f, names.size()));
         Map<Integer, Integer> schedDelta = new HashMap<>();
@@ -74,7 +74,7 @@ final class Features {
                 before.features().forEach(f -> counts.merge(f, -1, Integer::sum));
                 schedMap(before).ifPresent(k -> schedDelta.merge(k, -1, Integer::sum));
             }
-            after.ifPresent(e -> {
+            after.entry().ifPresent(e -> {
                 e.features().forEach(f -> {
                     counts.merge(f, 1, Integer::sum);
                     witnesses.putIfAbsent(f, e.farm());
@@ -107,7 +107,7 @@ final class Features {
 
     /** The skeleton without scheduling maps for the optional sets {@code counts} says are needed. */
     private Skeleton base(Map<String, Integer> counts, Map<String, Farm> witnesses,
-            Map<String, Optional<FarmEntry>> batch, Map<String, FarmEntry> committed) {
+            Map<String, FarmUpdate> batch, Map<String, FarmEntry> committed) {
         Set<String> needed = new HashSet<>();
         counts.forEach((f, n) -> {
             if (n > 0) {

@@ -1,13 +1,13 @@
 package io.nftlb.core.runtime;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The runtime's policies and paths in layers, like {@link State}'s farms: what the kernel has
- * ({@code committed}), what callers asked for ({@code desired}), and the changes of the commit
- * under way ({@code inflight}) and queued since ({@code pending}).
+ * The runtime's policies and paths: what the kernel has ({@code committed}) and what callers
+ * asked for ({@code desired}, which already includes the edits queued and under way). Their
+ * edits travel in the same queue and batches as the farms' ({@link State}); this keeps only what
+ * is the netdev table's own.
  *
  * <p>Not thread-safe: the runtime calls it under its lock.
  */
@@ -15,8 +15,8 @@ final class Ingress {
 
     private IngressWanted committed = IngressWanted.NONE;
     private IngressWanted desired = IngressWanted.NONE;
-    private List<IngressChange> inflight = List.of();
-    private List<IngressChange> pending = new ArrayList<>();
+    private boolean pending; // an edit of the policies or paths is queued
+    private boolean inflight; // the commit under way carries one
     private boolean table; // whether the kernel has the netdev table (the load balancer made it)
 
     IngressWanted desired() {
@@ -25,10 +25,6 @@ final class Ingress {
 
     IngressWanted committed() {
         return committed;
-    }
-
-    boolean hasQueued() {
-        return !pending.isEmpty();
     }
 
     /** Whether the kernel has the netdev table (the load balancer made it, and keeps it). */
@@ -41,46 +37,47 @@ final class Ingress {
         return !committed.policies().isEmpty() || !desired.policies().isEmpty();
     }
 
+    /** Where the policies and paths stand, to go back to ({@link #rollback}) if a group of changes is invalid. */
+    record Mark(IngressWanted desired, boolean pending) {}
+
     /**
-     * Queues a change whose edit gave {@code next}.
+     * Makes {@code next} the desired policies and paths.
      *
-     * @return false if it changes nothing and nothing is under way (the caller is done at once)
+     * @return false if it changes nothing and nothing about them is under way (nothing to commit)
      */
-    boolean submit(IngressChange change, IngressWanted next) {
-        if (next.equals(desired) && pending.isEmpty() && inflight.isEmpty()) {
+    boolean submit(IngressWanted next) {
+        if (next.equals(desired) && !pending && !inflight) {
             return false;
         }
         desired = next;
-        pending.add(change);
+        pending = true;
         return true;
     }
 
-    /** Where the queue stands, to go back to if a group of changes turns out invalid. */
-    record Mark(IngressWanted desired, int pending) {}
-
     Mark mark() {
-        return new Mark(desired, pending.size());
+        return new Mark(desired, pending);
     }
 
-    /** Takes back the changes queued since {@code mark}. */
     void rollback(Mark mark) {
         desired = mark.desired();
-        pending.subList(mark.pending(), pending.size()).clear();
+        pending = mark.pending();
     }
 
     /**
      * Moves what is queued into a batch.
      *
+     * @param edits the policy and path edits of the batch, in order
      * @param farmsTouch whether the farm changes of the same batch change the netdev table
      * @param before the farms the kernel has (read only if the table is compiled)
      * @param after the farms once the batch is committed (likewise)
      */
-    IngressBatch startBatch(boolean farmsTouch, Supplier<List<FarmEntry>> before, Supplier<List<FarmEntry>> after) {
+    IngressBatch startBatch(List<Edit.OfIngress> edits, boolean farmsTouch, Supplier<List<FarmEntry>> before,
+                            Supplier<List<FarmEntry>> after) {
         inflight = pending;
-        pending = new ArrayList<>();
-        boolean membersOnly = inflight.stream().allMatch(c -> c.members().isPresent());
+        pending = false;
+        boolean membersOnly = edits.stream().allMatch(e -> e.members().isPresent());
         boolean compile = farmsTouch || !membersOnly;
-        return new IngressBatch(inflight, committed, desired, compile ? before.get() : List.of(),
+        return new IngressBatch(edits, committed, desired, compile ? before.get() : List.of(),
                 compile ? after.get() : List.of(), compile, table);
     }
 
@@ -88,19 +85,13 @@ final class Ingress {
     void finish(IngressBatch batch) {
         committed = batch.after();
         table = batch.tableAfter();
-        inflight = List.of();
+        inflight = false;
     }
 
-    /**
-     * The batch did not reach the kernel: the desired state falls back to what the kernel has.
-     *
-     * @return the changes queued since, to be applied again by the caller
-     */
-    List<IngressChange> abort() {
+    /** The batch did not reach the kernel: the desired policies and paths are the committed ones again. */
+    void abort() {
         desired = committed;
-        inflight = List.of();
-        List<IngressChange> replay = pending;
-        pending = new ArrayList<>();
-        return replay;
+        pending = false;
+        inflight = false;
     }
 }

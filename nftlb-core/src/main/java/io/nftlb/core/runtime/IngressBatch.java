@@ -5,6 +5,7 @@ import io.nftlb.core.Farm;
 import io.nftlb.core.ast.Element;
 import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Table;
+import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.compile.IngressCompiler;
 import io.nftlb.core.compile.PolicyCompiler;
 import io.nftlb.core.internal.plan.TablePlanner;
@@ -27,7 +28,7 @@ import java.util.Optional;
  */
 final class IngressBatch {
 
-    private final List<IngressChange> changes;
+    private final List<Edit.OfIngress> edits;
     private final IngressWanted before;
     private final IngressWanted after;
     private final List<FarmEntry> farmsBefore;
@@ -40,9 +41,9 @@ final class IngressBatch {
      * @param compile whether to compile (else the changes are all network additions and removals)
      * @param tableBefore whether the kernel has the load balancer's netdev table now
      */
-    IngressBatch(List<IngressChange> changes, IngressWanted before, IngressWanted after, List<FarmEntry> farmsBefore,
+    IngressBatch(List<Edit.OfIngress> edits, IngressWanted before, IngressWanted after, List<FarmEntry> farmsBefore,
                  List<FarmEntry> farmsAfter, boolean compile, boolean tableBefore) {
-        this.changes = List.copyOf(changes);
+        this.edits = List.copyOf(edits);
         this.before = before;
         this.after = after;
         this.farmsBefore = farmsBefore;
@@ -50,10 +51,6 @@ final class IngressBatch {
         this.compile = compile;
         this.tableBefore = tableBefore;
         this.tableAfter = tableBefore;
-    }
-
-    List<IngressChange> changes() {
-        return changes;
     }
 
     IngressWanted after() {
@@ -85,6 +82,21 @@ final class IngressBatch {
         return TablePlanner.diff(current, desired).ops();
     }
 
+    /**
+     * The inet table's transaction followed by {@link #ops()}: one atomic transaction (the two
+     * tables refer to nothing of each other, so their order does not matter).
+     */
+    Transaction joinedTo(Transaction inet) {
+        List<Op> netdev = ops();
+        if (netdev.isEmpty()) {
+            return inet;
+        }
+        List<Op> all = new ArrayList<>(inet.ops().size() + netdev.size());
+        all.addAll(inet.ops());
+        all.addAll(netdev);
+        return new Transaction(all, inet.expectedGeneration());
+    }
+
     /** The netdev table once the batch is committed (only for a batch that compiles it: start-up, and any but network changes). */
     Table desiredTable() {
         return table(after, farmsAfter);
@@ -92,8 +104,8 @@ final class IngressBatch {
 
     private List<Op> memberOps() {
         List<Op> ops = new ArrayList<>();
-        for (IngressChange c : changes) {
-            IngressChange.Members m = c.members().orElseThrow();
+        for (Edit.OfIngress e : edits) {
+            Edit.Members m = e.members().orElseThrow();
             for (boolean v6 : List.of(false, true)) {
                 List<Element> elements = PolicyCompiler.members(m.networks(), v6);
                 if (!elements.isEmpty()) {
@@ -113,7 +125,7 @@ final class IngressBatch {
         Map<String, Integer> firstSlots = new HashMap<>();
         for (FarmEntry e : farms) {
             all.add(e.farm());
-            if (IngressCompiler.atIngress(e.farm())) {
+            if (e.atIngress()) {
                 paths.add(wanted.paths().get(e.name()));
                 firstSlots.put(e.name(), firstSlot(e));
             }

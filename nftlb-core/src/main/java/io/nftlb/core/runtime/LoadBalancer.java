@@ -1,3 +1,6 @@
+// This file is longer than the runtime's others on purpose: it is the runtime's public surface,
+// and its class comment and its Builder's options are the user's manual of the runtime. It only
+// delegates: changes go to Committer and State, start-up to StartUp, counters to FarmCounting.
 package io.nftlb.core.runtime;
 
 import static java.util.Objects.requireNonNull;
@@ -6,7 +9,6 @@ import io.nftlb.core.BackendState;
 import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.InvalidFarmException;
-import io.nftlb.core.Network;
 import io.nftlb.core.Policy;
 import io.nftlb.core.compile.Ids;
 import io.nftlb.core.transport.ConnectionTable;
@@ -14,18 +16,16 @@ import io.nftlb.core.transport.ConnectionTable.Counters;
 import io.nftlb.core.transport.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.UnaryOperator;
 
 /**
  * A layer-4 load balancer in the kernel: holds the farms, and commits every change to them as
@@ -95,7 +95,12 @@ import java.util.function.UnaryOperator;
  * threads in few transactions. A weight or state change is a few element operations on shared
  * maps; the cost of a change does not grow with the number of farms. To make several changes
  * one transaction whatever the timing (e.g. a new farm and the removal of the one it
- * replaces), make them in one {@link #update} call.
+ * replaces, or a farm and the policy that covers it), make them in one {@link #update} call:
+ * farms, policies and paths go through the same queue, and any mix of them is one transaction.
+ *
+ * <p><b>Time.</b> The drift checks' interval and the coalescing window are timers of
+ * {@link Builder#scheduler} (the system's by default); a test that gives a
+ * {@link io.nftlb.core.testing.FakeScheduler} decides when they fire by advancing its clock.
  *
  * <p><b>Failures.</b> If a commit fails, every change in it fails with the same exception,
  * and the load balancer's state goes back to what the kernel has: it is as if those calls had
@@ -219,7 +224,7 @@ public final class LoadBalancer implements AutoCloseable {
     }
 
     private CompletableFuture<Void> submit(Changes group) {
-        return committer.submit(group.list(), group.ingressList(), group.done());
+        return committer.submit(group.list());
     }
 
     /**
@@ -231,9 +236,7 @@ public final class LoadBalancer implements AutoCloseable {
      *     (e.g. a serving backend has no MAC)
      */
     public CompletableFuture<Void> setPath(DsrPath path) {
-        requireNonNull(path, "path");
-        return committer.submitIngress(done -> new IngressChange(w -> w.withPath(path), Optional.empty(),
-                Optional.of(path.farm()), done));
+        return submit(new Changes().setPath(path));
     }
 
     /**
@@ -242,16 +245,12 @@ public final class LoadBalancer implements AutoCloseable {
      * added, or their elements changed.
      */
     public CompletableFuture<Void> applyPolicy(Policy policy) {
-        requireNonNull(policy, "policy");
-        return committer.submitIngress(done -> new IngressChange(w -> w.withPolicies(p -> p.put(policy.name(), policy)),
-                Optional.empty(), Optional.empty(), done));
+        return submit(new Changes().applyPolicy(policy));
     }
 
     /** Removes a policy; removing one that does not exist does nothing. */
     public CompletableFuture<Void> removePolicy(String name) {
-        requireNonNull(name, "name");
-        return committer.submitIngress(done -> new IngressChange(w -> w.withPolicies(p -> p.remove(name)),
-                Optional.empty(), Optional.empty(), done));
+        return submit(new Changes().removePolicy(name));
     }
 
     /**
@@ -262,8 +261,7 @@ public final class LoadBalancer implements AutoCloseable {
      * @throws InvalidFarmException if a network is invalid, already there, or overlaps one there
      */
     public CompletableFuture<Void> addNetworks(String policy, String... networks) {
-        List<Network> added = Arrays.stream(networks).map(Network::parse).toList();
-        return changeMembers(policy, p -> p.networks(added), added, true);
+        return submit(new Changes().addNetworks(policy, networks));
     }
 
     /**
@@ -273,8 +271,7 @@ public final class LoadBalancer implements AutoCloseable {
      * @throws InvalidFarmException if a network is not one of the policy's, as written
      */
     public CompletableFuture<Void> removeNetworks(String policy, String... networks) {
-        List<Network> gone = Arrays.stream(networks).map(Network::parse).toList();
-        return changeMembers(policy, p -> p.withoutNetworks(gone), gone, false);
+        return submit(new Changes().removeNetworks(policy, networks));
     }
 
     /** The policies the kernel has now, in the order they were first applied. */
@@ -286,21 +283,6 @@ public final class LoadBalancer implements AutoCloseable {
     public Optional<String> explainPolicy(String name) {
         requireNonNull(name, "name");
         return committer.read(s -> s.explainPolicy(name));
-    }
-
-    private CompletableFuture<Void> changeMembers(String policy, UnaryOperator<Policy> edit, List<Network> networks,
-                                                  boolean add) {
-        requireNonNull(policy, "policy");
-        Function<Map<String, Policy>, Policy> check = p -> {
-            Policy before = p.get(policy);
-            if (before == null) {
-                throw new IllegalArgumentException("policy \"" + policy + "\" does not exist");
-            }
-            return edit.apply(before); // checks the networks against the members there
-        };
-        return committer.submitIngress(done -> new IngressChange(
-                w -> w.withPolicies(p -> p.put(policy, check.apply(p))),
-                Optional.of(new IngressChange.Members(policy, networks, add)), Optional.empty(), done));
     }
 
     /** The farms the kernel has now (changes not yet committed are not seen), in the order they were added. */
@@ -351,9 +333,7 @@ public final class LoadBalancer implements AutoCloseable {
         if (marks.isEmpty() && farm(farm).isEmpty()) {
             throw new IllegalArgumentException("farm \"" + farm + "\" does not exist");
         }
-        ConnectionTable table = transport.connections().orElseThrow(() -> new UnsupportedOperationException(
-                "transport " + transport + " has no connection table (the netlink transport has one)"));
-        return counters(farm, marks, table.countersByMark());
+        return FarmCounting.of(farm, marks, FarmCounting.table(transport).countersByMark());
     }
 
     /**
@@ -365,30 +345,18 @@ public final class LoadBalancer implements AutoCloseable {
      *     tracking table (the netlink transport can)
      */
     public Map<String, FarmCounters> counters() {
-        ConnectionTable table = transport.connections().orElseThrow(() -> new UnsupportedOperationException(
-                "transport " + transport + " has no connection table (the netlink transport has one)"));
+        ConnectionTable table = FarmCounting.table(transport);
         Map<String, Map<String, Long>> marks = committer.read(s -> {
-            Map<String, Map<String, Long>> all = new java.util.LinkedHashMap<>();
+            Map<String, Map<String, Long>> all = new LinkedHashMap<>();
             for (Farm f : s.committedFarms()) {
                 all.put(f.name(), s.committedIds(f.name()).map(Ids::marks).orElse(Map.of()));
             }
             return all;
         });
         Map<Long, Counters> byMark = table.countersByMark();
-        Map<String, FarmCounters> out = new java.util.LinkedHashMap<>();
-        marks.forEach((farm, backends) -> out.put(farm, counters(farm, backends, byMark)));
-        return java.util.Collections.unmodifiableMap(out);
-    }
-
-    private static FarmCounters counters(String farm, Map<String, Long> marks, Map<Long, Counters> byMark) {
-        Map<String, Counters> backends = new HashMap<>();
-        Counters total = Counters.NONE;
-        for (Map.Entry<String, Long> e : marks.entrySet()) {
-            Counters c = byMark.getOrDefault(e.getValue(), Counters.NONE);
-            backends.put(e.getKey(), c);
-            total = total.plus(c);
-        }
-        return new FarmCounters(farm, total, backends);
+        Map<String, FarmCounters> out = new LinkedHashMap<>();
+        marks.forEach((farm, backends) -> out.put(farm, FarmCounting.of(farm, backends, byMark)));
+        return Collections.unmodifiableMap(out);
     }
 
     /** For people: what the data path does for a committed farm (chain, maps, marks, shares). */
@@ -412,6 +380,7 @@ public final class LoadBalancer implements AutoCloseable {
         private boolean flushConnections;
         private List<DsrPath> paths = List.of();
         private List<Policy> policies = List.of();
+        private TaskScheduler scheduler = TaskScheduler.system();
 
         private Builder(Transport transport) {
             this.transport = transport;
@@ -428,6 +397,16 @@ public final class LoadBalancer implements AutoCloseable {
                 throw new IllegalArgumentException("coalescing window must not be negative: " + value);
             }
             window = value;
+            return this;
+        }
+
+        /**
+         * The timer of drift checks and coalescing windows; {@link TaskScheduler#system()} by
+         * default. Tests give a {@link io.nftlb.core.testing.FakeScheduler} to decide when
+         * checks run and windows end.
+         */
+        public Builder scheduler(TaskScheduler value) {
+            scheduler = requireNonNull(value, "scheduler");
             return this;
         }
 
@@ -507,15 +486,11 @@ public final class LoadBalancer implements AutoCloseable {
         public LoadBalancer open() {
             State state = new State();
             Committer committer = new Committer(transport, state,
-                    new Settings(window, listeners, driftCheck, flushConnections));
-            for (DsrPath p : paths) { // before the farms, which need them
-                state.submitIngress(new IngressChange(w -> w.withPath(p), Optional.empty(), Optional.empty(),
-                        new CompletableFuture<>()));
-            }
-            for (Policy p : policies) {
-                state.submitIngress(new IngressChange(w -> w.withPolicies(m -> m.put(p.name(), p)), Optional.empty(),
-                        Optional.empty(), new CompletableFuture<>()));
-            }
+                    new Settings(window, listeners, driftCheck, flushConnections, scheduler));
+            Changes ingress = new Changes(); // before the farms, which need their paths
+            paths.forEach(ingress::setPath);
+            policies.forEach(ingress::applyPolicy);
+            state.submit(ingress.list());
             committer.start(farms);
             return new LoadBalancer(committer, transport);
         }

@@ -36,7 +36,7 @@ final class ShardMembers {
      * committed. The batch's farms are indexed by shard once, so that each shard the planner asks
      * for costs its own farms, not the whole batch (a cold load has thousands of farms a batch).
      */
-    ShardRules after(Map<String, Optional<FarmEntry>> inflight, Map<String, FarmEntry> committedEntries) {
+    ShardRules after(Map<String, FarmUpdate> inflight, Map<String, FarmEntry> committedEntries) {
         Map<String, List<FarmPart>> leaving = new HashMap<>();
         Map<String, List<FarmPart>> joining = new HashMap<>();
         inflight.forEach((name, after) -> {
@@ -44,7 +44,7 @@ final class ShardMembers {
             if (before != null && before.part() != null && before.part().inShard()) {
                 leaving.computeIfAbsent(before.part().chain().name(), k -> new ArrayList<>()).add(before.part());
             }
-            after.map(FarmEntry::part).filter(FarmPart::inShard)
+            after.entry().map(FarmEntry::part).filter(FarmPart::inShard)
                     .ifPresent(p -> joining.computeIfAbsent(p.chain().name(), k -> new ArrayList<>()).add(p));
         });
         return shard -> {

@@ -1,7 +1,5 @@
 package io.nftlb.core.runtime;
 
-import io.nftlb.core.Backend;
-import io.nftlb.core.BackendState;
 import io.nftlb.core.Farm;
 import io.nftlb.core.InvalidFarmException;
 import io.nftlb.core.Policy;
@@ -11,14 +9,12 @@ import io.nftlb.core.compile.FarmParts;
 import io.nftlb.core.compile.Ids;
 import io.nftlb.core.compile.IngressCompiler;
 import io.nftlb.core.compile.PolicyCompiler;
+import io.nftlb.core.internal.compile.BackendIdentity;
 import io.nftlb.core.internal.plan.FarmChange;
 import io.nftlb.core.internal.plan.Skeleton;
 import io.nftlb.core.internal.plan.SkeletonPlanner;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,30 +22,36 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The runtime's farms in three layers: what the kernel has ({@code committed}), what the
- * commit under way will give it ({@code inflight}), and what callers asked for since
- * ({@code pending}). The desired state is the three read top-down. Everything is kept per
- * farm, compiled once when the farm changes, so that a change costs in proportion to the farms
- * it touches, never to all of them.
+ * What the load balancer serves, and where each change to it stands. The desired state is one
+ * value in two parts: the farms ({@link FarmLayers}: committed, in flight and pending, kept per
+ * farm and compiled once when a farm changes, so that a change costs in proportion to the farms
+ * it touches) and the policies and paths ({@link Ingress}). Every change, of either part, goes
+ * through the same steps: {@link #submit} applies its edit to the desired state in the caller's
+ * thread and queues it; {@link #startBatch} takes everything queued into one batch;
+ * {@link #finish} records the batch as the kernel's, or {@link #abort} falls back to what the
+ * kernel has and applies the changes queued since again.
  *
  * <p>Not thread-safe: the runtime calls it under its lock.
  */
 final class State {
 
-    private final Map<String, FarmEntry> committed = new LinkedHashMap<>();
-    private Map<String, Optional<FarmEntry>> inflight = new LinkedHashMap<>();
-    private Map<String, Optional<FarmEntry>> pending = new LinkedHashMap<>();
-    private List<Change> queue = new ArrayList<>();
     private final IdAllocator ids = new IdAllocator();
+    private final FarmLayers farms = new FarmLayers(ids);
+    private final Ingress ingress = new Ingress();
     private final ServiceIndex services = new ServiceIndex();
     private final ShardMembers shards = new ShardMembers();
     private final Features features = new Features();
     private Skeleton skeleton = features.empty();
-    private final Ingress ingress = new Ingress();
+    private List<Change> queue = new ArrayList<>();
 
-    /** Starts from the ids the kernel's table already uses; before the first farm is submitted. */
-    void recover(io.nftlb.core.internal.compile.BackendIdentity.Recovered found) {
+    /** Starts from the ids the kernel's tables already use; before the first change is submitted. */
+    void recover(BackendIdentity.Recovered found) {
         ids.recover(found);
+    }
+
+    /** Start-up is committed: ids recovered for farms it did not keep are free again. */
+    void endRecovery() {
+        ids.endRecovery();
     }
 
     /** The skeleton the kernel has. */
@@ -58,39 +60,7 @@ final class State {
     }
 
     boolean hasQueued() {
-        return !queue.isEmpty() || ingress.hasQueued();
-    }
-
-    /** The farms the kernel has, in the order they were first committed. */
-    List<Farm> committedFarms() {
-        return committed.values().stream().map(FarmEntry::farm).toList();
-    }
-
-    Optional<Farm> committedFarm(String name) {
-        return Optional.ofNullable(committed.get(name)).map(FarmEntry::farm);
-    }
-
-    /** The explain text of a committed farm, from its committed ids and part. */
-    Optional<String> explain(String name) {
-        return Optional.ofNullable(committed.get(name)).map(e -> e.atIngress()
-                ? IngressCompiler.explain(e.farm(), ingress.committed().paths().get(name), IngressBatch.firstSlot(e))
-                : io.nftlb.core.compile.FarmParts.explain(e.farm(), e.ids(), e.part()));
-    }
-
-    /** The ids a committed farm is known by in the data path (for tests). */
-    Optional<Ids> committedIds(String name) {
-        return Optional.ofNullable(committed.get(name)).map(FarmEntry::ids);
-    }
-
-    /**
-     * Applies a caller's edit to the desired state and queues it for the next batch. If the
-     * edit is invalid it throws, and nothing changes.
-     *
-     * @return false if the change changes nothing and nothing about its farm is under way, so
-     *     the caller is done at once; the change is then not queued
-     */
-    boolean submit(Change change) {
-        return submitGroup(List.of(change)) > 0;
+        return !queue.isEmpty();
     }
 
     /**
@@ -98,14 +68,22 @@ final class State {
      * queues them together, so that they go to the kernel in the same batch. If one is invalid
      * it throws, and the state is as it was before the group: none of them is queued.
      *
-     * @return how many were queued (changes that change nothing are not)
+     * @return how many were queued (changes that change nothing, with nothing about them under
+     *     way, are not)
      */
-    int submitGroup(List<Change> group) {
+    int submit(List<Change> group) {
         List<Runnable> undo = new ArrayList<>();
+        Ingress.Mark ingressMark = ingress.mark();
         int queued = 0;
         try {
             for (Change c : group) {
-                if (submit(c, undo)) {
+                boolean changed = switch (c.edit()) {
+                    case Edit.OfFarm f -> submitFarm(f, undo);
+                    case Edit.OfIngress i -> submitIngress(i);
+                };
+                if (changed) {
+                    queue.add(c);
+                    undo.add(() -> queue.removeLast());
                     queued++;
                 }
             }
@@ -113,59 +91,25 @@ final class State {
             for (int i = undo.size() - 1; i >= 0; i--) {
                 undo.get(i).run();
             }
+            ingress.rollback(ingressMark);
             throw e;
         }
         return queued;
     }
 
-    /**
-     * {@link #submitGroup(List)} after changes of the policies and paths, all queued for the
-     * same batch; if one of either is invalid, it throws and none of them is queued.
-     *
-     * @return how many were queued
-     */
-    int submitGroup(List<Change> group, List<IngressChange> ingressGroup) {
-        Ingress.Mark mark = ingress.mark();
-        try {
-            int queued = 0;
-            for (IngressChange c : ingressGroup) {
-                if (submitIngress(c)) {
-                    queued++;
-                }
-            }
-            return queued + submitGroup(group);
-        } catch (RuntimeException | Error e) {
-            ingress.rollback(mark);
-            throw e;
-        }
-    }
-
-    /** {@link #submit(Change)}, recording in {@code undo} how to take back each step it took. */
-    private boolean submit(Change change, List<Runnable> undo) {
-        String name = change.farm();
-        Optional<FarmEntry> current = desired(name);
-        Optional<Farm> next = change.edit().apply(current.map(FarmEntry::farm));
-        boolean underWay = pending.containsKey(name) || inflight.containsKey(name);
-        if (!underWay && next.equals(current.map(FarmEntry::farm))) {
+    /** Applies a farm's edit, recording in {@code undo} how to take back each step it took. */
+    private boolean submitFarm(Edit.OfFarm edit, List<Runnable> undo) {
+        String name = edit.farm();
+        Optional<FarmEntry> current = farms.desired(name);
+        Optional<Farm> next = edit.edit().apply(current.map(FarmEntry::farm));
+        if (!farms.underWay(name) && next.equals(current.map(FarmEntry::farm))) {
             return false;
         }
-        Optional<FarmEntry> entry = prepare(name, current, next);
-        if (current.isEmpty() && entry.isPresent()) {
-            undo.add(() -> ids.release(entry.get().ids().farmId())); // handed out by prepare
-        }
-        Optional<FarmEntry> replaced = pending.put(name, entry);
-        undo.add(replaced == null ? () -> pending.remove(name) : () -> pending.put(name, replaced));
-        if (replaced != null && replaced.isPresent()) {
-            int id = replaced.get().ids().farmId();
-            if (entry.map(e -> e.ids().farmId() != id).orElse(true) && !knownId(name, id)) {
-                ids.release(id); // never reached the kernel, nor will it
-                undo.add(() -> ids.reclaim(id));
-            }
-        }
+        FarmUpdate update = FarmUpdate.of(prepare(name, current, next));
+        Optional<FarmUpdate> replaced = farms.queue(name, update);
+        undo.add(() -> farms.unqueue(name, replaced));
         services.replace(current.map(FarmEntry::farm), next);
         undo.add(() -> services.replace(next, current.map(FarmEntry::farm)));
-        queue.add(change);
-        undo.add(() -> queue.removeLast());
         return true;
     }
 
@@ -184,57 +128,21 @@ final class State {
         if (current.isEmpty() || !ServiceIndex.sameServices(current.get().farm(), farm)) {
             services.check(farm);
         }
-        if (IngressCompiler.atIngress(farm)) {
-            checkAtIngress(farm, ingress.desired());
-            return Optional.of(new FarmEntry(farm, ids.assign(farm, current.map(FarmEntry::ids)), null, Set.of()));
-        }
         Ids farmIds = ids.assign(farm, current.map(FarmEntry::ids));
-        try {
-            FarmPart part = FarmParts.compile(farm, farmIds);
-            return Optional.of(new FarmEntry(farm, farmIds, part, FarmParts.optionalSets(farm)));
-        } catch (RuntimeException e) {
-            if (current.isEmpty()) {
-                ids.release(farmIds.farmId());
-            }
-            throw e;
+        if (farm.forwarding().servedAtIngress()) {
+            checkAtIngress(farm, ingress.desired());
+            return Optional.of(new FarmEntry(farm, farmIds, null, Set.of()));
         }
+        FarmPart part = FarmParts.compile(farm, farmIds);
+        return Optional.of(new FarmEntry(farm, farmIds, part, FarmParts.optionalSets(farm)));
     }
 
-    /** Moves everything queued into a batch for the kernel. */
-    Batch startBatch() {
-        inflight = pending;
-        pending = new LinkedHashMap<>();
-        List<Change> changes = queue;
-        queue = new ArrayList<>();
-        List<FarmChange> farmChanges = new ArrayList<>();
-        inflight.forEach((name, after) -> {
-            Optional<FarmPart> before = Optional.ofNullable(committed.get(name)).map(FarmEntry::part);
-            Optional<FarmPart> now = after.map(FarmEntry::part);
-            boolean same = before.isPresent() ? now.isPresent() && before.get() == now.get() : now.isEmpty();
-            if (!same) {
-                farmChanges.add(new FarmChange(name, before, now));
-            }
-        });
-        IngressBatch ingressBatch = ingress.startBatch(ingressTouched(), this::committedEntries, this::entriesAfter);
-        Skeleton after = features.after(inflight, committed);
-        // A change of the table's shape that cannot be planned by parts (the flowtable's devices)
-        // replaces the table: the whole table once this batch is in.
-        Optional<Table> replacement = SkeletonPlanner.incompatibility(skeleton, after).map(why -> after.table(
-                entriesAfter().stream().map(FarmEntry::part).filter(Objects::nonNull).toList()));
-        return new Batch(changes, inflight, farmChanges, skeleton, after, replacement, ingressBatch,
-                shards.after(inflight, committed));
-    }
-
-    /**
-     * Queues a change of the policies or paths. If it is invalid it throws, and nothing changes.
-     *
-     * @return false if it changes nothing and nothing about them is under way
-     */
-    boolean submitIngress(IngressChange change) {
-        IngressWanted next = change.edit().apply(ingress.desired());
-        change.pathOf().flatMap(this::desired).filter(FarmEntry::atIngress)
+    /** Applies an edit of the policies and paths (undone by the group's {@link Ingress.Mark}). */
+    private boolean submitIngress(Edit.OfIngress edit) {
+        IngressWanted next = edit.edit().apply(ingress.desired());
+        edit.pathOf().flatMap(farms::desired).filter(FarmEntry::atIngress)
                 .ifPresent(e -> checkAtIngress(e.farm(), next));
-        return ingress.submit(change, next);
+        return ingress.submit(next);
     }
 
     /** Checks that a DSR or stateless dNAT farm compiles alone with its path (MACs, devices, what it asks for). */
@@ -247,12 +155,40 @@ final class State {
         IngressCompiler.compile(List.of(), List.of(farm), List.of(path));
     }
 
+    /** Moves everything queued into a batch for the kernel. */
+    Batch startBatch() {
+        List<Change> changes = queue;
+        queue = new ArrayList<>();
+        Map<String, FarmUpdate> inflight = farms.startBatch();
+        Map<String, FarmEntry> committed = farms.committed();
+        List<FarmChange> farmChanges = new ArrayList<>();
+        inflight.forEach((name, after) -> {
+            Optional<FarmPart> before = Optional.ofNullable(committed.get(name)).map(FarmEntry::part);
+            Optional<FarmPart> now = after.entry().map(FarmEntry::part);
+            boolean same = before.isPresent() ? now.isPresent() && before.get() == now.get() : now.isEmpty();
+            if (!same) {
+                farmChanges.add(new FarmChange(name, before, now));
+            }
+        });
+        List<Edit.OfIngress> ingressEdits = changes.stream().map(Change::edit)
+                .filter(Edit.OfIngress.class::isInstance).map(Edit.OfIngress.class::cast).toList();
+        IngressBatch ingressBatch = ingress.startBatch(ingressEdits, ingressTouched(inflight),
+                this::committedEntries, this::entriesAfter);
+        Skeleton after = features.after(inflight, committed);
+        // A change of the table's shape that cannot be planned by parts (the flowtable's devices)
+        // replaces the table: the whole table once this batch is in.
+        Optional<Table> replacement = SkeletonPlanner.incompatibility(skeleton, after).map(why -> after.table(
+                entriesAfter().stream().map(FarmEntry::part).filter(Objects::nonNull).toList()));
+        return new Batch(changes, inflight, farmChanges, skeleton, after, replacement, ingressBatch,
+                shards.after(inflight, committed));
+    }
+
     /** Whether the farm changes under way change the netdev table: ingress farms, or services policies cover. */
-    private boolean ingressTouched() {
+    private boolean ingressTouched(Map<String, FarmUpdate> inflight) {
         boolean policies = ingress.hasPolicies();
-        for (Map.Entry<String, Optional<FarmEntry>> e : inflight.entrySet()) {
-            FarmEntry before = committed.get(e.getKey());
-            Optional<FarmEntry> after = e.getValue();
+        for (Map.Entry<String, FarmUpdate> e : inflight.entrySet()) {
+            FarmEntry before = farms.committed().get(e.getKey());
+            Optional<FarmEntry> after = e.getValue().entry();
             if ((before != null && before.atIngress()) || after.map(FarmEntry::atIngress).orElse(false)) {
                 return true;
             }
@@ -264,31 +200,77 @@ final class State {
         return false;
     }
 
-    private List<FarmEntry> committedEntries() {
-        return List.copyOf(committed.values());
+    /** The batch is in the kernel. */
+    void finish(Batch batch) {
+        farms.finish((before, after) -> {
+            features.committed(before, after.entry());
+            shards.committed(before == null ? null : before.part(), after.entry().map(FarmEntry::part).orElse(null));
+        });
+        skeleton = batch.after();
+        ingress.finish(batch.ingress());
     }
 
-    /** The farms once the commit under way is in, in the kernel's order (new ones last). */
-    private List<FarmEntry> entriesAfter() {
-        Map<String, FarmEntry> after = new LinkedHashMap<>(committed);
-        inflight.forEach((name, e) -> {
-            if (e.isPresent()) {
-                after.put(name, e.get());
-            } else {
-                after.remove(name);
+    /** A change that could not be applied again after a failed commit, and why. */
+    record Dropped(Change change, RuntimeException error) {}
+
+    /**
+     * The batch did not reach the kernel: the desired state falls back to what the kernel has,
+     * and the changes queued since are applied again on top of it, group by group (a group that
+     * no longer applies is dropped whole, e.g. a weight change for a farm whose creation failed).
+     *
+     * @param done receives a change of each replayed group that turned out to change nothing
+     * @return the dropped changes, one per group
+     */
+    List<Dropped> abort(List<Change> done) {
+        farms.abort().forEach((name, desired) ->
+                services.replace(desired.map(FarmEntry::farm), committedFarm(name)));
+        ingress.abort();
+        List<Change> replay = queue;
+        queue = new ArrayList<>();
+        List<Dropped> dropped = new ArrayList<>();
+        for (int i = 0, j; i < replay.size(); i = j) {
+            // A group (changes sharing their future) is applied again as one, or dropped as one.
+            for (j = i + 1; j < replay.size() && replay.get(j).done() == replay.get(i).done(); j++) {
+                // finds the group's end
             }
-        });
-        return List.copyOf(after.values());
+            List<Change> group = replay.subList(i, j);
+            try {
+                if (submit(group) == 0) {
+                    done.add(group.get(0));
+                }
+            } catch (RuntimeException e) {
+                dropped.add(new Dropped(group.get(0), e));
+            }
+        }
+        return dropped;
+    }
+
+    // What the kernel has, for the load balancer's readers.
+
+    /** The farms the kernel has, in the order they were first committed. */
+    List<Farm> committedFarms() {
+        return farms.committed().values().stream().map(FarmEntry::farm).toList();
+    }
+
+    Optional<Farm> committedFarm(String name) {
+        return Optional.ofNullable(farms.committed().get(name)).map(FarmEntry::farm);
+    }
+
+    /** The ids a committed farm is known by in the data path. */
+    Optional<Ids> committedIds(String name) {
+        return Optional.ofNullable(farms.committed().get(name)).map(FarmEntry::ids);
+    }
+
+    /** The explain text of a committed farm, from its committed ids and part. */
+    Optional<String> explain(String name) {
+        return Optional.ofNullable(farms.committed().get(name)).map(e -> e.atIngress()
+                ? IngressCompiler.explain(e.farm(), ingress.committed().paths().get(name), IngressBatch.firstSlot(e))
+                : FarmParts.explain(e.farm(), e.ids(), e.part()));
     }
 
     /** The policies the kernel has, in the order they were first applied. */
     List<Policy> committedPolicies() {
         return List.copyOf(ingress.committed().policies().values());
-    }
-
-    /** The policy of this name as the caller last set it (committed or not), to check an edit against. */
-    Optional<Policy> desiredPolicy(String name) {
-        return Optional.ofNullable(ingress.desired().policies().get(name));
     }
 
     /** For people: what the data path does with a committed policy. */
@@ -297,9 +279,10 @@ final class State {
                 .map(p -> PolicyCompiler.explain(p, committedFarms()));
     }
 
-    /** The whole table the kernel has (what a drift check compares with, and a repair puts back). */
+    /** The whole inet table the kernel has (what a drift check compares with, and a repair puts back). */
     Table committedTable() {
-        return skeleton.table(committed.values().stream().map(FarmEntry::part).filter(Objects::nonNull).toList());
+        return skeleton.table(farms.committed().values().stream().map(FarmEntry::part).filter(Objects::nonNull)
+                .toList());
     }
 
     /**
@@ -313,146 +296,25 @@ final class State {
         return List.of(committedTable(), IngressBatch.table(ingress.committed(), committedEntries()));
     }
 
-    /**
-     * The conntrack marks of the backends that {@code batch} takes out of service: removed
-     * (with their farm or alone), or set {@link BackendState#DOWN DOWN} or
-     * {@link BackendState#OFF OFF} from a state that was neither. Call before
-     * {@link #finish}. A backend that drains keeps its connections, so it is not here.
-     */
-    List<Long> marksLeaving(Batch batch) {
-        List<Long> marks = new ArrayList<>();
-        batch.farms().forEach((name, after) -> {
-            FarmEntry before = committed.get(name);
-            if (before == null) {
-                return;
-            }
-            Map<String, Backend> now = new HashMap<>();
-            after.ifPresent(e -> e.farm().backends().forEach(b -> now.put(b.name(), b)));
-            for (Backend b : before.farm().backends()) {
-                long mark = before.ids().mark(b.name());
-                Backend next = now.get(b.name());
-                boolean removed = next == null || after.get().ids().mark(b.name()) != mark;
-                if (removed || (!stopped(b.state()) && stopped(next.state()))) {
-                    marks.add(mark);
-                }
+    /** The farms the kernel has, as entries (see {@link LeavingMarks}). */
+    Map<String, FarmEntry> committedEntryMap() {
+        return farms.committed();
+    }
+
+    private List<FarmEntry> committedEntries() {
+        return List.copyOf(farms.committed().values());
+    }
+
+    /** The farms once the commit under way is in, in the kernel's order (new ones last). */
+    private List<FarmEntry> entriesAfter() {
+        Map<String, FarmEntry> after = new LinkedHashMap<>(farms.committed());
+        farms.inflight().forEach((name, update) -> {
+            if (update.entry().isPresent()) {
+                after.put(name, update.entry().get());
+            } else {
+                after.remove(name);
             }
         });
-        return marks;
-    }
-
-    private static boolean stopped(BackendState s) {
-        return s == BackendState.DOWN || s == BackendState.OFF;
-    }
-
-    /** The batch is in the kernel. */
-    void finish(Batch batch) {
-        batch.farms().forEach((name, after) -> {
-            FarmEntry before = after.isPresent() ? committed.put(name, after.get()) : committed.remove(name);
-            features.committed(before, after);
-            shards.committed(before == null ? null : before.part(), after.map(FarmEntry::part).orElse(null));
-            if (before != null && after.map(e -> e.ids().farmId() != before.ids().farmId()).orElse(true)) {
-                ids.release(before.ids().farmId());
-            }
-        });
-        skeleton = batch.after();
-        inflight = new LinkedHashMap<>();
-        ingress.finish(batch.ingress());
-    }
-
-    /** A change that could not be applied again after a failed commit, and why. */
-    record Dropped(Change change, RuntimeException error) {}
-
-    /** A change of the policies or paths that could not be applied again after a failed commit, and why. */
-    record IngressDropped(IngressChange change, RuntimeException error) {}
-
-    /**
-     * The batch did not reach the kernel: the policies and paths fall back to what the kernel
-     * has, and those queued since are applied again (call before {@link #abort}, whose farm
-     * changes may need the paths).
-     *
-     * @param done receives the replayed changes that turned out to change nothing
-     * @return the dropped changes
-     */
-    List<IngressDropped> abortIngress(List<IngressChange> done) {
-        List<IngressDropped> dropped = new ArrayList<>();
-        for (IngressChange c : ingress.abort()) {
-            try {
-                if (!submitIngress(c)) {
-                    done.add(c);
-                }
-            } catch (RuntimeException e) {
-                dropped.add(new IngressDropped(c, e));
-            }
-        }
-        return dropped;
-    }
-
-    /**
-     * The batch did not reach the kernel: the desired state falls back to what the kernel has,
-     * and the changes queued since are applied again on top of it (those that no longer apply
-     * are dropped, e.g. a weight change for a farm whose creation failed).
-     *
-     * @param done receives the replayed changes that turned out to change nothing
-     * @return the dropped changes
-     */
-    List<Dropped> abort(List<Change> done) {
-        Set<String> names = new LinkedHashSet<>(inflight.keySet());
-        names.addAll(pending.keySet());
-        Set<Integer> fresh = new HashSet<>();
-        for (String name : names) {
-            services.replace(desired(name).map(FarmEntry::farm), committedFarm(name));
-            FarmEntry kernel = committed.get(name);
-            for (Optional<FarmEntry> e : List.of(inflight.getOrDefault(name, Optional.empty()),
-                    pending.getOrDefault(name, Optional.empty()))) {
-                e.ifPresent(entry -> {
-                    if (kernel == null || kernel.ids().farmId() != entry.ids().farmId()) {
-                        fresh.add(entry.ids().farmId()); // handed out since, and now used by nothing
-                    }
-                });
-            }
-        }
-        fresh.forEach(ids::release);
-        inflight = new LinkedHashMap<>();
-        pending = new LinkedHashMap<>();
-        List<Change> replay = queue;
-        queue = new ArrayList<>();
-        List<Dropped> dropped = new ArrayList<>();
-        for (int i = 0, j; i < replay.size(); i = j) {
-            // A group (changes sharing their future) is applied again as one, or dropped as one.
-            for (j = i + 1; j < replay.size() && replay.get(j).done() == replay.get(i).done(); j++) {
-                // finds the group's end
-            }
-            List<Change> group = replay.subList(i, j);
-            try {
-                if (submitGroup(group) == 0) {
-                    done.add(group.get(0));
-                }
-            } catch (RuntimeException e) {
-                dropped.add(new Dropped(group.get(0), e));
-            }
-        }
-        return dropped;
-    }
-
-    /** Whether {@code id} is the farm id the kernel or the commit under way has for this farm. */
-    private boolean knownId(String name, int id) {
-        FarmEntry c = committed.get(name);
-        if (c != null && c.ids().farmId() == id) {
-            return true;
-        }
-        Optional<FarmEntry> f = inflight.getOrDefault(name, Optional.empty());
-        return f.isPresent() && f.get().ids().farmId() == id;
-    }
-
-    private Optional<FarmEntry> desired(String name) {
-        Optional<FarmEntry> e = pending.get(name);
-        if (e != null) {
-            return e;
-        }
-        e = inflight.get(name);
-        if (e != null) {
-            return e;
-        }
-        return Optional.ofNullable(committed.get(name));
+        return List.copyOf(after.values());
     }
 }

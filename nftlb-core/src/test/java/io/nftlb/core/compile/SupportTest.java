@@ -24,13 +24,13 @@ class SupportTest {
                         .roundRobin(Backend.of("b", "10.1.0.10")));
         for (Farm farm : farms) {
             assertEquals(Optional.empty(), Support.forwarding(farm.forwarding()), farm.name());
-            if (IngressCompiler.atIngress(farm)) {
+            if (farm.forwarding().servedAtIngress()) {
                 IngressCompiler.compile(List.of(), List.of(farm),
                         List.of(DsrPath.of(farm.name()).in("eth0", mac).out("eth1", mac).backend("b", mac)));
             } else {
                 RulesetCompiler.compile(List.of(farm));
             }
         }
-        assertTrue(farms.stream().anyMatch(IngressCompiler::atIngress));
+        assertTrue(farms.stream().anyMatch(f -> f.forwarding().servedAtIngress()));
     }
 }

@@ -75,8 +75,8 @@ class AnyFarmLoadsPropertyIT {
     void anyValidFarmLoads(@ForAll("farms") List<Farm> farms) {
         // Farms at ingress go to the netdev table only, as the load balancer splits them.
         StringBuilder text = new StringBuilder(NftText.render(RulesetCompiler.compile(
-                farms.stream().filter(f -> !IngressCompiler.atIngress(f)).toList()).ruleset()));
-        List<DsrPath> paths = farms.stream().filter(IngressCompiler::atIngress).map(AnyFarmLoadsPropertyIT::path)
+                farms.stream().filter(f -> !f.forwarding().servedAtIngress()).toList()).ruleset()));
+        List<DsrPath> paths = farms.stream().filter(f -> f.forwarding().servedAtIngress()).map(AnyFarmLoadsPropertyIT::path)
                 .toList();
         List<Policy> policies = new ArrayList<>();
         for (Farm f : farms) {
@@ -95,7 +95,7 @@ class AnyFarmLoadsPropertyIT {
                 "helper", f -> f.helper().isPresent(),
                 "IPv6", f -> f.family() != IpFamily.IPV4,
                 "inspection", f -> !f.inspection().equals(Inspection.none()),
-                "ingress", IngressCompiler::atIngress).entrySet()) {
+                "ingress", f -> f.forwarding().servedAtIngress()).entrySet()) {
             Statistics.label(kind.getKey()).collect(farms.stream().anyMatch(kind.getValue()));
             Statistics.label(kind.getKey()).coverage(c -> c.check(true).percentage(p -> p > 0));
         }

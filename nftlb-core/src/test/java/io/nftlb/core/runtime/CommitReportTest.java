@@ -9,6 +9,8 @@ import io.nftlb.core.Farm;
 import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.internal.compile.Layout;
+import io.nftlb.core.testing.FakeClock;
+import io.nftlb.core.testing.FakeScheduler;
 import io.nftlb.core.testing.FakeTransport;
 import io.nftlb.core.transport.TransportException;
 import java.time.Duration;
@@ -109,12 +111,16 @@ class CommitReportTest {
 
     @Test
     void driftChecksAndTheirRepairsAreReported() throws Exception {
+        FakeScheduler timers = new FakeScheduler(FakeClock.create());
+        Duration interval = Duration.ofSeconds(5);
         try (LoadBalancer lb = LoadBalancer.builder(kernel).listener(recorder).farms(List.of(web()))
-                .driftCheck(Duration.ofMillis(5)).open()) {
+                .driftCheck(interval).scheduler(timers).open()) {
+            timers.advance(interval);
             await(() -> !checks.isEmpty());
             assertEquals(new DriftReport(false, 0, checks.get(0).duration(), Optional.empty()), checks.get(0),
                     "nothing else committed: the generation says so without a readback");
             kernel.tamper(Transaction.of(List.of(new Op.DeleteTable(Layout.TABLE))));
+            timers.advance(interval);
             await(() -> reports.stream().anyMatch(r -> r.cause() == CommitReport.Cause.REPAIR));
             DriftReport found = checks.stream().filter(c -> c.drifted() > 0).findFirst().orElseThrow();
             assertTrue(found.readBack());

@@ -15,6 +15,8 @@ import io.nftlb.core.ast.TableRef;
 import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.nftcli.NftCliTransport;
+import io.nftlb.core.testing.FakeClock;
+import io.nftlb.core.testing.FakeScheduler;
 import io.nftlb.core.testing.FakeTransport;
 import io.nftlb.core.testing.RulesetModel;
 import io.nftlb.core.transport.ConnectionTable.Counters;
@@ -37,6 +39,9 @@ import org.junit.jupiter.api.Test;
 class LoadBalancerKernelStateTest {
 
     final FakeTransport kernel = new FakeTransport();
+    /** The drift checks' timer: a check runs only when a test advances it by {@link #CHECK}. */
+    final FakeScheduler timers = new FakeScheduler(FakeClock.create());
+    static final Duration CHECK = Duration.ofSeconds(5);
 
     static Farm web() {
         return Farm.dnat("10.0.0.40").port(80).named("web").weighted(Backend.of("b1", "10.1.0.10").weight(100),
@@ -165,16 +170,26 @@ class LoadBalancerKernelStateTest {
     // ---- drift
 
     @Test
-    void aTableChangedBySomeoneElseIsPutBackAndReported() throws Exception {
+    void aTableChangedBySomeoneElseIsPutBackAndReportedAtTheNextCheck() throws Exception {
         List<List<String>> drifts = new CopyOnWriteArrayList<>();
-        try (LoadBalancer lb = builder(web()).driftCheck(Duration.ofMillis(5)).listener(new CommitListener() {
+        List<DriftReport> checks = new CopyOnWriteArrayList<>();
+        try (LoadBalancer lb = builder(web()).driftCheck(CHECK).scheduler(timers).listener(new CommitListener() {
             @Override
             public void drifted(List<String> differences, Transaction repair) {
                 drifts.add(differences);
             }
+
+            @Override
+            public void checked(DriftReport report) {
+                checks.add(report);
+            }
         }).open()) {
             String ours = RulesetModel.text(kernelTable());
             kernel.tamper(Transaction.of(List.of(new Op.DeleteTable(Layout.TABLE))));
+            timers.advance(CHECK.minusNanos(1));
+            assertEquals(List.of(), checks, "no check before its interval is over");
+            assertTrue(kernel.model().table(Layout.TABLE).isEmpty());
+            timers.advance(Duration.ofNanos(1));
             await(() -> !drifts.isEmpty() && kernel.model().table(Layout.TABLE).isPresent(), () -> "drifts " + drifts);
             assertEquals(List.of(List.of("table inet nftlb is missing")), drifts);
             assertEquals(ours, RulesetModel.text(kernelTable()));
@@ -184,8 +199,10 @@ class LoadBalancerKernelStateTest {
                     List.of(kernelTable().set(Layout.DNAT4).elements().stream()
                             .filter(el -> el.key().equals(new Expr.Int(mark, DataType.MARK))).findFirst()
                             .orElseThrow())))));
+            timers.advance(CHECK);
             await(() -> drifts.size() == 2 && ours.equals(RulesetModel.text(kernelTable())), () -> "drifts " + drifts);
             assertEquals(List.of("set dnat4: 1 element(s) missing, 0 not ours"), drifts.get(1));
+            assertEquals(2, checks.size(), "one check per interval");
         }
     }
 
@@ -194,7 +211,7 @@ class LoadBalancerKernelStateTest {
     @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
     void driftIsRepairedWhileADependentActionBlocks() throws Exception {
         java.util.concurrent.CountDownLatch unblock = new java.util.concurrent.CountDownLatch(1);
-        try (LoadBalancer lb = builder(web()).driftCheck(Duration.ofMillis(5)).open()) {
+        try (LoadBalancer lb = builder(web()).driftCheck(CHECK).scheduler(timers).open()) {
             String ours = RulesetModel.text(kernelTable());
             int attempts = kernel.attempted().size();
             kernel.hold();
@@ -211,6 +228,7 @@ class LoadBalancerKernelStateTest {
             await(() -> kernel.committed().size() > committed, () -> "the weight change is not committed");
             String afterWeight = RulesetModel.text(Expected.table(lb, lb.farms()));
             kernel.tamper(Transaction.of(List.of(new Op.DeleteTable(Layout.TABLE))));
+            timers.advance(CHECK);
             await(() -> kernel.model().table(Layout.TABLE).isPresent(), () -> "the table is still missing");
             assertEquals(afterWeight, RulesetModel.text(kernelTable()));
             assertTrue(!afterWeight.equals(ours), "the weight change is in what was put back");
@@ -223,19 +241,36 @@ class LoadBalancerKernelStateTest {
     @Test
     void nothingIsReadBackWhileTheGenerationStaysOurs() throws Exception {
         Counting counting = new Counting(kernel);
+        List<DriftReport> checks = new CopyOnWriteArrayList<>();
         try (LoadBalancer lb = LoadBalancer.builder(counting).farms(List.of(web())).coalesce(Duration.ZERO)
-                .driftCheck(Duration.ofMillis(1)).open()) {
+                .driftCheck(CHECK).scheduler(timers).listener(new CommitListener() {
+                    @Override
+                    public void checked(DriftReport report) {
+                        checks.add(report);
+                    }
+                }).open()) {
             assertEquals(2, counting.reads.get(), "the start-up readback: the inet and the netdev table");
             lb.setWeight("web", "b1", 3).join();
-            int seen = counting.generations.get();
-            await(() -> counting.generations.get() > seen + 20, () -> counting.generations + " generation reads");
-            assertEquals(2, counting.reads.get(), "checks while only we committed read nothing back");
+            for (int i = 1; i <= 20; i++) {
+                check(checks, i);
+            }
+            assertEquals(2, counting.reads.get(), "20 checks while only we committed read nothing back");
+            assertTrue(checks.stream().noneMatch(DriftReport::readBack));
             kernel.tamper(Transaction.of(List.of(new Op.AddTable(new TableRef(Layout.TABLE.family(), "other")))));
-            await(() -> counting.reads.get() == 3, () -> counting.reads + " reads");
-            int after = counting.generations.get();
-            await(() -> counting.generations.get() > after + 20, () -> counting.generations + " generation reads");
+            check(checks, 21);
+            assertEquals(3, counting.reads.get(), "someone else committed: the check reads our table back");
+            for (int i = 22; i <= 41; i++) {
+                check(checks, i);
+            }
             assertEquals(3, counting.reads.get(), "someone else's table: read once, ours still, not read again");
         }
+    }
+
+    /** Moves time to the next drift check and waits until it is the {@code n}th done. */
+    private void check(List<DriftReport> checks, int n) throws InterruptedException {
+        timers.advance(CHECK);
+        await(() -> checks.size() >= n, () -> checks.size() + " checks");
+        assertEquals(n, checks.size(), "one check per interval");
     }
 
     // ---- connections

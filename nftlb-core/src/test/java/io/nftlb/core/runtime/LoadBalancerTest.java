@@ -1,5 +1,7 @@
 package io.nftlb.core.runtime;
 
+import io.nftlb.core.testing.FakeClock;
+import io.nftlb.core.testing.FakeScheduler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -274,6 +276,31 @@ class LoadBalancerTest {
         assertThrows(IllegalStateException.class, () -> lb.apply(web()));
         assertEquals(List.of(web().backend("b1", b -> b.weight(5)), farm(1)), lb.farms());
         lb.close();
+    }
+
+    /** The window is a timer of the builder's scheduler: changes wait for it, then go together. */
+    @Test
+    void changesWithinTheCoalescingWindowAreCommittedTogetherWhenItEnds() throws Exception {
+        FakeScheduler timers = new FakeScheduler(FakeClock.create());
+        Duration window = Duration.ofMillis(50);
+        try (LoadBalancer lb = LoadBalancer.builder(kernel).coalesce(window).scheduler(timers).open()) {
+            int started = kernel.attempted().size();
+            CompletableFuture<Void> first = lb.apply(web());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (timers.pending() == 0) { // the commit thread took the change and set the window's timer
+                assertTrue(System.nanoTime() < deadline, "no window timer within 10 s");
+                Thread.sleep(1);
+            }
+            List<CompletableFuture<Void>> more = List.of(lb.setWeight("web", "b1", 5), lb.apply(farm(1)));
+            timers.advance(window.minusNanos(1));
+            assertEquals(started, kernel.attempted().size(), "nothing is committed before the window ends");
+            assertTrue(!first.isDone());
+            timers.advance(Duration.ofNanos(1));
+            first.join();
+            more.forEach(CompletableFuture::join);
+            assertEquals(started + 1, kernel.attempted().size(), "the three changes, one transaction");
+            assertEquals(List.of(web().backend("b1", b -> b.weight(5)), farm(1)), lb.farms());
+        }
     }
 
     /** Many threads at once: every call completes, and the kernel holds exactly the farms the load balancer reports. */

@@ -102,7 +102,7 @@ class LoadBalancerUpdateTest {
         try (LoadBalancer lb = open()) {
             Changes[] kept = new Changes[1];
             lb.update(c -> kept[0] = c.apply(WEB)).join();
-            assertEquals("changes to farm \"dns\" made after their update was submitted",
+            assertEquals("change to farm \"dns\" made after its update was submitted",
                     assertThrows(IllegalStateException.class, () -> kept[0].apply(DNS)).getMessage());
             assertEquals(List.of(WEB), lb.farms());
         }

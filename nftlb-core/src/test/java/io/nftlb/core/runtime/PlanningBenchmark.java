@@ -73,7 +73,7 @@ public final class PlanningBenchmark {
         State state = new State();
         for (int i = 0; i < farms; i++) {
             Farm f = farm(i);
-            state.submit(new Change(f.name(), c -> Optional.of(f), new CompletableFuture<>()));
+            state.submit(List.of(new Change(new Edit.OfFarm(f.name(), c -> Optional.of(f)), new CompletableFuture<>())));
         }
         Batch load = state.startBatch();
         SkeletonPlanner.diff(load.before(), load.after(), load.farmChanges(), load.shards());
@@ -85,8 +85,8 @@ public final class PlanningBenchmark {
             String name = "f" + random.nextInt(farms);
             int weight = 1 + random.nextInt(1000);
             long t0 = System.nanoTime();
-            state.submit(new Change(name, c -> Optional.of(c.orElseThrow().backend("b1", b -> b.weight(weight))),
-                    new CompletableFuture<>()));
+            state.submit(List.of(new Change(new Edit.OfFarm(name,
+                    c -> Optional.of(c.orElseThrow().backend("b1", b -> b.weight(weight)))), new CompletableFuture<>())));
             Batch batch = state.startBatch();
             Transaction tx = SkeletonPlanner.diff(batch.before(), batch.after(), batch.farmChanges(), batch.shards());
             state.finish(batch);
@@ -157,7 +157,7 @@ public final class PlanningBenchmark {
         long withFarms = usedHeap();
         State state = new State();
         for (Farm f : list) {
-            state.submit(new Change(f.name(), c -> Optional.of(f), new CompletableFuture<>()));
+            state.submit(List.of(new Change(new Edit.OfFarm(f.name(), c -> Optional.of(f)), new CompletableFuture<>())));
         }
         state.finish(state.startBatch());
         long withRuntime = usedHeap();

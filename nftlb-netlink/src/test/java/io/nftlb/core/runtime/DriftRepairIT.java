@@ -13,6 +13,8 @@ import io.nftlb.core.ast.Table;
 import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.compile.PolicyCompiler;
 import io.nftlb.core.internal.plan.TableComparison;
+import io.nftlb.core.testing.FakeClock;
+import io.nftlb.core.testing.FakeScheduler;
 import io.nftlb.netlink.NetlinkTransport;
 import io.nftlb.testkit.NetworkNamespace;
 import io.nftlb.testkit.RequiresNetns;
@@ -144,27 +146,34 @@ class DriftRepairIT {
     @Test
     void anUnrelatedChangeIsNotDriftWithIngressFarmsAndPolicies(NetworkNamespace ns) throws InterruptedException {
         List<List<String>> drifts = new CopyOnWriteArrayList<>();
+        List<DriftReport> checks = new CopyOnWriteArrayList<>();
+        FakeScheduler timers = new FakeScheduler(FakeClock.create()); // a check runs when the test says
         List<Farm> farms = Kernel.ingressFarms();
         List<DsrPath> paths = Kernel.ingressPaths();
         try (LoadBalancer lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(ns.name())).farms(farms)
                 .paths(paths).policies(List.of(Policy.blacklist("bad").on("lo").networks("192.0.2.0/24")))
-                .driftCheck(CHECK).listener(new CommitListener() {
+                .driftCheck(CHECK).scheduler(timers).listener(new CommitListener() {
                     @Override
                     public void drifted(List<String> differences, Transaction repair) {
                         drifts.add(differences);
                     }
-                }).open();
-             NetlinkTransport probe = NetlinkTransport.openInNamespace(ns.name())) {
+
+                    @Override
+                    public void checked(DriftReport report) {
+                        checks.add(report);
+                    }
+                }).open()) {
             for (int i = 0; i < 3; i++) {
-                long generation = probe.generation();
                 ns.nft("table ip foreign" + i + " { chain c { }; }");
-                // wait until a check has run after the foreign change (it reads the generation first)
-                Kernel.await(DEADLINE, () -> probe.generation() > generation, () -> "generation did not move");
-                Thread.sleep(3 * CHECK.toMillis());
+                int before = checks.size();
+                timers.advance(CHECK);
+                Kernel.await(DEADLINE, () -> checks.size() > before, () -> "no check ran");
+                assertTrue(checks.get(before).readBack(), "the generation moved: the check read our tables back");
             }
             assertEquals(List.of(), drifts, "foreign commits in other tables are not drift");
-            // and the checks were running all along: a real change is found
+            // and the checks see a real change
             ns.nft("delete element netdev nftlb " + PolicyCompiler.membersSet("bad", false) + " { 192.0.2.0/24 }");
+            timers.advance(CHECK);
             Kernel.await(DEADLINE, () -> !drifts.isEmpty(), () -> "no drift found after deleting a policy's network");
         }
     }

@@ -201,7 +201,7 @@ class IngressKernelPropertyIT {
         /** The netdev table the kernel should hold: the compiler's, at the farms' slots. */
         Table expected() {
             List<Farm> all = lb.farms();
-            List<DsrPath> paths = all.stream().filter(IngressCompiler::atIngress)
+            List<DsrPath> paths = all.stream().filter(f -> f.forwarding().servedAtIngress())
                     .map(f -> path(Integer.parseInt(f.name().substring(1)))).toList();
             return IngressCompiler.compile(lb.policies(), all, paths,
                     name -> lb.ids(name).orElseThrow().farmId() * IngressCompiler.SLOTS);
