@@ -26,6 +26,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * within microseconds and finds it queued. (Waking the spare for it made half of the changes of
  * a caller that waits for each one pay for a third thread on the CPU, and cancelled the gain.)
  *
+ * <p>These timers read the system's monotonic clock, not the builder's {@link TaskScheduler}:
+ * they measure how long an OS thread has been kept by a caller's action, which only real time
+ * can tell, and they change which thread commits, never what is committed or when a change is
+ * due (that is {@link CommitTimers}' part).
+ *
  * <p>Every method but {@link #start} and {@link #awaitEnd} is called with {@code lock} held.
  */
 final class CommitThreads {
