@@ -9,6 +9,7 @@ import io.nftlb.netlink.internal.codec.Nl;
 import io.nftlb.netlink.internal.lin.AnonSets;
 import io.nftlb.netlink.internal.lin.Linearizer;
 import io.nftlb.netlink.internal.lin.Objects;
+import io.nftlb.netlink.internal.lin.SetElements;
 import io.nftlb.netlink.internal.lin.Sets;
 import io.nftlb.netlink.internal.msg.KChain;
 import io.nftlb.netlink.internal.msg.KFlowtable;
@@ -153,9 +154,9 @@ public final class OpEncoder {
             case Op.FlushSet f -> batch.add(Nl.NFT_MSG_DELSETELEM, 0, fam, w -> KSet.encodeRef(w, t.name(), f.set()),
                     o);
             case Op.AddElements a -> batch.addElements(Nl.NFT_MSG_NEWSETELEM, Nl.NLM_F_CREATE, fam, t.name(), a.set(),
-                    OptionalInt.empty(), Sets.elements(sets.apply(t, a.set()), a.elements(), false), o, "");
+                    OptionalInt.empty(), SetElements.toKernel(sets.apply(t, a.set()), a.elements(), false), o, "");
             case Op.DeleteElements d -> batch.addElements(Nl.NFT_MSG_DELSETELEM, 0, fam, t.name(), d.set(),
-                    OptionalInt.empty(), Sets.elements(sets.apply(t, d.set()), d.elements(), true), o, "");
+                    OptionalInt.empty(), SetElements.toKernel(sets.apply(t, d.set()), d.elements(), true), o, "");
             case Op.AddObject a -> {
                 KObj k = Objects.toKernel(t.name(), a.object());
                 batch.add(Nl.NFT_MSG_NEWOBJ, Nl.NLM_F_CREATE, fam, k::encode, o);
@@ -288,7 +289,7 @@ public final class OpEncoder {
 
     private static void encodeElements(Batch into, Deferred d) {
         into.addElements(Nl.NFT_MSG_NEWSETELEM, Nl.NLM_F_CREATE, d.family(), d.table().name(), d.set().name(), d.id(),
-                Sets.elements(d.set(), d.set().elements(), false), d.op(), " (elements)");
+                SetElements.toKernel(d.set(), d.set().elements(), false), d.op(), " (elements)");
     }
 
     /** The chunk, or what its encoding threw, as if it had been thrown here. */

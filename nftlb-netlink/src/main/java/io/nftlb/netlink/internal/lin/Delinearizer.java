@@ -162,7 +162,7 @@ public final class Delinearizer {
                     h.seed().orElse(0), h.offset()));
             case Byteorder b -> put(b.dreg(), reg(b.sreg()));
             case Immediate i when i.dreg() == 0 -> out.add(new Stmt.VerdictStmt(
-                    Sets.verdict((NftData.Verdict) i.data())));
+                    SetElements.verdict((NftData.Verdict) i.data())));
             case Immediate i -> put(i.dreg(), new Raw(((NftData.Value) i.data()).bytes()));
             case Bitwise b -> lastBitwise = b;
             case Cmp c -> cmp(c);

@@ -114,7 +114,7 @@ public final class Linearizer {
     private void stmt(Stmt s) {
         switch (s) {
             case Stmt.Match m -> match(m);
-            case Stmt.VerdictStmt v -> out.add(new Immediate(Registers.VERDICT, Sets.verdict(v.verdict())));
+            case Stmt.VerdictStmt v -> out.add(new Immediate(Registers.VERDICT, SetElements.verdict(v.verdict())));
             case Stmt.VerdictMap vm -> {
                 int slot = lookupKey(vm.key(), vm.map());
                 out.add(lookups.lookup(vm.key(), vm.map(), slot, OptionalInt.of(Registers.VERDICT), 0, Optional.empty(),

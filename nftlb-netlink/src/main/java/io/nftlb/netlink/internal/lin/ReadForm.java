@@ -47,7 +47,7 @@ public final class ReadForm {
                 for (AnonSets a : lin.anonSets()) {
                     NamedSet shape = Sets.fromKernel(a.set());
                     anonymous.put(anonName(a.set().name(), a.set().id()),
-                            shape.withElements(Sets.fromKernel(shape, a.elements())));
+                            shape.withElements(SetElements.fromKernel(shape, a.elements())));
                 }
                 List<KExpr> exprs = new ArrayList<>(lin.rule().exprs().size());
                 for (KExpr e : lin.rule().exprs()) {

@@ -108,7 +108,7 @@ final class SetLookups {
                 ? Optional.of(new Expr.Int(0, valueType.orElseThrow())) : Optional.empty(), map && verdict,
                 interval ? Set.of(NamedSet.SetFlag.INTERVAL) : Set.of(), Optional.empty(), OptionalInt.empty(),
                 Optional.empty(), List.of());
-        List<KElem> elems = Sets.elements(shape, a.elements(), false);
+        List<KElem> elems = SetElements.toKernel(shape, a.elements(), false);
         anon.add(new AnonSets(ks, elems));
         return new Lookup(name, OptionalInt.of(id), Registers.reg(slot), dreg, flags);
     }

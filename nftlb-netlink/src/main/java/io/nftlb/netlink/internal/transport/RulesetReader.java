@@ -14,6 +14,7 @@ import io.nftlb.netlink.internal.codec.Nl;
 import io.nftlb.netlink.internal.codec.NlMsg;
 import io.nftlb.netlink.internal.lin.Delinearizer;
 import io.nftlb.netlink.internal.lin.Objects;
+import io.nftlb.netlink.internal.lin.SetElements;
 import io.nftlb.netlink.internal.lin.Sets;
 import io.nftlb.netlink.internal.lin.Untyped;
 import io.nftlb.netlink.internal.msg.KChain;
@@ -87,7 +88,7 @@ public final class RulesetReader {
         Map<String, NamedSet> all = new HashMap<>();
         List<NamedSet> withElements = new ArrayList<>();
         for (NamedSet s : sets.values()) {
-            NamedSet full = s.withElements(Sets.fromKernel(s, elements(ref, s.name())));
+            NamedSet full = s.withElements(SetElements.fromKernel(s, elements(ref, s.name())));
             all.put(s.name(), full);
             if (!s.name().startsWith("__")) {
                 withElements.add(full);

@@ -266,7 +266,7 @@ class RoundTripPropertyTest {
             Map<String, NamedSet> sets = new HashMap<>(NAMED);
             for (AnonSets a : r.anonSets()) {
                 NamedSet s = Sets.fromKernel(a.set());
-                sets.put(a.set().name(), s.withElements(Sets.fromKernel(s, a.elements())));
+                sets.put(a.set().name(), s.withElements(SetElements.fromKernel(s, a.elements())));
             }
             assertEquals(rule, Delinearizer.rule(family, wire, sets::get), family + " " + r.rule().exprs());
         }
