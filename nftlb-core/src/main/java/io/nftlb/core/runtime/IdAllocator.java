@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -112,6 +113,11 @@ final class IdAllocator {
     /** Whether an entry holds {@code farmId} (for tests). */
     boolean held(int farmId) {
         return holders.containsKey(farmId);
+    }
+
+    /** The farm ids entries hold (for tests). */
+    Set<Integer> heldIds() {
+        return Set.copyOf(holders.keySet());
     }
 
     private int lowestFreeFarmId() {

@@ -364,6 +364,11 @@ public final class LoadBalancer implements AutoCloseable {
         return committer.read(s -> s.explain(farm));
     }
 
+    /** The farm ids the runtime holds, committed or under way (tests check that none leaks). */
+    Set<Integer> heldFarmIds() {
+        return committer.read(State::heldFarmIds);
+    }
+
     /** The ids a committed farm has in the data path (tests compare with a full compile). */
     Optional<Ids> ids(String farm) {
         return committer.read(s -> s.committedIds(farm));

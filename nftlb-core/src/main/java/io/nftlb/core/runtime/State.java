@@ -296,6 +296,11 @@ final class State {
         return List.of(committedTable(), IngressBatch.table(ingress.committed(), committedEntries()));
     }
 
+    /** The farm ids held by entries of any layer (for tests). */
+    Set<Integer> heldFarmIds() {
+        return ids.heldIds();
+    }
+
     /** The farms the kernel has, as entries (see {@link LeavingMarks}). */
     Map<String, FarmEntry> committedEntryMap() {
         return farms.committed();
