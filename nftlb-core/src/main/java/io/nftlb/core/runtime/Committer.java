@@ -244,7 +244,9 @@ final class Committer {
             tx = batch.ingress().joinedTo(tx); // one transaction for both tables
             if (!tx.isEmpty()) {
                 sent = System.nanoTime();
-                driftCheck.commitRepairing(tx, () -> read(State::committedTables));
+                Transaction whole = tx;
+                TableHandover.commit(reconciler, batch.replacement().map(List::of).orElse(List.of()),
+                        () -> driftCheck.commitRepairing(whole, () -> read(State::committedTables)));
             }
         } catch (RuntimeException e) {
             failure = e;

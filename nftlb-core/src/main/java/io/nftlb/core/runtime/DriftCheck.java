@@ -109,7 +109,8 @@ final class DriftCheck {
         listeners.drifted(differences, repair);
         long sent = System.nanoTime();
         try {
-            reconciler.commit(repair, convergence.replaces());
+            TableHandover.commit(reconciler, convergence.switched(),
+                    () -> reconciler.commit(repair, convergence.replaces()));
         } catch (RuntimeException e) {
             log.warn("repairing table {} failed (tried again at the next check): {}", tables, e.getMessage());
             listeners.transaction(repaired(repair, began, sent, Optional.of(e)));

@@ -136,26 +136,35 @@ final class Reconciler {
      * @param ops      the operations
      * @param replaces whether they replace the table (then the result is known to be ours
      *                 whatever else changed since the snapshot; a diff is only as good as the snapshot)
+     * @param switched the tables (as desired) that {@code ops} replace while the kernel has them
+     *                 serving: committed by {@link TableHandover}, next to a stand-in
      */
-    record Convergence(List<Op> ops, boolean replaces) {}
+    record Convergence(List<Op> ops, boolean replaces, List<Table> switched) {
+        Convergence(List<Op> ops, boolean replaces) {
+            this(ops, replaces, List.of());
+        }
+    }
 
     /**
      * One transaction's operations that put back every drifted table: for each, a diff from the
      * kernel's table if it was read and can be joined by one (see {@link TablePlanner#converge}),
-     * else a replacement of the table. Without a snapshot (a transport that cannot read back),
-     * every table is replaced.
+     * else a replacement of the table (beside a stand-in if the kernel has the table: see
+     * {@link io.nftlb.core.internal.plan.TableSwitch}). Without a snapshot (a transport that
+     * cannot read back), every table is replaced.
      */
     Convergence converge(Optional<Snapshot> kernel, List<Drift> drifts) {
         List<Op> ops = new ArrayList<>();
+        List<Table> switched = new ArrayList<>();
         boolean replaces = true;
         for (Drift d : drifts) {
             Convergence c = converge(kernel, d);
             log.debug("table {} {}: {} operation(s)", d.expected().family().keyword() + " " + d.expected().name(),
                     c.replaces() ? "made anew" : "patched by a diff", c.ops().size());
             ops.addAll(c.ops());
+            switched.addAll(c.switched());
             replaces &= c.replaces();
         }
-        return new Convergence(ops, replaces);
+        return new Convergence(ops, replaces, switched);
     }
 
     private Convergence converge(Optional<Snapshot> kernel, Drift drift) {
@@ -170,7 +179,8 @@ final class Reconciler {
             }
             log.warn("table {} in the kernel is declared differently (another release?): replacing it", ref);
         }
-        return new Convergence(Planner.create(desired).ops(), true);
+        boolean serving = current.isPresent() || kernel.map(k -> k.unreadable().containsKey(ref)).orElse(false);
+        return new Convergence(Planner.create(desired).ops(), true, serving ? List.of(desired) : List.of());
     }
 
     /** {@link #drifts(List)} against tables already read: each expected table that {@code kernel} does not have. */

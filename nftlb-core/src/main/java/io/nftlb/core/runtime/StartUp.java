@@ -77,7 +77,8 @@ final class StartUp {
                     convergence.replaces() ? "made anew" : "patched", convergence.ops().size());
             Transaction startUp = Transaction.of(convergence.ops());
             long sent = System.nanoTime();
-            reconciler.commit(startUp, convergence.replaces());
+            TableHandover.commit(reconciler, convergence.switched(),
+                    () -> reconciler.commit(startUp, convergence.replaces()));
             long acked = System.nanoTime();
             listeners.transaction(new CommitReport(CommitReport.Cause.START_UP, startUp, 0,
                     Duration.ofNanos(acked - began), Duration.ofNanos(acked - sent), Optional.empty()));

@@ -114,6 +114,35 @@ class LoadBalancerKernelStateTest {
         }
     }
 
+    @Test
+    void aTableDeclaringASetDifferentlyIsReplacedBesideAStandInThatServesMeanwhile() {
+        Map<String, Long> marks;
+        Table ours;
+        try (LoadBalancer first = builder(web()).open()) {
+            marks = first.marks("web");
+            ours = Expected.table(first, first.farms());
+        }
+        // As a release that declared one set with a size left it, with the same farm and marks.
+        List<io.nftlb.core.ast.NamedSet> sets = ours.sets().stream()
+                .map(s -> s.name().equals("hairpin6") ? s.withSize(1024) : s).toList();
+        kernel.commit(io.nftlb.core.internal.plan.SkeletonPlanner.create(new Table(ours.family(), ours.name(), sets,
+                ours.objects(), ours.flowtables(), ours.chains())));
+        TableRef standIn = new TableRef(Layout.TABLE.family(), "nftlb-handover");
+        int commits = kernel.committed().size();
+        try (LoadBalancer lb = builder(web()).open()) {
+            List<Transaction> switched = kernel.committed().subList(commits, kernel.committed().size());
+            assertEquals(3, switched.size(), "stand-in, replacement, stand-in deleted: " + switched);
+            assertEquals(io.nftlb.core.internal.plan.SkeletonPlanner.create(new Table(ours.family(), standIn.name(),
+                    ours.sets(), ours.objects(), ours.flowtables(), ours.chains())).ops(), switched.get(0).ops(),
+                    "the stand-in is the desired table, complete, under another name");
+            assertTrue(switched.get(1).ops().stream().allMatch(op -> op.table().equals(Layout.TABLE)));
+            assertEquals(List.of(new Op.AddTable(standIn), new Op.DeleteTable(standIn)), switched.get(2).ops());
+            assertEquals(Optional.empty(), kernel.read(standIn));
+            assertEquals(marks, lb.marks("web"), "the marks mean the same backends in the three tables");
+            assertEquals(RulesetModel.text(Expected.table(lb, lb.farms())), RulesetModel.text(kernelTable()));
+        }
+    }
+
     // ---- start-up
 
     @Test

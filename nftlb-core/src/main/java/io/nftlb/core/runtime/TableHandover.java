@@ -1,0 +1,46 @@
+package io.nftlb.core.runtime;
+
+import io.nftlb.core.ast.Table;
+import io.nftlb.core.internal.plan.TableSwitch;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits a transaction that replaces tables the kernel has as a {@link TableSwitch}: their
+ * stand-ins first, then the transaction, then the stand-ins deleted. With no table to replace,
+ * the transaction alone.
+ *
+ * <p>A stand-in left behind would keep scheduling with the rules of its day next to the table
+ * that later changes update, so it is deleted even when the replacement failed.
+ */
+final class TableHandover {
+
+    private static final Logger log = LoggerFactory.getLogger(LoadBalancer.class);
+
+    private TableHandover() {}
+
+    /**
+     * @param replaced the tables (as desired) that {@code commit} replaces while the kernel has
+     *     them serving
+     * @param commit commits the replacing transaction
+     */
+    static void commit(Reconciler reconciler, List<Table> replaced, Runnable commit) {
+        if (replaced.isEmpty()) {
+            commit.run();
+            return;
+        }
+        reconciler.commit(TableSwitch.standIns(replaced), false);
+        try {
+            commit.run();
+        } finally {
+            try {
+                reconciler.commit(TableSwitch.retire(replaced), false);
+            } catch (RuntimeException e) {
+                log.error("the stand-in of table(s) {} could not be deleted after a switch; delete it: {}",
+                        replaced.stream().map(t -> t.family().keyword() + " " + t.name()).toList(), e.getMessage());
+                throw e;
+            }
+        }
+    }
+}
