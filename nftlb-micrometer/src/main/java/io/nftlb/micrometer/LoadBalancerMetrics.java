@@ -212,6 +212,7 @@ public final class LoadBalancerMetrics implements MeterBinder, CommitListener {
             case Op.DeleteObject o -> "delete object";
             case Op.AddFlowtable o -> "add flowtable";
             case Op.DeleteFlowtable o -> "delete flowtable";
+            case Op.DeleteFlowtableDevices o -> "delete flowtable devices";
         };
     }
 }

@@ -107,6 +107,26 @@ class GoldenBytesTest {
     }
 
     /**
+     * A flowtable's devices changed in place: devices added by a NEWFLOWTABLE on the flowtable
+     * that exists, removed by a DELFLOWTABLE that names them. The bytes are nft's for the text
+     * the renderer writes (the capture's provenance quotes it), proof of the encoding on a kernel
+     * that lacks flowtables.
+     */
+    @Test
+    void flowtableDevicesAddedAndRemovedInPlace() {
+        TableRef ref = new TableRef(Family.INET, "nftlb");
+        List<Op> ops = List.of(new Op.AddTable(ref),
+                new Op.AddFlowtable(ref, new io.nftlb.core.ast.Flowtable("fastpath", 0, List.of("lo"), true)),
+                new Op.AddFlowtable(ref, new io.nftlb.core.ast.Flowtable("fastpath", 0, List.of("veth0"), true)),
+                new Op.DeleteFlowtableDevices(ref, "fastpath", 0, List.of("lo", "veth0")));
+        assertGolden("flowtable-devices.golden", ops);
+        List<String> nftText = load("flowtable-devices.golden").provenance().stream()
+                .filter(l -> l.startsWith("# | ")).map(l -> l.substring(4)).toList();
+        assertEquals(nftText, io.nftlb.core.render.NftText.render(Transaction.of(ops)).lines().toList(),
+                "the renderer writes the commands nft was given");
+    }
+
+    /**
      * A delete from a map keyed by a concatenation, with an ether address as data, at netdev:
      * the implied matches of key and data come first, each in register 1, as nft emits them.
      */

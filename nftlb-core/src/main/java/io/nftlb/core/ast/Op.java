@@ -202,7 +202,11 @@ public sealed interface Op {
         }
     }
 
-    /** Creates a flowtable. */
+    /**
+     * Creates a flowtable; on a flowtable that exists with the same hook priority, adds the
+     * devices it does not have yet (kernel 5.8 or newer), leaving its flows and the rules that
+     * use it as they are.
+     */
     record AddFlowtable(TableRef table, Flowtable flowtable) implements Op {
         public AddFlowtable {
             requireNonNull(table, "table");
@@ -225,6 +229,32 @@ public sealed interface Op {
         @Override
         public String describe() {
             return "delete flowtable " + table + " " + flowtable;
+        }
+    }
+
+    /**
+     * Removes devices from a flowtable that keeps existing, with its flows on the other devices
+     * and the rules that use it ({@code delete flowtable ... { hook ingress priority P; devices
+     * = { ... }; }}, kernel 5.8 or newer).
+     *
+     * @param priority the flowtable's hook priority (the kernel refuses the removal if it is
+     *     not the flowtable's)
+     * @param devices the devices to remove, not empty
+     */
+    record DeleteFlowtableDevices(TableRef table, String flowtable, int priority, List<String> devices)
+            implements Op {
+        public DeleteFlowtableDevices {
+            requireNonNull(table, "table");
+            requireNonNull(flowtable, "flowtable");
+            devices = List.copyOf(devices);
+            if (devices.isEmpty()) {
+                throw new IllegalArgumentException("flowtable " + flowtable + ": no device to remove");
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "delete flowtable " + table + " " + flowtable + " devices " + devices;
         }
     }
 

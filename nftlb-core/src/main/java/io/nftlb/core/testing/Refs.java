@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
-/** What an AST node refers to by name: sets and chains. Walks records generically, so new node kinds are covered. */
+/** What an AST node refers to by name: sets, chains and flowtables. Walks records generically, so new node kinds are covered. */
 final class Refs {
 
     private Refs() {}
@@ -35,6 +35,17 @@ final class Refs {
         walk(node, n -> {
             if (n instanceof Verdict v) {
                 v.chain().ifPresent(names::add);
+            }
+        });
+        return names;
+    }
+
+    /** Names of the flowtables a node adds flows to. */
+    static Set<String> flowtables(Object node) {
+        Set<String> names = new HashSet<>();
+        walk(node, n -> {
+            if (n instanceof Stmt.FlowOffload f) {
+                names.add(f.flowtable());
             }
         });
         return names;

@@ -3,6 +3,7 @@ package io.nftlb.core.testing;
 import io.nftlb.core.ast.Chain;
 import io.nftlb.core.ast.Element;
 import io.nftlb.core.ast.Expr;
+import io.nftlb.core.ast.Flowtable;
 import io.nftlb.core.ast.NamedSet;
 import io.nftlb.core.ast.Op;
 import io.nftlb.core.ast.Rule;
@@ -32,12 +33,13 @@ public final class RulesetModel {
     public RulesetModel() {}
 
     private record TableState(Map<String, NamedSet> sets, Map<String, Map<Expr, Element>> elements,
-                              Map<String, Chain> chains, Map<String, io.nftlb.core.ast.NamedObject> objects) {
+                              Map<String, Chain> chains, Map<String, io.nftlb.core.ast.NamedObject> objects,
+                              Map<String, Flowtable> flowtables) {
         TableState copy() {
             Map<String, Map<Expr, Element>> e = new LinkedHashMap<>();
             elements.forEach((k, v) -> e.put(k, new LinkedHashMap<>(v)));
             return new TableState(new LinkedHashMap<>(sets), e, new LinkedHashMap<>(chains),
-                    new LinkedHashMap<>(objects));
+                    new LinkedHashMap<>(objects), new LinkedHashMap<>(flowtables));
         }
     }
 
@@ -72,7 +74,7 @@ public final class RulesetModel {
         List<NamedSet> sets = new ArrayList<>();
         t.sets.forEach((name, decl) -> sets.add(decl.withElements(new ArrayList<>(t.elements.get(name).values()))));
         return Optional.of(canonical(new Table(ref.family(), ref.name(), sets, new ArrayList<>(t.objects.values()),
-                List.of(), new ArrayList<>(t.chains.values()))));
+                new ArrayList<>(t.flowtables.values()), new ArrayList<>(t.chains.values()))));
     }
 
     /** The table in the model's canonical order. */
@@ -83,7 +85,11 @@ public final class RulesetModel {
         List<Chain> chains = t.chains().stream().sorted(Comparator.comparing(Chain::name)).toList();
         List<io.nftlb.core.ast.NamedObject> objects = t.objects().stream()
                 .sorted(Comparator.comparing(io.nftlb.core.ast.NamedObject::name)).toList();
-        return new Table(t.family(), t.name(), sets, objects, t.flowtables(), chains);
+        // A flowtable's devices in any order: the kernel lists those added later last.
+        List<Flowtable> flowtables = t.flowtables().stream().map(f -> new Flowtable(f.name(), f.priority(),
+                f.devices().stream().sorted().toList(), f.counter())).sorted(Comparator.comparing(Flowtable::name))
+                .toList();
+        return new Table(t.family(), t.name(), sets, objects, flowtables, chains);
     }
 
     /** The canonical table as nft text: compare these to get a readable diff. */
@@ -110,7 +116,7 @@ public final class RulesetModel {
     private static void apply(Map<TableRef, TableState> tables, Op op) {
         if (op instanceof Op.AddTable a) {
             tables.putIfAbsent(a.table(), new TableState(new LinkedHashMap<>(), new LinkedHashMap<>(),
-                    new LinkedHashMap<>(), new LinkedHashMap<>()));
+                    new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>()));
             return;
         }
         TableState t = tables.get(op.table());
@@ -145,6 +151,10 @@ public final class RulesetModel {
                 }
                 for (String target : Refs.chains(a.rule())) {
                     check(t.chains.containsKey(target), "ENOENT", "rule jumps to chain " + target + ", which does not exist");
+                }
+                for (String f : Refs.flowtables(a.rule())) {
+                    check(t.flowtables.containsKey(f), "ENOENT", "rule adds flows to flowtable " + f
+                            + ", which does not exist");
                 }
                 List<Rule> rules = new ArrayList<>(c.rules());
                 rules.add(a.rule());
@@ -184,8 +194,37 @@ public final class RulesetModel {
             case Op.AddObject o -> t.objects.putIfAbsent(o.object().name(), o.object());
             case Op.DeleteObject o -> check(t.objects.remove(o.object().name()) != null, "ENOENT",
                     "no object " + o.object().name());
-            case Op.AddFlowtable f -> throw new UnsupportedOperationException("the model has no flowtables");
-            case Op.DeleteFlowtable f -> throw new UnsupportedOperationException("the model has no flowtables");
+            // As the kernel (5.8+): adding a flowtable that exists adds the devices it lacks, if the
+            // priority and counter flag are the same; devices are removed one by one.
+            case Op.AddFlowtable a -> {
+                Flowtable old = t.flowtables.get(a.flowtable().name());
+                if (old == null) {
+                    t.flowtables.put(a.flowtable().name(), a.flowtable());
+                } else {
+                    check(old.priority() == a.flowtable().priority() && old.counter() == a.flowtable().counter(),
+                            "EOPNOTSUPP", "flowtable " + old.name() + " exists with another priority or flags");
+                    List<String> devices = new ArrayList<>(old.devices());
+                    a.flowtable().devices().stream().filter(d -> !devices.contains(d)).forEach(devices::add);
+                    t.flowtables.put(old.name(), new Flowtable(old.name(), old.priority(), devices, old.counter()));
+                }
+            }
+            case Op.DeleteFlowtable d -> {
+                check(t.flowtables.containsKey(d.flowtable()), "ENOENT", "no flowtable " + d.flowtable());
+                t.chains.values().forEach(c -> check(!Refs.flowtables(c).contains(d.flowtable()), "EBUSY",
+                        "flowtable " + d.flowtable() + " is used by a rule of chain " + c.name()));
+                t.flowtables.remove(d.flowtable());
+            }
+            case Op.DeleteFlowtableDevices d -> {
+                Flowtable old = t.flowtables.get(d.flowtable());
+                check(old != null, "ENOENT", "no flowtable " + d.flowtable());
+                check(old.priority() == d.priority(), "EOPNOTSUPP", "flowtable " + old.name() + " has priority "
+                        + old.priority() + ", not " + d.priority());
+                List<String> devices = new ArrayList<>(old.devices());
+                for (String dev : d.devices()) {
+                    check(devices.remove(dev), "ENOENT", "flowtable " + old.name() + " has no device " + dev);
+                }
+                t.flowtables.put(old.name(), new Flowtable(old.name(), old.priority(), devices, old.counter()));
+            }
         }
     }
 

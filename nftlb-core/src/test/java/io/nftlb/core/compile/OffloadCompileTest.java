@@ -71,12 +71,51 @@ class OffloadCompileTest {
     }
 
     @Test
-    void aNewDeviceReplacesTheTableInOneTransaction() {
+    void aNewDeviceIsAddedToTheFlowtableThatStays() {
         RulesetCompiler.Compiled one = RulesetCompiler.compile(List.of(web()));
         RulesetCompiler.Compiled two = RulesetCompiler.compile(List.of(web(), dns()), one.allocation());
         Transaction tx = Planner.diff(Optional.of(one), two);
-        assertTrue(tx.ops().stream().anyMatch(o -> o instanceof Op.DeleteTable), NftText.render(tx));
-        assertTrue(NftText.render(tx).contains("devices = { eth0, eth1, eth2 }"), NftText.render(tx));
+        assertTrue(tx.ops().stream().noneMatch(o -> o instanceof Op.DeleteTable || o instanceof Op.DeleteFlowtable),
+                NftText.render(tx));
+        assertTrue(NftText.render(tx).contains("add flowtable inet nftlb fastpath { hook ingress priority 50; "
+                + "devices = { eth2 }; counter; }"), NftText.render(tx));
+        assertEquals(kernelAfter(Planner.create(two)), kernelAfter(Planner.create(one), tx));
+    }
+
+    @Test
+    void aDeviceNoFarmUsesIsRemovedFromTheFlowtableThatStays() {
+        RulesetCompiler.Compiled two = RulesetCompiler.compile(List.of(web(), dns()));
+        RulesetCompiler.Compiled one = RulesetCompiler.compile(List.of(web()), two.allocation());
+        Transaction tx = Planner.diff(Optional.of(two), one);
+        assertEquals(List.of(new Op.DeleteFlowtableDevices(new io.nftlb.core.ast.TableRef(
+                        io.nftlb.core.ast.Family.INET, "nftlb"), "fastpath", 50, List.of("eth2"))),
+                tx.ops().stream().filter(o -> o instanceof Op.DeleteFlowtableDevices || o instanceof Op.DeleteTable
+                        || o instanceof Op.AddFlowtable || o instanceof Op.DeleteFlowtable).toList(), NftText.render(tx));
+        assertTrue(NftText.render(tx).contains("delete flowtable inet nftlb fastpath { hook ingress priority 50; "
+                + "devices = { eth2 }; }"), NftText.render(tx));
+        assertEquals(kernelAfter(Planner.create(one)), kernelAfter(Planner.create(two), tx));
+    }
+
+    @Test
+    void theFirstAndLastOffloadingFarmsAddAndDeleteTheFlowtableWithoutReplacingTheTable() {
+        RulesetCompiler.Compiled none = RulesetCompiler.compile(List.of(plain()));
+        RulesetCompiler.Compiled one = RulesetCompiler.compile(List.of(plain(), web()), none.allocation());
+        Transaction add = Planner.diff(Optional.of(none), one);
+        Transaction remove = Planner.diff(Optional.of(one), none);
+        assertTrue(add.ops().stream().noneMatch(o -> o instanceof Op.DeleteTable), NftText.render(add));
+        assertTrue(remove.ops().stream().noneMatch(o -> o instanceof Op.DeleteTable), NftText.render(remove));
+        assertEquals(kernelAfter(Planner.create(one)), kernelAfter(Planner.create(none), add));
+        assertEquals(kernelAfter(Planner.create(none)), kernelAfter(Planner.create(none), add, remove));
+    }
+
+    /** The table as the in-memory kernel has it after the transactions, as text. */
+    private static String kernelAfter(Transaction... txs) {
+        io.nftlb.core.testing.RulesetModel kernel = new io.nftlb.core.testing.RulesetModel();
+        for (Transaction tx : txs) {
+            kernel.apply(tx);
+        }
+        return io.nftlb.core.testing.RulesetModel.text(kernel.table(new io.nftlb.core.ast.TableRef(
+                io.nftlb.core.ast.Family.INET, "nftlb")).orElseThrow());
     }
 
     @Test

@@ -21,7 +21,8 @@ import java.util.function.ToIntFunction;
  * the kernel accepts, whatever order the farms were visited in:
  *
  * <ol>
- *   <li>new objects (conntrack helpers) and sets, before any rule or element uses them;
+ *   <li>new objects (conntrack helpers, flowtables and their new devices) and sets, before any
+ *       rule or element uses them;
  *   <li>new chains (empty), before the dispatch elements that jump to them;
  *   <li>element deletions, before additions, so that a key whose data changed, or an interval
  *       that moves over another one, is free when it is added again;
@@ -57,6 +58,12 @@ final class Phases {
 
     void deleteObject(NamedObject object) {
         oldObjects.add(new Op.DeleteObject(table, object));
+    }
+
+    /** Flowtable operations ({@link FlowtableDiff}): additions with the new objects, removals with the old. */
+    void flowtables(List<Op> additions, List<Op> removals) {
+        newObjects.addAll(additions);
+        oldObjects.addAll(removals);
     }
 
     void addSet(NamedSet set) {

@@ -82,6 +82,8 @@ public final class SkeletonPlanner {
             to.objects().stream().filter(o -> !before.contains(o)).forEach(phases::addObject);
             Set<NamedObject> after = new HashSet<>(to.objects());
             from.objects().stream().filter(o -> !after.contains(o)).forEach(phases::deleteObject);
+            phases.flowtables(FlowtableDiff.additions(to.table(), from.flowtables(), to.flowtables()),
+                    FlowtableDiff.removals(to.table(), from.flowtables(), to.flowtables()));
             for (NamedSet s : to.sets()) {
                 if (!from.declares(s.name())) {
                     phases.addSet(s);
@@ -242,10 +244,9 @@ public final class SkeletonPlanner {
         if (!from.table().equals(to.table())) {
             return Optional.of("cannot plan from table " + from.table() + " to table " + to.table());
         }
-        if (!from.flowtables().equals(to.flowtables())) {
-            // Rules refer to the flowtable, so it cannot be deleted and added back under them.
-            return Optional.of("the flowtables of table " + to.table() + " change (" + from.flowtables() + " to "
-                    + to.flowtables() + "); plan the whole table with create()");
+        Optional<String> flowtables = FlowtableDiff.incompatibility(from.flowtables(), to.flowtables());
+        if (flowtables.isPresent()) {
+            return Optional.of(flowtables.get() + " in table " + to.table() + "; plan the whole table with create()");
         }
         for (NamedSet s : to.sets()) {
             NamedSet old = from.set(s.name()).orElse(null);

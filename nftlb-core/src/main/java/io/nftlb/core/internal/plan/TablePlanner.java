@@ -22,8 +22,9 @@ import java.util.stream.Collectors;
  * When chains or sets come and go, or a chain's rules change, only those change (sets added
  * with their elements, chains flushed and refilled, chains and sets that are gone deleted last):
  * the elements of everything else, a policy's networks or a learnt map, stay as they are. A
- * set whose declaration changes, a chain whose hook changes, or a change of objects or
- * flowtables replaces the table atomically with {@link SkeletonPlanner#create(Table)}.
+ * set whose declaration changes, a chain whose hook changes, a change of objects, or a
+ * flowtable whose priority or flags change (its devices are diffed: {@link FlowtableDiff})
+ * replaces the table atomically with {@link SkeletonPlanner#create(Table)}.
  */
 public final class TablePlanner {
 
@@ -47,7 +48,8 @@ public final class TablePlanner {
      * are left as they are.
      *
      * @return empty if the two cannot be joined by a diff (a set declared differently, a chain
-     *     hooked differently, other objects or flowtables): the table must then be replaced
+     *     hooked differently, other objects, a flowtable of another priority): the table must
+     *     then be replaced
      */
     public static Optional<Transaction> converge(Table kernel, Table desired, Table desiredAsRead) {
         if (!compatible(kernel, desired)) {
@@ -118,20 +120,22 @@ public final class TablePlanner {
                 gone.add(new Op.DeleteChain(ref, c.name()));
             }
         }
-        List<Op> ops = new ArrayList<>(newChains); // new sets' elements may jump to new chains
+        List<Op> ops = new ArrayList<>(FlowtableDiff.additions(ref, cur.flowtables(), desired.flowtables()));
+        ops.addAll(newChains); // new sets' elements may jump to new chains
         ops.addAll(newSets);
         ops.addAll(flushes);
         ops.addAll(deletes);
         ops.addAll(adds);
         ops.addAll(rules);
         ops.addAll(gone);
+        ops.addAll(FlowtableDiff.removals(ref, cur.flowtables(), desired.flowtables()));
         return Transaction.of(ops);
     }
 
     /** Whether {@link #diff} can go from {@code a} to {@code b} without replacing the table. */
     private static boolean compatible(Table a, Table b) {
         if (a.family() != b.family() || !a.name().equals(b.name()) || !a.objects().equals(b.objects())
-                || !a.flowtables().equals(b.flowtables())) {
+                || FlowtableDiff.incompatibility(a.flowtables(), b.flowtables()).isPresent()) {
             return false;
         }
         Map<String, NamedSet> sets = byName(a.sets(), NamedSet::name);

@@ -167,6 +167,11 @@ public final class OpEncoder {
                     w -> flowtable(t, a.flowtable()).encode(w), o);
             case Op.DeleteFlowtable d -> batch.add(Nl.NFT_MSG_DELFLOWTABLE, 0, fam,
                     w -> KFlowtable.encodeRef(w, t.name(), d.flowtable()), o);
+            // The hook's number and priority are the flowtable's: the kernel (5.8+) refuses a
+            // removal that names another. (nft 1.0.6 always sends priority 0, which only works
+            // for a flowtable at priority 0; then its bytes are these.)
+            case Op.DeleteFlowtableDevices d -> batch.add(Nl.NFT_MSG_DELFLOWTABLE, 0, fam,
+                    w -> new KFlowtable(t.name(), d.flowtable(), 0, d.priority(), d.devices(), 0).encode(w), o);
         }
     }
 
