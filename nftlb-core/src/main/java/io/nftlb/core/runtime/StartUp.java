@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * backend, and a new connection finds a complete table at every instant. A table that is
  * already exactly what is asked for is adopted as it is (nothing is committed for it:
  * round-robin positions and learnt client MACs carry on). Only a table that cannot be joined by
- * a diff (missing, unreadable, or declared differently, as by another release) is replaced.
- * Nothing outside these tables is touched.
+ * a diff (missing, unreadable, or declared differently, as by another release) is replaced,
+ * beside a stand-in if it serves ({@link TableHandover}). Nothing outside these tables and their
+ * stand-ins is touched.
  */
 final class StartUp {
 
@@ -47,6 +48,7 @@ final class StartUp {
         Optional<Reconciler.Snapshot> kernel;
         try {
             kernel = Optional.of(reconciler.read(List.of(Layout.TABLE, PolicyCompiler.TABLE)));
+            TableHandover.deleteLeftovers(reconciler, List.of(Layout.TABLE, PolicyCompiler.TABLE));
         } catch (UnsupportedOperationException e) {
             if (driftChecks) {
                 throw new IllegalArgumentException("driftCheck: transport " + transport

@@ -143,6 +143,23 @@ class LoadBalancerKernelStateTest {
         }
     }
 
+    @Test
+    void aStandInLeftByAProcessKilledInTheMiddleOfASwitchIsDeletedAtStartUp() {
+        Table ours;
+        try (LoadBalancer first = builder(web()).open()) {
+            ours = Expected.table(first, first.farms());
+        }
+        kernel.commit(io.nftlb.core.internal.plan.TableSwitch.standIns(List.of(ours)));
+        TableRef standIn = new TableRef(Layout.TABLE.family(), "nftlb-handover");
+        assertTrue(kernel.read(standIn).isPresent());
+        int commits = kernel.committed().size();
+        try (LoadBalancer lb = builder(web()).open()) {
+            assertEquals(Optional.empty(), kernel.read(standIn));
+            assertEquals(commits + 1, kernel.committed().size(), "the stand-in deleted; our table adopted as it is");
+            assertEquals(RulesetModel.text(Expected.table(lb, lb.farms())), RulesetModel.text(kernelTable()));
+        }
+    }
+
     // ---- start-up
 
     @Test
@@ -278,20 +295,21 @@ class LoadBalancerKernelStateTest {
                         checks.add(report);
                     }
                 }).open()) {
-            assertEquals(2, counting.reads.get(), "the start-up readback: the inet and the netdev table");
+            assertEquals(4, counting.reads.get(),
+                    "the start-up readback: the inet and the netdev table, and the stand-in of each (none)");
             lb.setWeight("web", "b1", 3).join();
             for (int i = 1; i <= 20; i++) {
                 check(checks, i);
             }
-            assertEquals(2, counting.reads.get(), "20 checks while only we committed read nothing back");
+            assertEquals(4, counting.reads.get(), "20 checks while only we committed read nothing back");
             assertTrue(checks.stream().noneMatch(DriftReport::readBack));
             kernel.tamper(Transaction.of(List.of(new Op.AddTable(new TableRef(Layout.TABLE.family(), "other")))));
             check(checks, 21);
-            assertEquals(3, counting.reads.get(), "someone else committed: the check reads our table back");
+            assertEquals(5, counting.reads.get(), "someone else committed: the check reads our table back");
             for (int i = 22; i <= 41; i++) {
                 check(checks, i);
             }
-            assertEquals(3, counting.reads.get(), "someone else's table: read once, ours still, not read again");
+            assertEquals(5, counting.reads.get(), "someone else's table: read once, ours still, not read again");
         }
     }
 
