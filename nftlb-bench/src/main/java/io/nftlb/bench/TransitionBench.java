@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  * {@code LoadBalancer} closed and opened again), this project's daemon (SIGKILL, then started
  * again with its {@code -c} file) and Debian's nftlb restarted the same way, each in a fresh
  * topology; and, to show what the library no longer does, the library's table replaced by an
- * identical one in one transaction ({@code nft -f}: add, delete, the listing).
+ * identical one in one transaction ({@code nft -f}: add, delete, the listing), next to what it
+ * does where no diff reaches the kernel's table: the same replacement beside a stand-in table.
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
  *     -cp nftlb-bench/target/nftlb-bench.jar io.nftlb.bench.TransitionBench [--restarts 10] [--repairs 9]
@@ -65,6 +66,7 @@ public final class TransitionBench {
         List<Row> rows = new ArrayList<>();
         rows.add(restarts("library", restarts));
         rows.add(replaces(restarts));
+        rows.add(switches(restarts));
         rows.add(repairs("library", repairs));
         rows.add(restarts("daemon", restarts));
         rows.add(jvmStarts(restarts));
@@ -110,6 +112,26 @@ public final class TransitionBench {
             return i -> {
                 String listing = ns.execOrThrow("nft", "list", "table", "inet", "nftlb").stdout();
                 ns.nft("add table inet nftlb\ndelete table inet nftlb\n" + listing);
+            };
+        });
+        return new Row("ours (library), then `nft -f`", r.transition(), r.transitions(), r.tally());
+    }
+
+    /**
+     * {@code n} replacements of the library's table by the same table beside a stand-in, as the
+     * library replaces a table no diff can reach ({@code TableSwitch}), in three {@code nft -f}
+     * transactions each: the table under the stand-in's name, the replacement, the stand-in deleted.
+     */
+    static Row switches(int n) throws Exception {
+        Row r = withSubject("library", "table replaced beside a stand-in", n, (s, t) -> {
+            NetworkNamespace ns = t.balancer().namespace();
+            return i -> {
+                String listing = ns.execOrThrow("nft", "list", "table", "inet", "nftlb").stdout();
+                String standIn = "nftlb-handover";
+                ns.nft("add table inet " + standIn + "\ndelete table inet " + standIn + "\n"
+                        + listing.replaceFirst("table inet nftlb \\{", "table inet " + standIn + " {"));
+                ns.nft("add table inet nftlb\ndelete table inet nftlb\n" + listing);
+                ns.nft("delete table inet " + standIn + "\n");
             };
         });
         return new Row("ours (library), then `nft -f`", r.transition(), r.transitions(), r.tally());
