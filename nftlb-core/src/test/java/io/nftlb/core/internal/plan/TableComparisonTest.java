@@ -49,6 +49,19 @@ class TableComparisonTest {
     }
 
     @Test
+    void aFlowtablesDevicesCompareInAnyOrderButNotAnotherDevice() {
+        Table t = table();
+        java.util.function.Function<List<String>, Table> withDevices = devices -> new Table(t.family(), t.name(),
+                t.sets(), t.objects(), List.of(new io.nftlb.core.ast.Flowtable("fastpath", 50, devices, true)),
+                t.chains());
+        Table expected = withDevices.apply(List.of("eth0", "eth1"));
+        assertEquals(List.of(), TableComparison.differences(expected, withDevices.apply(List.of("eth1", "eth0"))),
+                "the kernel lists a device added later last");
+        assertEquals(List.of("flowtable fastpath: differs"),
+                TableComparison.differences(expected, withDevices.apply(List.of("eth0", "eth2"))));
+    }
+
+    @Test
     void elementsOfDynamicSetsAreTheDataPathsAndNotCompared() {
         Table t = table(); // web's persistence map is dynamic: the data path records clients in it
         NamedSet dynamic = t.sets().stream().filter(s -> s.flags().contains(NamedSet.SetFlag.DYNAMIC)).findFirst()
