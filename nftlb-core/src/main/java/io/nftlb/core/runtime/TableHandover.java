@@ -58,15 +58,22 @@ final class TableHandover {
             return;
         }
         reconciler.commit(TableSwitch.standIns(replaced), false);
+        RuntimeException failure = null;
         try {
             commit.run();
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
         } finally {
             try {
                 reconciler.commit(TableSwitch.retire(replaced), false);
             } catch (RuntimeException e) {
-                log.error("the stand-in of table(s) {} could not be deleted after a switch; delete it: {}",
-                        replaced.stream().map(t -> t.family().keyword() + " " + t.name()).toList(), e.getMessage());
-                throw e;
+                log.error("the stand-in of table(s) {} could not be deleted after a switch; the next start "
+                        + "deletes it: {}", replaced.stream().map(t -> t.family().keyword() + " " + t.name()).toList(), e.getMessage());
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e); // the replacement's failure is the one to tell
             }
         }
     }
