@@ -86,8 +86,9 @@ public final class NftText {
             case Op.AddFlowtable a -> "add flowtable " + t + " " + a.flowtable().name() + " { "
                     + String.join("; ", flowtableLines(a.flowtable())) + "; }";
             case Op.DeleteFlowtable d -> "delete flowtable " + t + " " + d.flowtable();
-            case Op.DeleteFlowtableDevices d -> "delete flowtable " + t + " " + d.flowtable() + " { hook ingress priority "
-                    + d.priority() + "; devices = { " + String.join(", ", d.devices()) + " }; }";
+            case Op.DeleteFlowtableDevices d -> "delete flowtable " + t + " " + d.flowtable()
+                    + " { hook ingress priority " + d.priority() + "; devices = { " + String.join(", ", d.devices())
+                    + " }; }";
         };
     }
 

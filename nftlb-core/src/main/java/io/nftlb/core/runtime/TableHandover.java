@@ -68,8 +68,9 @@ final class TableHandover {
             try {
                 reconciler.commit(TableSwitch.retire(replaced), false);
             } catch (RuntimeException e) {
+                List<String> names = replaced.stream().map(t -> t.family().keyword() + " " + t.name()).toList();
                 log.error("the stand-in of table(s) {} could not be deleted after a switch; the next start "
-                        + "deletes it: {}", replaced.stream().map(t -> t.family().keyword() + " " + t.name()).toList(), e.getMessage());
+                        + "deletes it: {}", names, e.getMessage());
                 if (failure == null) {
                     throw e;
                 }

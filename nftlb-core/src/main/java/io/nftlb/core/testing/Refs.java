@@ -11,7 +11,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
-/** What an AST node refers to by name: sets, chains and flowtables. Walks records generically, so new node kinds are covered. */
+/**
+ * What an AST node refers to by name: sets, chains and flowtables. Walks records generically, so
+ * new node kinds are covered.
+ */
 final class Refs {
 
     private Refs() {}

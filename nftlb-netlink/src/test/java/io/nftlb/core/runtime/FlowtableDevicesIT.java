@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Farms with flow offload on other devices (here {@code lo} and a veth) change the flowtable's devices in place: the first
- * offloading farm adds the flowtable, a farm on another device adds that device to it, and the
- * removal of the farm on the first device removes only that device; the table is never replaced.
- * Whether this kernel has flowtables ({@code CONFIG_NF_FLOW_TABLE}) is decided by
+ * Farms with flow offload on other devices (here {@code lo} and a veth) change the flowtable's
+ * devices in place: the first offloading farm adds the flowtable, a farm on another device adds
+ * that device to it, and the removal of the farm on the first device removes only that device;
+ * the table is never replaced. Whether this kernel has flowtables ({@code CONFIG_NF_FLOW_TABLE}) is decided by
  * {@link KernelFeature}: without them the first offloading farm is refused naming the feature,
  * and the test skips with the evidence as the reason.
  */
