@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param before the skeleton in the kernel
  * @param after the skeleton once committed
  * @param replacement the whole inet table, when the skeleton changes in a way that parts cannot
- *     be planned over (the flowtable's devices): the batch then replaces the table
+ *     be planned over (a set declared anew): the batch then replaces the table, beside a stand-in
  * @param ingress the netdev table's share (policies, paths, DSR and stateless dNAT farms)
  * @param shards the rules of the shard chains once committed, for the planner
  */

@@ -175,8 +175,8 @@ final class State {
         IngressBatch ingressBatch = ingress.startBatch(ingressEdits, ingressTouched(inflight),
                 this::committedEntries, this::entriesAfter);
         Skeleton after = features.after(inflight, committed);
-        // A change of the table's shape that cannot be planned by parts (the flowtable's devices)
-        // replaces the table: the whole table once this batch is in.
+        // A change of the table's shape that cannot be planned by parts (a set declared anew, a
+        // flowtable's priority) replaces the table, beside a stand-in: the whole table once this batch is in.
         Optional<Table> replacement = SkeletonPlanner.incompatibility(skeleton, after).map(why -> after.table(
                 entriesAfter().stream().map(FarmEntry::part).filter(Objects::nonNull).toList()));
         return new Batch(changes, inflight, farmChanges, skeleton, after, replacement, ingressBatch,
