@@ -356,12 +356,7 @@ final class FarmCompiler {
     }
 
     static String keyName(Persistence.Key key) {
-        return switch (key) {
-            case SOURCE_ADDRESS -> "saddr";
-            case SOURCE_ADDRESS_PORT -> "saddr-sport";
-            case DESTINATION -> "daddr";
-            case SOURCE_MAC -> "mac";
-        };
+        return Layout.persistenceKeyName(key);
     }
 
     // ---- helpers --------------------------------------------------------------------------

@@ -1,0 +1,198 @@
+package io.nftlb.core.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import io.nftlb.core.Farm;
+import io.nftlb.core.Persistence;
+import io.nftlb.core.PortRange;
+import io.nftlb.core.ast.Element;
+import io.nftlb.core.ast.Expr;
+import io.nftlb.core.internal.compile.Layout;
+import io.nftlb.core.transport.DynamicElements;
+import io.nftlb.core.transport.DynamicElements.TimedElement;
+import io.nftlb.core.transport.Transport;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The persistence sessions the data path has recorded for a committed farm: each client it
+ * remembers (a persistence map element, added as the client's connections were scheduled) with
+ * the backend it keeps the client on and the time left before the kernel forgets it. Read from
+ * the kernel on each call, through the transport's {@link Transport#dynamicElements()}; safe
+ * from any thread.
+ *
+ * <p>Covers the farms whose connections conntrack tracks (sNAT, dNAT, local): DSR and stateless
+ * dNAT farms keep persistence at netdev ingress, keyed to a backend's link-layer address, and
+ * are not listed here.
+ */
+public final class PersistenceSessions {
+
+    /**
+     * One remembered client.
+     *
+     * @param client the key fields that name the client, as {@code nft} prints them:
+     *     {@code 192.0.2.7} (by source address), {@code 192.0.2.7 . 40123} (address and port),
+     *     a MAC address (by MAC), or the farm's address and port (by destination)
+     * @param backend the backend the client is kept on; empty if its mark is no longer one of
+     *     the farm's backends (the kernel forgets it at its expiration)
+     * @param mark the conntrack mark the element maps the client to
+     * @param timeout the element's timeout (the farm's persistence TTL when it was recorded)
+     * @param expiresIn the time left before the kernel removes the element
+     */
+    public record Session(String client, Optional<String> backend, long mark, Duration timeout, Duration expiresIn) {
+        public Session {
+            requireNonNull(client, "client");
+            requireNonNull(backend, "backend");
+            requireNonNull(timeout, "timeout");
+            requireNonNull(expiresIn, "expiresIn");
+        }
+    }
+
+    private final Transport transport;
+    private final Function<String, Optional<Farm>> farms;
+    private final Function<String, Map<String, Long>> marks;
+
+    PersistenceSessions(Transport transport, Function<String, Optional<Farm>> farms,
+                        Function<String, Map<String, Long>> marks) {
+        this.transport = transport;
+        this.farms = farms;
+        this.marks = marks;
+    }
+
+    /**
+     * The farm's remembered clients now, in the kernel's order.
+     *
+     * @return empty if the farm has no persistence or is not a conntrack farm
+     * @throws IllegalArgumentException if no farm of this name is committed
+     * @throws UnsupportedOperationException if the transport cannot read the data path's own
+     *     elements (the netlink transport can)
+     */
+    public List<Session> of(String farm) {
+        return read(committed(farm)).stream().map(Found::session).toList();
+    }
+
+    /**
+     * Makes the kernel forget the clients it keeps on {@code backend} of {@code farm} (as
+     * nftlb's {@code DELETE /farms/F/backends/B/sessions}): their next new connection is
+     * scheduled afresh. Connections already open are not touched.
+     *
+     * @return how many clients were forgotten
+     * @throws IllegalArgumentException if no farm of this name is committed, or it has no
+     *     such backend
+     * @throws UnsupportedOperationException as {@link #of}
+     */
+    public int forget(String farm, String backend) {
+        requireNonNull(backend, "backend");
+        Farm f = committed(farm);
+        if (f.backends().stream().noneMatch(b -> b.name().equals(backend))) {
+            throw new IllegalArgumentException("farm \"" + farm + "\" has no backend \"" + backend + "\"");
+        }
+        return delete(read(f).stream().filter(x -> x.session().backend().equals(Optional.of(backend))).toList());
+    }
+
+    /**
+     * Makes the kernel forget one client of {@code farm} (as nftlb's
+     * {@code DELETE /farms/F/sessions/CLIENT} of a session that is not static).
+     *
+     * @param client as {@link Session#client()} writes it
+     * @return whether the kernel remembered the client
+     * @throws IllegalArgumentException if no farm of this name is committed
+     * @throws UnsupportedOperationException as {@link #of}
+     */
+    public boolean forgetClient(String farm, String client) {
+        requireNonNull(client, "client");
+        return delete(read(committed(farm)).stream().filter(x -> x.session().client().equals(client)).toList()) > 0;
+    }
+
+    private int delete(List<Found> found) {
+        Map<String, List<Element>> bySet = found.stream()
+                .collect(Collectors.groupingBy(Found::set, Collectors.mapping(Found::element, Collectors.toList())));
+        int forgotten = 0;
+        for (Map.Entry<String, List<Element>> e : bySet.entrySet()) {
+            forgotten += elements().delete(Layout.TABLE, e.getKey(), e.getValue());
+        }
+        return forgotten;
+    }
+
+    private record Found(String set, Element element, Session session) {}
+
+    private Farm committed(String farm) {
+        requireNonNull(farm, "farm");
+        return farms.apply(farm).orElseThrow(() -> new IllegalArgumentException("farm \"" + farm + "\" does not exist"));
+    }
+
+    private DynamicElements elements() {
+        return transport.dynamicElements().orElseThrow(() -> new UnsupportedOperationException(
+                "transport " + transport + " cannot read the data path's own set elements (the netlink transport can)"));
+    }
+
+    private List<Found> read(Farm farm) {
+        if (farm.persistence().isEmpty() || !farm.forwarding().stateful()) {
+            return List.of();
+        }
+        Persistence.Key key = farm.persistence().get().key();
+        Map<Long, String> byMark = new HashMap<>();
+        marks.apply(farm.name()).forEach((backend, mark) -> byMark.put(mark, backend));
+        DynamicElements dynamic = elements();
+        List<Found> out = new ArrayList<>();
+        for (boolean v6 : new boolean[] {false, true}) {
+            if (farm.addresses().stream().noneMatch(a -> (a instanceof java.net.Inet6Address) == v6)) {
+                continue;
+            }
+            String set = Layout.persistence(key, v6);
+            for (TimedElement t : dynamic.read(Layout.TABLE, set)) {
+                session(farm, byMark, t).ifPresent(s -> out.add(new Found(set, t.element(), s)));
+            }
+        }
+        return out;
+    }
+
+    /** The session of an element if it is the farm's: its key ends with the farm's address and port. */
+    private static Optional<Session> session(Farm farm, Map<Long, String> byMark, TimedElement t) {
+        Element e = t.element();
+        List<Expr> parts = e.key() instanceof Expr.Concat c ? c.parts() : List.of(e.key());
+        int n = parts.size();
+        if (n < 2 || !(parts.get(n - 2) instanceof Expr.Addr vip) || !(parts.get(n - 1) instanceof Expr.Int port)
+                || !farm.addresses().contains(vip.address()) || !servesPort(farm, port.value())
+                || !(e.data().orElse(null) instanceof Expr.Int mark)) {
+            return Optional.empty();
+        }
+        List<Expr> client = n > 2 ? parts.subList(0, n - 2) : parts;
+        String text = client.stream().map(PersistenceSessions::text).collect(Collectors.joining(" . "));
+        Duration timeout = e.timeout().orElse(Duration.ZERO);
+        return Optional.of(new Session(text, Optional.ofNullable(byMark.get(mark.value())), mark.value(), timeout,
+                t.expiresIn().orElse(timeout)));
+    }
+
+    private static boolean servesPort(Farm farm, long port) {
+        if (farm.ports().isEmpty()) {
+            return true;
+        }
+        for (PortRange r : farm.ports()) {
+            if (port >= r.from() && port <= r.to()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String text(Expr part) {
+        return switch (part) {
+            case Expr.Addr a -> address(a.address());
+            case Expr.Int i -> Long.toString(i.value());
+            case Expr.Ether m -> m.mac();
+            default -> part.toString();
+        };
+    }
+
+    private static String address(InetAddress a) {
+        return com.google.common.net.InetAddresses.toAddrString(a);
+    }
+}
