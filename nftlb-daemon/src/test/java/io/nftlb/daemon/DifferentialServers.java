@@ -1,5 +1,9 @@
 package io.nftlb.daemon;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nftlb.core.Farm;
+import io.nftlb.core.internal.compile.Layout;
+
 import io.nftlb.netlink.NetlinkTransport;
 import io.nftlb.testkit.NetworkNamespace;
 import java.io.IOException;
@@ -34,6 +38,14 @@ final class DifferentialServers {
 
         @Override
         void close();
+
+        /**
+         * Makes the server's data path remember {@code client} on {@code backend} of {@code farm}
+         * for an hour, as its persistence would after the client connected: an element of the
+         * server's own persistence map, added with {@code nft} (the comparison is of what each
+         * server then answers about it, not of how it is stored).
+         */
+        void remember(String farm, String client, String backend);
 
         /** One request on a new connection. */
         default Reply send(DifferentialCorpus.Step step) {
@@ -81,6 +93,29 @@ final class DifferentialServers {
             }
 
             @Override
+            public void remember(String farm, String client, String backend) {
+                // nftlb's persistence map of a farm: ip nftlb persist-FARM, client : the connection's
+                // ct mark, which is the backend's mark with, in a masquerading farm (snat without a
+                // source address), nftlb's postrouting bit 0x80000000 (backend_get_mark).
+                Reply reply = send(new DifferentialCorpus.Step("GET", "/farms/" + farm, Optional.of(KEY), ""));
+                JsonNode f = ConfigMapper.parse(reply.body()).path("farms").path(0);
+                long mark = -1;
+                for (JsonNode b : f.path("backends")) {
+                    if (b.path("name").asText().equals(backend)) {
+                        mark = Long.decode(b.path("mark").asText());
+                    }
+                }
+                if (mark < 0) {
+                    throw new IllegalArgumentException("farm " + farm + " has no backend " + backend + ": " + f);
+                }
+                if (f.path("mode").asText().equals("snat") && f.path("source-addr").asText().isEmpty()) {
+                    mark |= 0x80000000L;
+                }
+                ns.execOrThrow("nft", "add element ip nftlb persist-" + farm + " { " + client + " timeout 1h : "
+                        + mark + " }");
+            }
+
+            @Override
             public void close() {
                 process.destroy();
                 try {
@@ -106,6 +141,17 @@ final class DifferentialServers {
                 @Override
                 public NetworkNamespace namespace() {
                     return ns;
+                }
+
+                @Override
+                public void remember(String farm, String client, String backend) {
+                    // The library's persistence map: client key fields . virtual address . port : mark.
+                    Farm f = daemon.farms().stream().filter(x -> x.name().equals(farm)).findFirst().orElseThrow();
+                    long mark = daemon.loadBalancer().marks(farm).get(backend);
+                    String set = Layout.persistence(f.persistence().orElseThrow().key(), false);
+                    ns.execOrThrow("nft", "add element inet nftlb " + set + " { " + client.replace(" ", " . ") + " . "
+                            + f.addresses().get(0).getHostAddress() + " . " + f.ports().get(0).from()
+                            + " timeout 1h : " + mark + " }");
                 }
 
                 @Override

@@ -14,6 +14,7 @@ import io.nftlb.core.transport.Transport;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,8 @@ public final class PersistenceSessions {
     }
 
     /**
-     * The farm's remembered clients now, in the kernel's order.
+     * The farm's remembered clients now, ordered by their key as {@code nft} lists a set's
+     * elements (address bytes, then port).
      *
      * @return empty if the farm has no persistence or is not a conntrack farm
      * @throws IllegalArgumentException if no farm of this name is committed
@@ -75,7 +77,35 @@ public final class PersistenceSessions {
      *     elements (the netlink transport can)
      */
     public List<Session> of(String farm) {
-        return read(committed(farm)).stream().map(Found::session).toList();
+        return read(committed(farm)).stream().sorted(Comparator.comparing(Found::element, BY_KEY))
+                .map(Found::session).toList();
+    }
+
+    /** Elements by key, part by part: addresses by their bytes, numbers by value, MACs by text. */
+    private static final Comparator<Element> BY_KEY = (a, b) -> {
+        List<Expr> x = parts(a.key());
+        List<Expr> y = parts(b.key());
+        for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
+            int c = comparePart(x.get(i), y.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(x.size(), y.size());
+    };
+
+    private static List<Expr> parts(Expr key) {
+        return key instanceof Expr.Concat c ? c.parts() : List.of(key);
+    }
+
+    private static int comparePart(Expr a, Expr b) {
+        if (a instanceof Expr.Addr x && b instanceof Expr.Addr y) {
+            return java.util.Arrays.compareUnsigned(x.address().getAddress(), y.address().getAddress());
+        }
+        if (a instanceof Expr.Int x && b instanceof Expr.Int y) {
+            return Long.compare(x.value(), y.value());
+        }
+        return a.toString().compareTo(b.toString());
     }
 
     /**
@@ -157,7 +187,7 @@ public final class PersistenceSessions {
     /** The session of an element if it is the farm's: its key ends with the farm's address and port. */
     private static Optional<Session> session(Farm farm, Map<Long, String> byMark, TimedElement t) {
         Element e = t.element();
-        List<Expr> parts = e.key() instanceof Expr.Concat c ? c.parts() : List.of(e.key());
+        List<Expr> parts = parts(e.key());
         int n = parts.size();
         if (n < 2 || !(parts.get(n - 2) instanceof Expr.Addr vip) || !(parts.get(n - 1) instanceof Expr.Int port)
                 || !farm.addresses().contains(vip.address()) || !servesPort(farm, port.value())
