@@ -90,6 +90,16 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Check.that(flowOffload.isEmpty() || forwarding instanceof Forwarding.Dnat
                         || forwarding instanceof Forwarding.Snat, where,
                 "flow offload needs forwarded connections (dnat or snat), not %s forwarding", forwarding.keyword());
+        if (forwarding instanceof Forwarding.Host) {
+            // Nothing is scheduled: the host's own socket serves (see Forwarding.Host).
+            Check.that(backends.isEmpty(), where, "has %d backends, but host forwarding delivers to this host",
+                    backends.size());
+            Check.that(persistence.isEmpty() && staticSessions.isEmpty(), where,
+                    "persistence and static sessions choose backends, which host forwarding does not have");
+            Check.that(helper.isEmpty() && packetMark.isEmpty() && flowOffload.isEmpty() && !intraConnect, where,
+                    "helpers, packet marks, flow offload and intra-connect are for forwarded connections, not host"
+                            + " forwarding");
+        }
         Check.that(!intraConnect || forwarding.stateful(), where,
                 "intra-connect needs conntrack, which %s forwarding does not use", forwarding.keyword());
         Check.that(flowOffload.isEmpty() || protocol != Protocol.SCTP, where,
@@ -204,6 +214,14 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         return create(Shared.LOCAL, virtualAddresses);
     }
 
+    /**
+     * A farm for a service of this host (nftlb's {@code local} mode): its traffic reaches the
+     * host as addressed, through the farm's limits, log and policies (see {@link Forwarding.Host}).
+     */
+    public static Farm host(String... virtualAddresses) {
+        return create(Shared.HOST, virtualAddresses);
+    }
+
     private static Farm create(Forwarding forwarding, String... virtualAddresses) {
         Check.that(virtualAddresses != null && virtualAddresses.length > 0, "farm",
                 "needs at least one virtual address");
@@ -227,6 +245,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         static final Forwarding DSR = new Forwarding.Dsr();
         static final Forwarding STATELESS_DNAT = new Forwarding.StatelessDnat();
         static final Forwarding LOCAL = new Forwarding.Local();
+        static final Forwarding HOST = new Forwarding.Host();
         static final Scheduler ROUND_ROBIN = new Scheduler.RoundRobin();
         static final Scheduler WEIGHTED = new Scheduler.Weighted();
     }

@@ -35,6 +35,18 @@ class FarmTest {
     }
 
     @Test
+    void aHostFarmHasNothingThatChoosesABackend() {
+        Farm host = Farm.host("10.0.0.40").port(80).named("svc");
+        assertEquals(new Forwarding.Host(), host.forwarding());
+        assertEquals("farm \"svc\": has 1 backends, but host forwarding delivers to this host",
+                message(() -> host.backends(Backend.at("10.1.0.10"))));
+        assertEquals("farm \"svc\": persistence and static sessions choose backends, which host forwarding does"
+                + " not have", message(() -> host.persistent(Duration.ofMinutes(1))));
+        assertEquals("farm \"svc\": helpers, packet marks, flow offload and intra-connect are for forwarded"
+                + " connections, not host forwarding", message(() -> host.packetMark(0x10)));
+    }
+
+    @Test
     void badAddressesNameTheField() {
         assertEquals("farm: virtual address \"10.0.0.300\" is not a valid address",
                 message(() -> Farm.dnat("10.0.0.300")));

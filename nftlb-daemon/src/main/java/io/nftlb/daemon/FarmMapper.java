@@ -50,9 +50,11 @@ final class FarmMapper {
             checkFamily(where, farm, text(object, "family", where, ""));
         }
         List<Backend> backends = backends(where, object.get("backends"), problems, farm != null);
-        farm = farm == null || !backendsFit(farm, backends, where, problems) ? null : farm.backends(backends);
-        farm = applyFields(farm, object, FarmFields.ALL, where, problems);
-        farm = sessions(farm, object.get("sessions"), where, problems);
+        // nftlb's local mode delivers to this host: its backends and sessions are kept, not used.
+        boolean host = farm != null && farm.forwarding() instanceof Forwarding.Host;
+        farm = farm == null || host || !backendsFit(farm, backends, where, problems) ? farm : farm.backends(backends);
+        farm = applyFields(farm, object, host ? FarmFields.LOCAL : FarmFields.ALL, where, problems);
+        farm = host ? farm : sessions(farm, object.get("sessions"), where, problems);
         farm = farm == null ? null : LogFields.apply(farm, object, where, problems);
         if (farm == null || problems.size() > before) {
             return Optional.empty();

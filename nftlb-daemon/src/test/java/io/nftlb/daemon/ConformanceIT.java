@@ -17,6 +17,7 @@ import io.nftlb.core.PortRange;
 import io.nftlb.core.Protocol;
 import io.nftlb.core.Scheduler;
 import io.nftlb.netlink.NetlinkTransport;
+import io.nftlb.testkit.Balancer;
 import io.nftlb.testkit.NetworkNamespace;
 import io.nftlb.testkit.RequiresNetns;
 import io.nftlb.testkit.ReturnPath;
@@ -69,7 +70,8 @@ class ConformanceIT {
     static final List<String> TRAFFIC_CASES = List.of("003_snat_ipv4_tcp_weight_multi",
             "009_snat_ipv4_multiport_symhash", "013_dnat_ipv4_tcp_weighted_rr",
             "047_snat_ipv4_tcp_weight_static_sessions_srcip", "049_snat_ipv4_ipv6_tcp_weight",
-            "029_dnat_ipv4_tcp_udp_multifarm_hash_params");
+            "029_dnat_ipv4_tcp_udp_multifarm_hash_params", "045_local_proxy_with_policies",
+            "063_local_with_farm_srcaddr");
 
     @Test
     void everyCaseAppliesOrNamesItsUnsupportedFields(NetworkNamespace ns) {
@@ -154,10 +156,12 @@ class ConformanceIT {
             List<Farm> farms;
             try (Topology t = topology(needs, json)) {
                 AddressRemap remap = AddressRemap.onto(ConfigMapper.parse(json), t);
-                farms = ConfigMapper.map(ConfigMapper.parse(remap.apply(json)));
+                farms = ConfigMapper.map(withoutPolicies(remap.apply(json)));
                 remap.virtualAddresses().forEach(t.balancer()::addAddress);
                 t.balancer().namespace().nft(remap.apply(nft));
-                nftlbs = probe(t, farms, CONNECTIONS);
+                try (Servers host = serveHostFarms(t, farms)) {
+                    nftlbs = probe(t, farms, CONNECTIONS);
+                }
             }
             for (Farm f : farms) {
                 compare(name, f, ours, nftlbs);
@@ -208,22 +212,58 @@ class ConformanceIT {
             AddressRemap remap = AddressRemap.onto(ConfigMapper.parse(json), t);
             JsonNode config = ConfigMapper.parse(remap.apply(json));
             remap.virtualAddresses().forEach(t.balancer()::addAddress);
-            try (Daemon daemon = Daemon.start(NetlinkTransport.openInNamespace(t.balancer().namespace().name()),
-                    config)) {
+            String ns = t.balancer().namespace().name();
+            try (Daemon daemon = Daemon.start(NetlinkTransport.openInNamespace(ns), config,
+                    DeviceFinder.ip(Optional.of(ns)));
+                 Servers host = serveHostFarms(t, daemon.farms())) {
                 return probe(t, daemon.farms(), connections);
             }
         }
     }
 
+    /**
+     * Servers on the balancer itself for the farms in nftlb's local mode, whose connections are
+     * delivered to the host: on the ports the probes use.
+     */
+    private static Servers serveHostFarms(Topology t, List<Farm> farms) {
+        int[] ports = farms.stream().filter(f -> f.forwarding() instanceof Forwarding.Host)
+                .flatMap(f -> probedPorts(f).stream()).distinct().mapToInt(Integer::intValue).toArray();
+        if (ports.length == 0) {
+            return () -> { };
+        }
+        AutoCloseable servers = t.balancer().serve(ports);
+        return () -> {
+            try {
+                servers.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
+    /** Servers that stop when closed. */
+    private interface Servers extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     private static Topology topology(int[] needs, String json) {
         Set<Integer> ports = new TreeSet<>();
-        for (Farm f : ConfigMapper.map(ConfigMapper.parse(json))) {
+        for (Farm f : ConfigMapper.map(withoutPolicies(json))) {
             probedPorts(f).forEach(ports::add);
             f.backends().forEach(b -> b.port().ifPresent(ports::add));
         }
         return Topology.builder().backends(needs[0]).clientAddresses(needs[1] + 1)
                 .returnPath(ReturnPath.VIA_BALANCER)
                 .ports(ports.stream().mapToInt(Integer::intValue).toArray()).start();
+    }
+
+    /** The case without its policies: only its farms' ports are wanted, and a policy needs a device to be mapped. */
+    private static JsonNode withoutPolicies(String json) {
+        ObjectNode config = (ObjectNode) ConfigMapper.parse(json);
+        config.remove("policies");
+        config.path("farms").forEach(f -> ((ObjectNode) f).remove("policies"));
+        return config;
     }
 
     /** The first port of each of the farm's first two ranges. */
@@ -273,7 +313,12 @@ class ConformanceIT {
             assertEquals(n.peers(), o.peers(), "backends should see the same source address: " + where);
             String source = key.substring(key.indexOf(" from ") + 6);
             String pinned = pinnedBackend(farm, source);
-            if (pinned != null) {
+            if (farm.forwarding() instanceof Forwarding.Host) {
+                // nftlb's local mode: the host's own server answers, and sees the client (no NAT).
+                assertEquals(Set.of(Balancer.NAME), o.tally.backends(), "delivered to this host: " + where);
+                assertEquals(Set.of(Balancer.NAME), n.tally.backends(), "delivered to this host: " + where);
+                assertEquals(Set.of(source), o.peers(), "not NATed: " + where);
+            } else if (pinned != null) {
                 assertEquals(Set.of(pinned), o.tally.backends(), "a pinned client stays on its backend: " + where);
                 assertEquals(Set.of(pinned), n.tally.backends(), "a pinned client stays on its backend: " + where);
             } else if (farm.scheduler() instanceof Scheduler.Hash h && !h.fields().contains(Scheduler.HashField.SOURCE_PORT)) {

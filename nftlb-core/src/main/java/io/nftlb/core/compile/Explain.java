@@ -117,6 +117,7 @@ final class Explain {
                     + ": backends see that address").orElse("snat by masquerade: backends see the balancer's"
                     + " address on their network");
             case Forwarding.Local l -> "local: redirected to ports of this host";
+            case Forwarding.Host h -> "host: delivered to this host as addressed, after the farm's guards";
             case Forwarding.Dsr d -> "dsr";
             case Forwarding.StatelessDnat s -> "stateless dnat";
         };

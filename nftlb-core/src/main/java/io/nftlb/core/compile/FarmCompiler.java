@@ -92,7 +92,8 @@ final class FarmCompiler {
         persistent(rules, Phase.RESTORE);
         // A restored mark of a backend that no longer serves does not survive scheduling: the
         // scheduling rule overwrites it, and a slot without a backend gives mark 0 (Lookups).
-        for (boolean v6 : families()) {
+        for (boolean v6 : farm.forwarding() instanceof Forwarding.Host ? List.<Boolean>of() : families()) {
+            // A host farm schedules nothing: its chain is its guards, and the packet goes on as addressed.
             List<Backend> serving = activeTier(v6);
             schedulingSlots(serving, v6);
             scheduling(rules, serving.size(), v6);
