@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.net.InetAddresses;
 import io.nftlb.core.Backend;
+import io.nftlb.core.ClientPort;
 import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Forwarding;
@@ -69,7 +70,8 @@ class ConformanceIT {
     /** Few cases with traffic (the machine is small); together they cover the supported features. */
     static final List<String> TRAFFIC_CASES = List.of("003_snat_ipv4_tcp_weight_multi",
             "009_snat_ipv4_multiport_symhash", "013_dnat_ipv4_tcp_weighted_rr",
-            "047_snat_ipv4_tcp_weight_static_sessions_srcip", "049_snat_ipv4_ipv6_tcp_weight",
+            "046_snat_ipv4_tcp_weight_static_sessions_srcip_srcport", "047_snat_ipv4_tcp_weight_static_sessions_srcip",
+            "049_snat_ipv4_ipv6_tcp_weight",
             "029_dnat_ipv4_tcp_udp_multifarm_hash_params", "045_local_proxy_with_policies",
             "063_local_with_farm_srcaddr");
 
@@ -292,6 +294,11 @@ class ConformanceIT {
                 seen.put(key(f, ports.get(0), source), new Observation(t.client().tcp(vip, ports.get(0))
                         .from(source).count(6).run(), 6));
             }
+            for (ClientPort client : f.portSessions().keySet()) {
+                // One connection from the pinned port (a port serves one connection at a time).
+                seen.put(key(f, ports.get(0), client.toString()), new Observation(t.client().tcp(vip, ports.get(0))
+                        .from(InetAddresses.toAddrString(client.address())).fromPort(client.port()).count(1).run(), 1));
+            }
         }
         return seen;
     }
@@ -318,6 +325,10 @@ class ConformanceIT {
                 assertEquals(Set.of(Balancer.NAME), o.tally.backends(), "delivered to this host: " + where);
                 assertEquals(Set.of(Balancer.NAME), n.tally.backends(), "delivered to this host: " + where);
                 assertEquals(Set.of(source), o.peers(), "not NATed: " + where);
+            } else if (pinned != null && source.contains(" . ")) {
+                // A pinned client port: its connection goes to the port's backend.
+                assertEquals(Set.of(pinned), o.tally.backends(), "a pinned client port goes to its backend: " + where);
+                assertEquals(Set.of(pinned), n.tally.backends(), "a pinned client port goes to its backend: " + where);
             } else if (pinned != null) {
                 assertEquals(Set.of(pinned), o.tally.backends(), "a pinned client stays on its backend: " + where);
                 assertEquals(Set.of(pinned), n.tally.backends(), "a pinned client stays on its backend: " + where);
@@ -342,6 +353,11 @@ class ConformanceIT {
 
     /** The topology backend's name ("b<i>") of the backend a source is pinned to, or null. */
     private static String pinnedBackend(Farm farm, String source) {
+        for (var s : farm.portSessions().entrySet()) {
+            if (s.getKey().toString().equals(source)) {
+                return topologyName(farm, farm.backend(s.getValue()).orElseThrow());
+            }
+        }
         for (var s : farm.staticSessions().entrySet()) {
             if (InetAddresses.toAddrString(s.getKey()).equals(source)) {
                 return topologyName(farm, farm.backend(s.getValue()).orElseThrow());

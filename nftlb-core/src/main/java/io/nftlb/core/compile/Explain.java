@@ -66,6 +66,10 @@ final class Explain {
                     .map(e -> NftText.address(e.getKey()) + " -> " + e.getValue())
                     .collect(Collectors.joining(", "))).append('\n');
         }
+        if (!farm.portSessions().isEmpty()) {
+            b.append("  static sessions by client port: ").append(farm.portSessions().entrySet().stream()
+                    .map(e -> e.getKey() + " -> " + e.getValue()).collect(Collectors.joining(", "))).append('\n');
+        }
         LimitsCompiler.explain(farm).ifPresent(l -> b.append("  ").append(l).append('\n'));
         farm.flowOffload().ifPresent(o -> b.append("  flow offload: established tcp and udp connections (marks in set ")
                 .append(Layout.OFFLOADED).append(") go to flowtable ").append(Layout.FLOWTABLE).append(" on ")

@@ -214,8 +214,8 @@ public final class FarmGen {
             }
             farms.put(f.name(), f.persistence().isPresent()
                     ? new Farm(f.name(), f.addresses(), f.ports(), f.protocol(), f.forwarding(), f.scheduler(),
-                            Optional.empty(), f.staticSessions(), f.backends(), f.packetMark(), f.limits(), f.helper(),
-                            f.inspection(), f.flowOffload(), f.intraConnect())
+                            Optional.empty(), f.staticSessions(), f.portSessions(), f.backends(), f.packetMark(),
+                            f.limits(), f.helper(), f.inspection(), f.flowOffload(), f.intraConnect())
                     : f.persistent(Duration.ofSeconds(seconds)));
         }
     }

@@ -104,6 +104,9 @@ public final class Layout {
     /** Pinned clients: {@code saddr . daddr . dport : ct mark}. */
     public static final String STATIC4 = "static4";
     public static final String STATIC6 = "static6";
+    /** Pinned connections: {@code saddr . sport . daddr . dport : ct mark}, declared when a farm pins a client's port. */
+    public static final String STATIC4_PORT = "static4p";
+    public static final String STATIC6_PORT = "static6p";
 
     /** The persistence map of a farm's persistence key and family, e.g. {@code persist4-saddr}. */
     public static String persistence(io.nftlb.core.Persistence.Key key, boolean ipv6) {
