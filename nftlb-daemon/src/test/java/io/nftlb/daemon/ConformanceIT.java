@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Test;
 /**
  * nftlb's own configuration cases against the kernel. Every case either applies in a namespace
  * or names its unsupported fields; for a few cases that together cover the supported features
- * (snat and dnat, weights, rr, hash, symhash, priority, multiport, persistence, static sessions,
- * backend ports, IPv4 and IPv6) traffic shows the daemon's ruleset behaves as nftlb's expected
+ * (every mode: snat, dnat, dsr, stlsdnat and local; every scheduler: weight, rr, hash, symhash;
+ * multiport, persistence, static sessions by client and by client port, backend ports, IPv4 and
+ * IPv6) traffic shows the daemon's ruleset behaves as nftlb's expected
  * ruleset ({@code output.nft}, loaded with {@code nft -f} in a second topology): the same
  * backends answer, each with its weight's share of {@value #CONNECTIONS} connections within
  * {@value #SIGMAS} binomial standard deviations, they see the same source address (sNAT or
@@ -51,7 +52,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The cases use addresses such as 192.168.0.100 with backends 192.168.0.10, .11, ...: both
  * the JSON and the expected ruleset are moved onto the topology's addresses the same way
- * ({@link AddressRemap}).
+ * ({@link AddressRemap}), and a dsr or stlsdnat case's devices and MACs onto the topology's
+ * ({@link LinkRemap}); a dsr case's backends hold the virtual address and answer directly. A
+ * local case's connections are answered by a server on the balancer itself.
  */
 @RequiresNetns
 class ConformanceIT {
@@ -73,7 +76,8 @@ class ConformanceIT {
             "046_snat_ipv4_tcp_weight_static_sessions_srcip_srcport", "047_snat_ipv4_tcp_weight_static_sessions_srcip",
             "049_snat_ipv4_ipv6_tcp_weight",
             "029_dnat_ipv4_tcp_udp_multifarm_hash_params", "045_local_proxy_with_policies",
-            "063_local_with_farm_srcaddr");
+            "063_local_with_farm_srcaddr", "010_dsr_ipv4_multiport_tcp_symhash", "015_stlsdnat_ipv4_tcp_hash",
+            "066_dsr_ipv4_tcp_hash_persistence_srcip");
 
     @Test
     void everyCaseAppliesOrNamesItsUnsupportedFields(NetworkNamespace ns) {
@@ -158,9 +162,16 @@ class ConformanceIT {
             List<Farm> farms;
             try (Topology t = topology(needs, json)) {
                 AddressRemap remap = AddressRemap.onto(ConfigMapper.parse(json), t);
-                farms = ConfigMapper.map(withoutPolicies(remap.apply(json)));
-                remap.virtualAddresses().forEach(t.balancer()::addAddress);
-                t.balancer().namespace().nft(remap.apply(nft));
+                String remapped = remap.apply(json);
+                String ruleset = remap.apply(nft);
+                if (LinkRemap.atIngress(ConfigMapper.parse(json))) {
+                    LinkRemap link = LinkRemap.onto(ConfigMapper.parse(remapped), t);
+                    remapped = link.json(remapped);
+                    ruleset = link.nft(ruleset);
+                }
+                farms = ConfigMapper.map(withoutPolicies(remapped));
+                addVirtualAddresses(t, remap, json);
+                t.balancer().namespace().nft(ruleset);
                 try (Servers host = serveHostFarms(t, farms)) {
                     nftlbs = probe(t, farms, CONNECTIONS);
                 }
@@ -168,6 +179,9 @@ class ConformanceIT {
             for (Farm f : farms) {
                 compare(name, f, ours, nftlbs);
             }
+            System.out.printf("[ConformanceIT] %s: %s, compared %s%n", name, farms.stream()
+                    .map(f -> f.name() + " " + f.forwarding().keyword() + " " + f.scheduler().getClass().getSimpleName())
+                    .toList(), ours.keySet());
         }
     }
 
@@ -212,8 +226,12 @@ class ConformanceIT {
     private static Map<String, Observation> observe(String json, int[] needs, int connections) {
         try (Topology t = topology(needs, json)) {
             AddressRemap remap = AddressRemap.onto(ConfigMapper.parse(json), t);
-            JsonNode config = ConfigMapper.parse(remap.apply(json));
-            remap.virtualAddresses().forEach(t.balancer()::addAddress);
+            String remapped = remap.apply(json);
+            if (LinkRemap.atIngress(ConfigMapper.parse(json))) {
+                remapped = LinkRemap.onto(ConfigMapper.parse(remapped), t).json(remapped);
+            }
+            JsonNode config = ConfigMapper.parse(remapped);
+            addVirtualAddresses(t, remap, json);
             String ns = t.balancer().namespace().name();
             try (Daemon daemon = Daemon.start(NetlinkTransport.openInNamespace(ns), config,
                     DeviceFinder.ip(Optional.of(ns)));
@@ -255,9 +273,21 @@ class ConformanceIT {
             probedPorts(f).forEach(ports::add);
             f.backends().forEach(b -> b.port().ifPresent(ports::add));
         }
+        // DSR backends answer clients directly; every other mode's replies come back through the balancer.
         return Topology.builder().backends(needs[0]).clientAddresses(needs[1] + 1)
-                .returnPath(ReturnPath.VIA_BALANCER)
+                .returnPath(LinkRemap.dsr(ConfigMapper.parse(json)) ? ReturnPath.DIRECT : ReturnPath.VIA_BALANCER)
                 .ports(ports.stream().mapToInt(Integer::intValue).toArray()).start();
+    }
+
+    /**
+     * The case's virtual addresses on the balancer (which answers ARP for them), and for a dsr
+     * case on the backends' loopback too: they serve the virtual address themselves.
+     */
+    private static void addVirtualAddresses(Topology t, AddressRemap remap, String json) {
+        remap.virtualAddresses().forEach(t.balancer()::addAddress);
+        if (LinkRemap.dsr(ConfigMapper.parse(json))) {
+            remap.virtualAddresses().forEach(vip -> t.backends().forEach(b -> b.addLoopbackAddress(vip)));
+        }
     }
 
     /** The case without its policies: only its farms' ports are wanted, and a policy needs a device to be mapped. */
