@@ -145,11 +145,12 @@ final class DifferentialServers {
 
                 @Override
                 public void remember(String farm, String client, String backend) {
-                    // The library's persistence map: client key fields . virtual address . port : mark.
+                    // The library's persistence map: the client's key fields as nft writes them
+                    // ("10.2.0.1" or "10.2.0.1 . 40000") . virtual address . port : mark.
                     Farm f = daemon.farms().stream().filter(x -> x.name().equals(farm)).findFirst().orElseThrow();
                     long mark = daemon.loadBalancer().marks(farm).get(backend);
                     String set = Layout.persistence(f.persistence().orElseThrow().key(), false);
-                    ns.execOrThrow("nft", "add element inet nftlb " + set + " { " + client.replace(" ", " . ") + " . "
+                    ns.execOrThrow("nft", "add element inet nftlb " + set + " { " + client + " . "
                             + f.addresses().get(0).getHostAddress() + " . " + f.ports().get(0).from()
                             + " timeout 1h : " + mark + " }");
                 }
