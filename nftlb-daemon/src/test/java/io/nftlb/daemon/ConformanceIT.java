@@ -77,7 +77,7 @@ class ConformanceIT {
             "049_snat_ipv4_ipv6_tcp_weight",
             "029_dnat_ipv4_tcp_udp_multifarm_hash_params", "045_local_proxy_with_policies",
             "063_local_with_farm_srcaddr", "010_dsr_ipv4_multiport_tcp_symhash", "015_stlsdnat_ipv4_tcp_hash",
-            "066_dsr_ipv4_tcp_hash_persistence_srcip");
+            "066_dsr_ipv4_tcp_hash_persistence_srcip", "051_dsr_ipv4_tcp_weight_static_sessions_srcip_srcport");
 
     @Test
     void everyCaseAppliesOrNamesItsUnsupportedFields(NetworkNamespace ns) {
