@@ -23,6 +23,7 @@ import io.nftlb.core.ast.NamedSet.SetFlag;
 import io.nftlb.core.ast.PayloadField;
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
+import io.nftlb.core.internal.compile.Layout;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ final class DsrSessions {
 
     /** The persistence map of a key and IP version, e.g. {@code dsr-persist4-saddr}. */
     static String map(Persistence.Key key, boolean v6) {
-        return "dsr-persist" + (v6 ? "6" : "4") + "-" + FarmCompiler.keyName(key);
+        return Layout.dsrPersistence(key, v6);
     }
 
     private static boolean sticky(Farm f) {

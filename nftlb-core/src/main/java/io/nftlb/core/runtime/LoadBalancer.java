@@ -393,7 +393,7 @@ public final class LoadBalancer implements AutoCloseable {
 
     /** The clients the data path keeps on a backend by persistence, read from the kernel (see {@link PersistenceSessions}). */
     public PersistenceSessions persistenceSessions() {
-        return new PersistenceSessions(transport, this::farm, this::marks);
+        return new PersistenceSessions(transport, this::farm, this::marks, f -> committer.read(s -> s.committedPath(f)));
     }
 
     /** For people: what the data path does for a committed farm (chain, maps, marks, shares). */

@@ -2,11 +2,15 @@ package io.nftlb.core.runtime;
 
 import static java.util.Objects.requireNonNull;
 
+import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
+import io.nftlb.core.Forwarding;
 import io.nftlb.core.Persistence;
 import io.nftlb.core.PortRange;
 import io.nftlb.core.ast.Element;
 import io.nftlb.core.ast.Expr;
+import io.nftlb.core.ast.TableRef;
+import io.nftlb.core.compile.PolicyCompiler;
 import io.nftlb.core.internal.compile.Layout;
 import io.nftlb.core.transport.DynamicElements;
 import io.nftlb.core.transport.DynamicElements.TimedElement;
@@ -29,9 +33,9 @@ import java.util.stream.Collectors;
  * the kernel on each call, through the transport's {@link Transport#dynamicElements()}; safe
  * from any thread.
  *
- * <p>Covers the farms whose connections conntrack tracks (sNAT, dNAT, local): DSR and stateless
- * dNAT farms keep persistence at netdev ingress, keyed to a backend's link-layer address, and
- * are not listed here.
+ * <p>sNAT and dNAT farms remember a client's backend by its conntrack mark, DSR farms at netdev
+ * ingress by its MAC (named by the farm's {@link io.nftlb.core.DsrPath}); stateless dNAT farms
+ * have no persistence.
  */
 public final class PersistenceSessions {
 
@@ -41,13 +45,13 @@ public final class PersistenceSessions {
      * @param client the key fields that name the client, as {@code nft} prints them:
      *     {@code 192.0.2.7} (by source address), {@code 192.0.2.7 . 40123} (address and port),
      *     a MAC address (by MAC), or the farm's address and port (by destination)
-     * @param backend the backend the client is kept on; empty if its mark is no longer one of
-     *     the farm's backends (the kernel forgets it at its expiration)
-     * @param mark the conntrack mark the element maps the client to
+     * @param backend the backend the client is kept on; empty if the element's mark (or, for
+     *     DSR, MAC) is no longer one of the farm's backends (the kernel forgets it at its
+     *     expiration)
      * @param timeout the element's timeout (the farm's persistence TTL when it was recorded)
      * @param expiresIn the time left before the kernel removes the element
      */
-    public record Session(String client, Optional<String> backend, long mark, Duration timeout, Duration expiresIn) {
+    public record Session(String client, Optional<String> backend, Duration timeout, Duration expiresIn) {
         public Session {
             requireNonNull(client, "client");
             requireNonNull(backend, "backend");
@@ -59,19 +63,21 @@ public final class PersistenceSessions {
     private final Transport transport;
     private final Function<String, Optional<Farm>> farms;
     private final Function<String, Map<String, Long>> marks;
+    private final Function<String, Optional<DsrPath>> paths;
 
     PersistenceSessions(Transport transport, Function<String, Optional<Farm>> farms,
-                        Function<String, Map<String, Long>> marks) {
+                        Function<String, Map<String, Long>> marks, Function<String, Optional<DsrPath>> paths) {
         this.transport = transport;
         this.farms = farms;
         this.marks = marks;
+        this.paths = paths;
     }
 
     /**
      * The farm's remembered clients now, ordered by their key as {@code nft} lists a set's
      * elements (address bytes, then port).
      *
-     * @return empty if the farm has no persistence or is not a conntrack farm
+     * @return empty if the farm has no persistence
      * @throws IllegalArgumentException if no farm of this name is committed
      * @throws UnsupportedOperationException if the transport cannot read the data path's own
      *     elements (the netlink transport can)
@@ -142,16 +148,18 @@ public final class PersistenceSessions {
     }
 
     private int delete(List<Found> found) {
-        Map<String, List<Element>> bySet = found.stream()
-                .collect(Collectors.groupingBy(Found::set, Collectors.mapping(Found::element, Collectors.toList())));
+        Map<Found.Where, List<Element>> bySet = found.stream()
+                .collect(Collectors.groupingBy(Found::where, Collectors.mapping(Found::element, Collectors.toList())));
         int forgotten = 0;
-        for (Map.Entry<String, List<Element>> e : bySet.entrySet()) {
-            forgotten += elements().delete(Layout.TABLE, e.getKey(), e.getValue());
+        for (Map.Entry<Found.Where, List<Element>> e : bySet.entrySet()) {
+            forgotten += elements().delete(e.getKey().table(), e.getKey().set(), e.getValue());
         }
         return forgotten;
     }
 
-    private record Found(String set, Element element, Session session) {}
+    private record Found(Where where, Element element, Session session) {
+        record Where(TableRef table, String set) {}
+    }
 
     private Farm committed(String farm) {
         requireNonNull(farm, "farm");
@@ -164,40 +172,55 @@ public final class PersistenceSessions {
     }
 
     private List<Found> read(Farm farm) {
-        if (farm.persistence().isEmpty() || !farm.forwarding().stateful()) {
+        if (farm.persistence().isEmpty()) {
             return List.of();
         }
         Persistence.Key key = farm.persistence().get().key();
-        Map<Long, String> byMark = new HashMap<>();
-        marks.apply(farm.name()).forEach((backend, mark) -> byMark.put(mark, backend));
+        boolean dsr = farm.forwarding() instanceof Forwarding.Dsr;
+        // What an element maps the client to, named: a conntrack mark, or at ingress a MAC.
+        Map<Object, String> byData = new HashMap<>();
+        if (dsr) {
+            paths.apply(farm.name()).ifPresent(p -> p.backendMacs().forEach((backend, mac) ->
+                    byData.put(mac.toLowerCase(java.util.Locale.ROOT), backend)));
+        } else {
+            marks.apply(farm.name()).forEach((backend, mark) -> byData.put(mark, backend));
+        }
         DynamicElements dynamic = elements();
         List<Found> out = new ArrayList<>();
         for (boolean v6 : new boolean[] {false, true}) {
             if (farm.addresses().stream().noneMatch(a -> (a instanceof java.net.Inet6Address) == v6)) {
                 continue;
             }
-            String set = Layout.persistence(key, v6);
-            for (TimedElement t : dynamic.read(Layout.TABLE, set)) {
-                session(farm, byMark, t).ifPresent(s -> out.add(new Found(set, t.element(), s)));
+            Found.Where where = dsr ? new Found.Where(PolicyCompiler.TABLE, Layout.dsrPersistence(key, v6))
+                    : new Found.Where(Layout.TABLE, Layout.persistence(key, v6));
+            for (TimedElement t : dynamic.read(where.table(), where.set())) {
+                session(farm, byData, t).ifPresent(s -> out.add(new Found(where, t.element(), s)));
             }
         }
         return out;
     }
 
     /** The session of an element if it is the farm's: its key ends with the farm's address and port. */
-    private static Optional<Session> session(Farm farm, Map<Long, String> byMark, TimedElement t) {
+    private static Optional<Session> session(Farm farm, Map<Object, String> byData, TimedElement t) {
         Element e = t.element();
         List<Expr> parts = parts(e.key());
         int n = parts.size();
         if (n < 2 || !(parts.get(n - 2) instanceof Expr.Addr vip) || !(parts.get(n - 1) instanceof Expr.Int port)
-                || !farm.addresses().contains(vip.address()) || !servesPort(farm, port.value())
-                || !(e.data().orElse(null) instanceof Expr.Int mark)) {
+                || !farm.addresses().contains(vip.address()) || !servesPort(farm, port.value())) {
+            return Optional.empty();
+        }
+        Object data = switch (e.data().orElse(null)) {
+            case Expr.Int mark -> mark.value();
+            case Expr.Ether mac -> mac.mac().toLowerCase(java.util.Locale.ROOT);
+            case null, default -> null;
+        };
+        if (data == null) {
             return Optional.empty();
         }
         List<Expr> client = n > 2 ? parts.subList(0, n - 2) : parts;
         String text = client.stream().map(PersistenceSessions::text).collect(Collectors.joining(" . "));
         Duration timeout = e.timeout().orElse(Duration.ZERO);
-        return Optional.of(new Session(text, Optional.ofNullable(byMark.get(mark.value())), mark.value(), timeout,
+        return Optional.of(new Session(text, Optional.ofNullable(byData.get(data)), timeout,
                 t.expiresIn().orElse(timeout)));
     }
 

@@ -247,6 +247,11 @@ final class State {
         IngressCompiler.compile(List.of(), List.of(farm), List.of(path));
     }
 
+    /** The committed link layer of a DSR or stateless dNAT farm. */
+    Optional<io.nftlb.core.DsrPath> committedPath(String farm) {
+        return Optional.ofNullable(ingress.committed().paths().get(farm));
+    }
+
     /** Whether the farm changes under way change the netdev table: ingress farms, or services policies cover. */
     private boolean ingressTouched() {
         boolean policies = ingress.hasPolicies();

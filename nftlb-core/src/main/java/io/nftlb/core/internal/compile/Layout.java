@@ -113,6 +113,11 @@ public final class Layout {
         return persistence(persistenceKeyName(key), ipv6);
     }
 
+    /** The persistence map of a DSR farm's key and family in the netdev table, e.g. {@code dsr-persist4-saddr}. */
+    public static String dsrPersistence(io.nftlb.core.Persistence.Key key, boolean ipv6) {
+        return "dsr-" + persistence(key, ipv6);
+    }
+
     /** The name of a persistence key in map and chain names, e.g. {@code saddr}. */
     public static String persistenceKeyName(io.nftlb.core.Persistence.Key key) {
         return switch (key) {
