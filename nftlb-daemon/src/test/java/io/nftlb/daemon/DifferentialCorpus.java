@@ -21,6 +21,7 @@ final class DifferentialCorpus {
 
     /**
      * Not a request: {@code REMEMBER /farms/NAME} with {@code {"client": ..., "backend": ...}}
+     * (and the backend's {@code "ether-addr"} for a dsr farm)
      * makes each server's data path remember the client on the backend, as the farm's
      * persistence does when a client connects (see {@link DifferentialServers.Server#remember}).
      */

@@ -63,7 +63,7 @@ class NftlbDifferentialIT {
                         JsonNode s = ConfigMapper.parse(step.body());
                         for (DifferentialServers.Server server : List.of(nftlb, daemon)) {
                             server.remember(step.path().substring(step.path().lastIndexOf('/') + 1),
-                                    s.path("client").asText(), s.path("backend").asText());
+                                    s.path("client").asText(), s.path("backend").asText(), s.path("ether-addr").asText());
                         }
                         continue;
                     }
