@@ -167,8 +167,8 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
             Check.that(persistence.isEmpty() || forwarding instanceof Forwarding.Dsr, where,
                     "persistence %s needs conntrack, which %s forwarding does not use",
                     persistence.map(p -> p.key().toString()).orElse(""), forwarding.keyword());
-            Check.that(staticSessions.isEmpty() && portSessions.isEmpty() || forwarding instanceof Forwarding.Dsr, where,
-                    "static sessions need conntrack, which %s does not use", forwarding.keyword());
+            Check.that(staticSessions.isEmpty() && portSessions.isEmpty() || forwarding instanceof Forwarding.Dsr,
+                    where, "static sessions need conntrack, which %s does not use", forwarding.keyword());
             Check.that(packetMark.isEmpty() && backends.stream().allMatch(b -> b.packetMark().isEmpty()), where,
                     "packet marks are set from conntrack marks, which %s forwarding does not use",
                     forwarding.keyword());
@@ -263,8 +263,8 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
     // ---- steps --------------------------------------------------------------------------
 
     public Farm named(String value) {
-        return new Farm(value, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions, portSessions,
-                backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
+        return new Farm(value, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                portSessions, backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     /** Serves this port (replacing any ports given before). */
@@ -297,8 +297,8 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
     }
 
     private Farm withPorts(List<PortRange> value) {
-        return new Farm(name, addresses, value, protocol, forwarding, scheduler, persistence, staticSessions, portSessions,
-                backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
+        return new Farm(name, addresses, value, protocol, forwarding, scheduler, persistence, staticSessions,
+                portSessions, backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     public Farm protocol(Protocol value) {
@@ -354,8 +354,8 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     /** Replaces the backends. */
     public Farm backends(List<Backend> list) {
-        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions, portSessions,
-                list, packetMark, limits, helper, inspection, flowOffload, intraConnect);
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                portSessions, list, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     /** Adds a backend, or replaces the one of the same name. */
@@ -405,8 +405,8 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
     }
 
     public Farm persistence(Persistence value) {
-        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, Optional.of(value), staticSessions, portSessions,
-                backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, Optional.of(value), staticSessions,
+                portSessions, backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     /** Always sends this client address to this backend. */
@@ -434,26 +434,26 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
     }
 
     public Farm packetMark(long value) {
-        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions, portSessions,
-                backends, OptionalLong.of(value), limits, helper, inspection, flowOffload, intraConnect);
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                portSessions, backends, OptionalLong.of(value), limits, helper, inspection, flowOffload, intraConnect);
     }
 
     /** Limits new connections of each client, e.g. {@code farm.limits(Limits.none().connectionsPerClient(20))}. */
     public Farm limits(Limits value) {
-        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions, portSessions,
-                backends, packetMark, value, helper, inspection, flowOffload, intraConnect);
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                portSessions, backends, packetMark, value, helper, inspection, flowOffload, intraConnect);
     }
 
     /** A conntrack helper for the farm's connections, e.g. {@code Helper.FTP} for an FTP farm. */
     public Farm helper(Helper value) {
-        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions, portSessions,
-                backends, packetMark, limits, Optional.of(value), inspection, flowOffload, intraConnect);
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                portSessions, backends, packetMark, limits, Optional.of(value), inspection, flowOffload, intraConnect);
     }
 
     /** Logs new connections or hands them to an NFQUEUE: {@code farm.inspection(Inspection.none().queue(3, true))}. */
     public Farm inspection(Inspection value) {
-        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions, portSessions,
-                backends, packetMark, limits, helper, value, flowOffload, intraConnect);
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                portSessions, backends, packetMark, limits, helper, value, flowOffload, intraConnect);
     }
 
     /**
@@ -465,8 +465,8 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
     }
 
     public Farm offload(FlowOffload value) {
-        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions, portSessions,
-                backends, packetMark, limits, helper, inspection, Optional.of(value), intraConnect);
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                portSessions, backends, packetMark, limits, helper, inspection, Optional.of(value), intraConnect);
     }
 
     /**
@@ -476,8 +476,8 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
      * prerouting.
      */
     public Farm intraConnect(boolean value) {
-        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions, portSessions,
-                backends, packetMark, limits, helper, inspection, flowOffload, value);
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
+                portSessions, backends, packetMark, limits, helper, inspection, flowOffload, value);
     }
 
     /**

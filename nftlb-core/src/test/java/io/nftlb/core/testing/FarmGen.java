@@ -85,6 +85,10 @@ public final class FarmGen {
         if (v4 && !v6 && random.nextInt(4) == 0) {
             f = f.staticSession("192.168." + index + ".7", f.backends().get(0).name());
         }
+        if (v4 && !v6 && random.nextInt(4) == 0) {
+            String last = f.backends().get(f.backends().size() - 1).name();
+            f = f.staticSession("192.168." + index + ".8", 40000 + index, last);
+        }
         if (random.nextInt(5) == 0) {
             f = f.packetMark(0x100 + index);
         }
