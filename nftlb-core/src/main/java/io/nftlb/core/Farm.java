@@ -34,6 +34,8 @@ import java.util.function.UnaryOperator;
  * @param scheduler how a backend is picked for a new connection
  * @param persistence optionally keeps a client on its backend
  * @param staticSessions client address to backend name: pinned clients
+ * @param portSessions client address and source port to backend name: pinned connections of a
+ *     client (a client's pinned port wins over its pinned address)
  * @param backends the backends, in order
  * @param packetMark optionally marks the farm's packets (for policy routing or QoS)
  * @param limits what the farm refuses before scheduling (rates, connection counts, bans)
@@ -46,7 +48,8 @@ import java.util.function.UnaryOperator;
  */
 public record Farm(String name, List<InetAddress> addresses, List<PortRange> ports, Protocol protocol,
                    Forwarding forwarding, Scheduler scheduler, Optional<Persistence> persistence,
-                   Map<InetAddress, String> staticSessions, List<Backend> backends, OptionalLong packetMark,
+                   Map<InetAddress, String> staticSessions, Map<ClientPort, String> portSessions,
+                   List<Backend> backends, OptionalLong packetMark,
                    Limits limits, Optional<Helper> helper, Inspection inspection,
                    Optional<FlowOffload> flowOffload, boolean intraConnect) {
 
@@ -63,6 +66,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(persistence, "persistence");
         staticSessions = Map.copyOf(staticSessions);
+        portSessions = Map.copyOf(portSessions);
         backends = List.copyOf(backends);
         Objects.requireNonNull(packetMark, "packetMark");
         Objects.requireNonNull(limits, "limits");
@@ -90,6 +94,16 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Check.that(flowOffload.isEmpty() || forwarding instanceof Forwarding.Dnat
                         || forwarding instanceof Forwarding.Snat, where,
                 "flow offload needs forwarded connections (dnat or snat), not %s forwarding", forwarding.keyword());
+        if (forwarding instanceof Forwarding.Host) {
+            // Nothing is scheduled: the host's own socket serves (see Forwarding.Host).
+            Check.that(backends.isEmpty(), where, "has %d backends, but host forwarding delivers to this host",
+                    backends.size());
+            Check.that(persistence.isEmpty() && staticSessions.isEmpty() && portSessions.isEmpty(), where,
+                    "persistence and static sessions choose backends, which host forwarding does not have");
+            Check.that(helper.isEmpty() && packetMark.isEmpty() && flowOffload.isEmpty() && !intraConnect, where,
+                    "helpers, packet marks, flow offload and intra-connect are for forwarded connections, not host"
+                            + " forwarding");
+        }
         Check.that(!intraConnect || !forwarding.servedAtIngress(), where,
                 "intra-connect needs conntrack, which %s forwarding does not use", forwarding.keyword());
         Check.that(flowOffload.isEmpty() || protocol != Protocol.SCTP, where,
@@ -98,7 +112,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Check.that(!limits.tcpStrict() || tcp, where, "tcp strict needs tcp, not %s", protocol.name().toLowerCase(Locale.ROOT));
         Check.that(limits.resets().isEmpty() || tcp, where, "a reset limit needs tcp, not %s",
                 protocol.name().toLowerCase(Locale.ROOT));
-        validate(where, addresses, ports, forwarding, persistence, staticSessions, backends, packetMark);
+        validate(where, addresses, ports, forwarding, persistence, staticSessions, portSessions, backends, packetMark);
         if (scheduler instanceof Scheduler.Maglev m) {
             // Maglev gives every backend at least one slot, so the table must be larger.
             Check.that(backends.size() < m.tableSize(), where, "has %d backends, too many for a maglev table of %d",
@@ -108,8 +122,8 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     private static void validate(String where, List<InetAddress> addresses, List<PortRange> ports,
                                  Forwarding forwarding, Optional<Persistence> persistence,
-                                 Map<InetAddress, String> staticSessions, List<Backend> backends,
-                                 OptionalLong packetMark) {
+                                 Map<InetAddress, String> staticSessions, Map<ClientPort, String> portSessions,
+                                 List<Backend> backends, OptionalLong packetMark) {
         Check.that(!addresses.isEmpty(), where, "needs at least one virtual address");
         Check.that(new HashSet<>(addresses).size() == addresses.size(), where,
                 "virtual addresses %s repeat an address", hosts(addresses));
@@ -153,8 +167,8 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
             Check.that(persistence.isEmpty() || forwarding instanceof Forwarding.Dsr, where,
                     "persistence %s needs conntrack, which %s forwarding does not use",
                     persistence.map(p -> p.key().toString()).orElse(""), forwarding.keyword());
-            Check.that(staticSessions.isEmpty() || forwarding instanceof Forwarding.Dsr, where,
-                    "static sessions need conntrack, which %s does not use", forwarding.keyword());
+            Check.that(staticSessions.isEmpty() && portSessions.isEmpty() || forwarding instanceof Forwarding.Dsr,
+                    where, "static sessions need conntrack, which %s does not use", forwarding.keyword());
             Check.that(packetMark.isEmpty() && backends.stream().allMatch(b -> b.packetMark().isEmpty()), where,
                     "packet marks are set from conntrack marks, which %s forwarding does not use",
                     forwarding.keyword());
@@ -168,6 +182,12 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
             Check.that(families.contains(Addresses.family(s.getKey())), where,
                     "static session client %s is not of the farm's address families %s",
                     Addresses.text(s.getKey()), families);
+        }
+        for (Map.Entry<ClientPort, String> s : portSessions.entrySet()) {
+            Check.that(names.contains(s.getValue()), where, "static session for %s names unknown backend \"%s\"",
+                    s.getKey(), s.getValue());
+            Check.that(families.contains(Addresses.family(s.getKey().address())), where,
+                    "static session client %s is not of the farm's address families %s", s.getKey(), families);
         }
         packetMark.ifPresent(m -> Check.that(m > 0 && m <= 0xffff_ffffL, where,
                 "packet mark 0x%x must be within 0x1..0xffffffff", m));
@@ -204,6 +224,14 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         return create(Shared.LOCAL, virtualAddresses);
     }
 
+    /**
+     * A farm for a service of this host (nftlb's {@code local} mode): its traffic reaches the
+     * host as addressed, through the farm's limits, log and policies (see {@link Forwarding.Host}).
+     */
+    public static Farm host(String... virtualAddresses) {
+        return create(Shared.HOST, virtualAddresses);
+    }
+
     private static Farm create(Forwarding forwarding, String... virtualAddresses) {
         Check.that(virtualAddresses != null && virtualAddresses.length > 0, "farm",
                 "needs at least one virtual address");
@@ -213,7 +241,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         }
         String name = Addresses.text(vips.get(0)).replace(':', '.').replace('%', '.');
         return new Farm(name, vips, List.of(), Protocol.TCP, forwarding, Shared.ROUND_ROBIN,
-                Optional.empty(), Map.of(), List.of(), OptionalLong.empty(), Limits.none(), Optional.empty(),
+                Optional.empty(), Map.of(), Map.of(), List.of(), OptionalLong.empty(), Limits.none(), Optional.empty(),
                 Inspection.none(), Optional.empty(), false);
     }
 
@@ -227,6 +255,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         static final Forwarding DSR = new Forwarding.Dsr();
         static final Forwarding STATELESS_DNAT = new Forwarding.StatelessDnat();
         static final Forwarding LOCAL = new Forwarding.Local();
+        static final Forwarding HOST = new Forwarding.Host();
         static final Scheduler ROUND_ROBIN = new Scheduler.RoundRobin();
         static final Scheduler WEIGHTED = new Scheduler.Weighted();
     }
@@ -235,7 +264,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     public Farm named(String value) {
         return new Farm(value, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
+                portSessions, backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     /** Serves this port (replacing any ports given before). */
@@ -269,11 +298,11 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     private Farm withPorts(List<PortRange> value) {
         return new Farm(name, addresses, value, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
+                portSessions, backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     public Farm protocol(Protocol value) {
-        return new Farm(name, addresses, ports, value, forwarding, scheduler, persistence, staticSessions,
+        return new Farm(name, addresses, ports, value, forwarding, scheduler, persistence, staticSessions, portSessions,
                 backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
@@ -294,12 +323,12 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
     }
 
     public Farm forwarding(Forwarding value) {
-        return new Farm(name, addresses, ports, protocol, value, scheduler, persistence, staticSessions,
+        return new Farm(name, addresses, ports, protocol, value, scheduler, persistence, staticSessions, portSessions,
                 backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     public Farm scheduler(Scheduler value) {
-        return new Farm(name, addresses, ports, protocol, forwarding, value, persistence, staticSessions,
+        return new Farm(name, addresses, ports, protocol, forwarding, value, persistence, staticSessions, portSessions,
                 backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
@@ -326,7 +355,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
     /** Replaces the backends. */
     public Farm backends(List<Backend> list) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                list, packetMark, limits, helper, inspection, flowOffload, intraConnect);
+                portSessions, list, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     /** Adds a backend, or replaces the one of the same name. */
@@ -363,7 +392,9 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
         Check.that(indexOf(backendName) >= 0, where(), "has no backend \"%s\"", backendName);
         Map<InetAddress, String> sessions = new LinkedHashMap<>(staticSessions);
         sessions.values().removeIf(backendName::equals);
-        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, sessions,
+        Map<ClientPort, String> pinned = new LinkedHashMap<>(portSessions);
+        pinned.values().removeIf(backendName::equals);
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, sessions, pinned,
                 backends.stream().filter(b -> !b.name().equals(backendName)).toList(), packetMark, limits, helper,
                 inspection, flowOffload, intraConnect);
     }
@@ -375,38 +406,54 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     public Farm persistence(Persistence value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, Optional.of(value), staticSessions,
-                backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
+                portSessions, backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     /** Always sends this client address to this backend. */
     public Farm staticSession(String clientAddress, String backendName) {
         Map<InetAddress, String> sessions = new LinkedHashMap<>(staticSessions);
         sessions.put(Addresses.parse(where(), "static session client", clientAddress), backendName);
-        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, sessions,
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, sessions, portSessions,
+                backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
+    }
+
+    /**
+     * Always sends this client's connections from this source port to this backend (its other
+     * connections are scheduled, or follow a static session of its address).
+     */
+    public Farm staticSession(String clientAddress, int clientPort, String backendName) {
+        Map<ClientPort, String> pinned = new LinkedHashMap<>(portSessions);
+        InetAddress client = Addresses.parse(where(), "static session client", clientAddress);
+        try {
+            pinned.put(new ClientPort(client, clientPort), backendName);
+        } catch (InvalidFarmException e) {
+            throw new InvalidFarmException(where() + ": " + e.getMessage());
+        }
+        return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions, pinned,
                 backends, packetMark, limits, helper, inspection, flowOffload, intraConnect);
     }
 
     public Farm packetMark(long value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, OptionalLong.of(value), limits, helper, inspection, flowOffload, intraConnect);
+                portSessions, backends, OptionalLong.of(value), limits, helper, inspection, flowOffload, intraConnect);
     }
 
     /** Limits new connections of each client, e.g. {@code farm.limits(Limits.none().connectionsPerClient(20))}. */
     public Farm limits(Limits value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, value, helper, inspection, flowOffload, intraConnect);
+                portSessions, backends, packetMark, value, helper, inspection, flowOffload, intraConnect);
     }
 
     /** A conntrack helper for the farm's connections, e.g. {@code Helper.FTP} for an FTP farm. */
     public Farm helper(Helper value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, Optional.of(value), inspection, flowOffload, intraConnect);
+                portSessions, backends, packetMark, limits, Optional.of(value), inspection, flowOffload, intraConnect);
     }
 
     /** Logs new connections or hands them to an NFQUEUE: {@code farm.inspection(Inspection.none().queue(3, true))}. */
     public Farm inspection(Inspection value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, helper, value, flowOffload, intraConnect);
+                portSessions, backends, packetMark, limits, helper, value, flowOffload, intraConnect);
     }
 
     /**
@@ -419,7 +466,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
 
     public Farm offload(FlowOffload value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, helper, inspection, Optional.of(value), intraConnect);
+                portSessions, backends, packetMark, limits, helper, inspection, Optional.of(value), intraConnect);
     }
 
     /**
@@ -430,7 +477,7 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
      */
     public Farm intraConnect(boolean value) {
         return new Farm(name, addresses, ports, protocol, forwarding, scheduler, persistence, staticSessions,
-                backends, packetMark, limits, helper, inspection, flowOffload, value);
+                portSessions, backends, packetMark, limits, helper, inspection, flowOffload, value);
     }
 
     /**

@@ -34,6 +34,14 @@ public sealed interface Forwarding {
     /** Redirect to a port of this host (backends are local ports). */
     record Local() implements Forwarding {}
 
+    /**
+     * To this host as addressed (nftlb's {@code local} mode): the farm is a service of this host,
+     * its packets are neither scheduled nor NATed and reach the host's own socket on the virtual
+     * address and port. What the farm adds are its guards: its limits, strict TCP, log and the
+     * policies that name it. Such a farm has no backends, persistence or static sessions.
+     */
+    record Host() implements Forwarding {}
+
     /** Short name for messages and explain output. */
     default String keyword() {
         return switch (this) {
@@ -42,6 +50,7 @@ public sealed interface Forwarding {
             case Dsr d -> "dsr";
             case StatelessDnat s -> "stateless dnat";
             case Local l -> "local";
+            case Host h -> "host";
         };
     }
 

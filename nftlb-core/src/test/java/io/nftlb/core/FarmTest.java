@@ -35,6 +35,33 @@ class FarmTest {
     }
 
     @Test
+    void aHostFarmHasNothingThatChoosesABackend() {
+        Farm host = Farm.host("10.0.0.40").port(80).named("svc");
+        assertEquals(new Forwarding.Host(), host.forwarding());
+        assertEquals("farm \"svc\": has 1 backends, but host forwarding delivers to this host",
+                message(() -> host.backends(Backend.at("10.1.0.10"))));
+        assertEquals("farm \"svc\": persistence and static sessions choose backends, which host forwarding does"
+                + " not have", message(() -> host.persistent(Duration.ofMinutes(1))));
+        assertEquals("farm \"svc\": helpers, packet marks, flow offload and intra-connect are for forwarded"
+                + " connections, not host forwarding", message(() -> host.packetMark(0x10)));
+    }
+
+    @Test
+    void aClientPortSessionNamesAKnownBackendAndAValidPort() {
+        Farm farm = Farm.snat("10.0.0.40").port(80).named("web").backends(Backend.of("b0", "10.1.0.10"));
+        Farm pinned = farm.staticSession("192.0.2.7", 40000, "b0");
+        assertEquals(java.util.Map.of(new ClientPort(com.google.common.net.InetAddresses.forString("192.0.2.7"), 40000), "b0"),
+                pinned.portSessions());
+        assertEquals(java.util.Map.of(), pinned.withoutBackend("b0").portSessions(), "the backend's sessions go with it");
+        assertEquals("farm \"web\": static session for 192.0.2.7 . 40000 names unknown backend \"b9\"",
+                message(() -> farm.staticSession("192.0.2.7", 40000, "b9")));
+        assertEquals("farm \"web\": static session: client port 0 must be within 1..65535",
+                message(() -> farm.staticSession("192.0.2.7", 0, "b0")));
+        assertEquals("farm \"web\": static session client 2001:db8::7 . 40000 is not of the farm's address"
+                + " families [IPV4]", message(() -> farm.staticSession("2001:db8::7", 40000, "b0")));
+    }
+
+    @Test
     void badAddressesNameTheField() {
         assertEquals("farm: virtual address \"10.0.0.300\" is not a valid address",
                 message(() -> Farm.dnat("10.0.0.300")));

@@ -165,6 +165,11 @@ public final class Daemon implements AutoCloseable {
         return List.copyOf(applied.values());
     }
 
+    /** The farms' dynamic sessions (their persistence entries in the kernel). */
+    DynamicSessions dynamicSessions() {
+        return new DynamicSessions(lb);
+    }
+
     /** The load balancer that holds the farms (for metrics and the status view). */
     LoadBalancer loadBalancer() {
         return lb;

@@ -70,6 +70,21 @@ final class FarmFields {
             readElsewhere("oface"),
             readElsewhere("ether-addr")));
 
+    /**
+     * The fields of a farm in nftlb's {@code local} mode ({@link Farm#host}): nftlb chooses no
+     * backend there and NATs nothing, so it leaves the fields about those unused, and so does
+     * the daemon (they stay in the configuration, as nftlb shows them).
+     */
+    static final Map<String, Field<Farm>> LOCAL = local();
+
+    private static Map<String, Field<Farm>> local() {
+        Map<String, Field<Farm>> fields = new LinkedHashMap<>(ALL);
+        for (String unused : List.of("scheduler", "persistence", "source-addr", "mark", "priority", "helper")) {
+            fields.put(unused, mapped(unused, (farm, value, object, where) -> farm));
+        }
+        return java.util.Collections.unmodifiableMap(fields);
+    }
+
     private FarmFields() {}
 
     static <T> Map<String, Field<T>> table(List<Field<T>> fields) {

@@ -50,9 +50,14 @@ final class FarmMapper {
             checkFamily(where, farm, text(object, "family", where, ""));
         }
         List<Backend> backends = backends(where, object.get("backends"), problems, farm != null);
-        farm = farm == null || !backendsFit(farm, backends, where, problems) ? null : farm.backends(backends);
-        farm = applyFields(farm, object, FarmFields.ALL, where, problems);
-        farm = sessions(farm, object.get("sessions"), where, problems);
+        // nftlb's local mode delivers to this host: its backends and sessions are kept, not used.
+        boolean host = farm != null && farm.forwarding() instanceof Forwarding.Host;
+        if (farm != null && farm.forwarding() instanceof Forwarding.Dsr) {
+            backends = backends.stream().map(FarmMapper::withoutPort).toList();
+        }
+        farm = farm == null || host || !backendsFit(farm, backends, where, problems) ? farm : farm.backends(backends);
+        farm = applyFields(farm, object, host ? FarmFields.LOCAL : FarmFields.ALL, where, problems);
+        farm = host ? farm : sessions(farm, object.get("sessions"), where, problems);
         farm = farm == null ? null : LogFields.apply(farm, object, where, problems);
         if (farm == null || problems.size() > before) {
             return Optional.empty();
@@ -63,7 +68,7 @@ final class FarmMapper {
     /**
      * Whether the backends can be the farm's; if not, says why in {@code problems}. In dsr mode
      * nftlb forwards frames by MAC: a backend of another address family serves (in the library
-     * too), and nftlb ignores a backend's port, which the library refuses.
+     * too).
      */
     private static boolean backendsFit(Farm farm, List<Backend> backends, String where, Problems problems) {
         int before = problems.size();
@@ -75,10 +80,6 @@ final class FarmMapper {
                 problems.unsupported(bw, "ip-addr", InetAddresses.toAddrString(b.address()),
                         "the library's backends are of the family of their farm's virtual address, " + families);
             }
-            if (farm.forwarding() instanceof Forwarding.Dsr && b.port().isPresent()) {
-                problems.unsupported(bw, "port", String.valueOf(b.port().getAsInt()),
-                        "dsr does not rewrite packets: backends serve the virtual port");
-            }
             if (farm.forwarding().servedAtIngress()) {
                 b.packetMark().ifPresent(m -> problems.unsupported(bw, "mark", "0x" + Long.toHexString(m),
                         atIngress(farm, "packet marks come from conntrack marks")));
@@ -87,6 +88,16 @@ final class FarmMapper {
             }
         }
         return problems.size() == before;
+    }
+
+    /**
+     * A dsr backend without its port: dsr forwards frames as they came, so the backend serves
+     * the virtual port; nftlb takes a dsr backend's port and does not use it, and so does the
+     * daemon (it stays in the configuration).
+     */
+    private static Backend withoutPort(Backend b) {
+        return new Backend(b.name(), b.address(), java.util.OptionalInt.empty(), b.weight(), b.priority(), b.state(),
+                b.packetMark(), b.sourceAddress(), b.maxConnections());
     }
 
     /** The farm's addresses; none (reported) when they cannot be one farm of the library's. */
@@ -171,13 +182,19 @@ final class FarmMapper {
             }
             String client = Values.text(where, "client", s.get("client"));
             String backend = Values.text(where, "backend", s.get("backend"));
-            if (client.contains(".") && client.contains(" ")) {
+            // nftlb's client is its farm's persistence key as nft writes it: "ADDRESS" or
+            // "ADDRESS . PORT" (srcip srcport); "ADDRESS PORT" is taken too.
+            List<String> parts = java.util.Arrays.stream(client.trim().split("\\s+"))
+                    .filter(t -> !t.equals(".")).toList();
+            if (parts.size() > 2 || parts.size() == 2 && !parts.get(1).matches("\\d{1,5}")) {
                 problems.unsupported(where, "sessions", client,
-                        "static sessions are kept by client address only, not with ports");
+                        "static sessions are kept by client address, or address and port");
                 continue;
             }
             try {
-                f = f == null ? null : f.staticSession(client, backend);
+                f = f == null ? null : parts.size() == 2
+                        ? f.staticSession(parts.get(0), Integer.parseInt(parts.get(1)), backend)
+                        : f.staticSession(client, backend);
             } catch (InvalidFarmException e) {
                 if (!needsConntrack(f, e)) {
                     throw e;

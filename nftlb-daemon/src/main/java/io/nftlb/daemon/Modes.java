@@ -13,28 +13,18 @@ import java.util.function.Function;
  */
 final class Modes {
 
+    /** nftlb's local mode is the library's host forwarding (the library's local mode redirects to loopback backends). */
     private static final Map<String, Function<String[], Farm>> ENTRIES = Map.of(
             "snat", Farm::snat,
             "dnat", Farm::dnat,
             "dsr", Farm::dsr,
-            "stlsdnat", Farm::statelessDnat);
-
-    /**
-     * nftlb's local mode is not the library's: nftlb only filters traffic to a service of this
-     * host (its farm chain has no forwarding), the library redirects to loopback backends.
-     */
-    private static final Map<String, String> DIFFERENT = Map.of("local",
-            "nftlb's local mode filters traffic for a service of this host; the library's local mode redirects"
-                    + " to loopback backends");
+            "stlsdnat", Farm::statelessDnat,
+            "local", Farm::host);
 
     private Modes() {}
 
     /** The entry point of a mode, or null (reported in {@code problems}) when it is not supported. */
     static Function<String[], Farm> entry(String where, String mode, Problems problems) {
-        if (DIFFERENT.containsKey(mode)) {
-            problems.unsupported(where, "mode", mode, DIFFERENT.get(mode));
-            return null;
-        }
         Function<String[], Farm> entry = ENTRIES.get(mode);
         if (entry == null) {
             throw ConfigException.field(where, "mode", mode, "must be snat, dnat, dsr, stlsdnat or local");

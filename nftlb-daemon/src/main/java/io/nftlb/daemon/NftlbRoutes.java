@@ -54,7 +54,10 @@ final class NftlbRoutes {
                     if (farm.isEmpty()) {
                         return Api.Reply.message(404, "invalid request");
                     }
-                    out.set("sessions", NftlbView.sessions(farm.get()));
+                    // As nftlb: the static sessions, then the dynamic ones the kernel has now.
+                    ArrayNode sessions = NftlbView.sessions(farm.get());
+                    sessions.addAll(daemon.dynamicSessions().list(name));
+                    out.set("sessions", sessions);
                     return new Api.Reply(200, out.toString());
                 }
                 if (!list.isEmpty()) {
@@ -134,6 +137,7 @@ final class NftlbRoutes {
                 }
                 daemon.change(c -> ConfigEdits.editable(c, "farms", "name", name)
                         .ifPresent(f -> ConfigEdits.removeSessionsOf(f, fourth)));
+                daemon.dynamicSessions().forgetBackend(name, fourth); // as nftlb: the kernel's entries too
                 return Api.Reply.success();
             });
         }
@@ -154,8 +158,13 @@ final class NftlbRoutes {
                 // A session names its client with "_" for " " in the path (nftlb's spelling of "IP PORT").
                 String id = third.equals("sessions") ? fourth.replace('_', ' ') : fourth;
                 if (ConfigEdits.find(farm, third, key, id).isEmpty()) {
-                    // nftlb forgets an unknown session without a word (it may be a dynamic one).
-                    return third.equals("sessions") ? Api.Reply.success() : unknownIn(error, what, fourth, name);
+                    if (third.equals("sessions")) {
+                        // As nftlb: a client that is not a static session is forgotten from the
+                        // kernel's dynamic ones, and an unknown one without a word.
+                        daemon.dynamicSessions().forgetClient(name, id);
+                        return Api.Reply.success();
+                    }
+                    return unknownIn(error, what, fourth, name);
                 }
                 daemon.change(c -> ConfigEdits.editable(c, "farms", "name", name).ifPresent(f -> {
                     ConfigEdits.remove(f, third, key, id);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.net.InetAddresses;
 import io.nftlb.core.Backend;
+import io.nftlb.core.ClientPort;
 import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Forwarding;
@@ -17,6 +18,7 @@ import io.nftlb.core.PortRange;
 import io.nftlb.core.Protocol;
 import io.nftlb.core.Scheduler;
 import io.nftlb.netlink.NetlinkTransport;
+import io.nftlb.testkit.Balancer;
 import io.nftlb.testkit.NetworkNamespace;
 import io.nftlb.testkit.RequiresNetns;
 import io.nftlb.testkit.ReturnPath;
@@ -36,8 +38,9 @@ import org.junit.jupiter.api.Test;
 /**
  * nftlb's own configuration cases against the kernel. Every case either applies in a namespace
  * or names its unsupported fields; for a few cases that together cover the supported features
- * (snat and dnat, weights, rr, hash, symhash, priority, multiport, persistence, static sessions,
- * backend ports, IPv4 and IPv6) traffic shows the daemon's ruleset behaves as nftlb's expected
+ * (every mode: snat, dnat, dsr, stlsdnat and local; every scheduler: weight, rr, hash, symhash;
+ * multiport, persistence, static sessions by client and by client port, backend ports, IPv4 and
+ * IPv6) traffic shows the daemon's ruleset behaves as nftlb's expected
  * ruleset ({@code output.nft}, loaded with {@code nft -f} in a second topology): the same
  * backends answer, each with its weight's share of {@value #CONNECTIONS} connections within
  * {@value #SIGMAS} binomial standard deviations, they see the same source address (sNAT or
@@ -49,7 +52,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The cases use addresses such as 192.168.0.100 with backends 192.168.0.10, .11, ...: both
  * the JSON and the expected ruleset are moved onto the topology's addresses the same way
- * ({@link AddressRemap}).
+ * ({@link AddressRemap}), and a dsr or stlsdnat case's devices and MACs onto the topology's
+ * ({@link LinkRemap}); a dsr case's backends hold the virtual address and answer directly. A
+ * local case's connections are answered by a server on the balancer itself.
  */
 @RequiresNetns
 class ConformanceIT {
@@ -68,8 +73,11 @@ class ConformanceIT {
     /** Few cases with traffic (the machine is small); together they cover the supported features. */
     static final List<String> TRAFFIC_CASES = List.of("003_snat_ipv4_tcp_weight_multi",
             "009_snat_ipv4_multiport_symhash", "013_dnat_ipv4_tcp_weighted_rr",
-            "047_snat_ipv4_tcp_weight_static_sessions_srcip", "049_snat_ipv4_ipv6_tcp_weight",
-            "029_dnat_ipv4_tcp_udp_multifarm_hash_params");
+            "046_snat_ipv4_tcp_weight_static_sessions_srcip_srcport", "047_snat_ipv4_tcp_weight_static_sessions_srcip",
+            "049_snat_ipv4_ipv6_tcp_weight",
+            "029_dnat_ipv4_tcp_udp_multifarm_hash_params", "045_local_proxy_with_policies",
+            "063_local_with_farm_srcaddr", "010_dsr_ipv4_multiport_tcp_symhash", "015_stlsdnat_ipv4_tcp_hash",
+            "066_dsr_ipv4_tcp_hash_persistence_srcip", "051_dsr_ipv4_tcp_weight_static_sessions_srcip_srcport");
 
     @Test
     void everyCaseAppliesOrNamesItsUnsupportedFields(NetworkNamespace ns) {
@@ -154,14 +162,26 @@ class ConformanceIT {
             List<Farm> farms;
             try (Topology t = topology(needs, json)) {
                 AddressRemap remap = AddressRemap.onto(ConfigMapper.parse(json), t);
-                farms = ConfigMapper.map(ConfigMapper.parse(remap.apply(json)));
-                remap.virtualAddresses().forEach(t.balancer()::addAddress);
-                t.balancer().namespace().nft(remap.apply(nft));
-                nftlbs = probe(t, farms, CONNECTIONS);
+                String remapped = remap.apply(json);
+                String ruleset = remap.apply(nft);
+                if (LinkRemap.atIngress(ConfigMapper.parse(json))) {
+                    LinkRemap link = LinkRemap.onto(ConfigMapper.parse(remapped), t);
+                    remapped = link.json(remapped);
+                    ruleset = link.nft(ruleset);
+                }
+                farms = ConfigMapper.map(withoutPolicies(remapped));
+                addVirtualAddresses(t, remap, json);
+                t.balancer().namespace().nft(ruleset);
+                try (Servers host = serveHostFarms(t, farms)) {
+                    nftlbs = probe(t, farms, CONNECTIONS);
+                }
             }
             for (Farm f : farms) {
                 compare(name, f, ours, nftlbs);
             }
+            System.out.printf("[ConformanceIT] %s: %s, compared %s%n", name, farms.stream()
+                    .map(f -> f.name() + " " + f.forwarding().keyword() + " " + f.scheduler().getClass().getSimpleName())
+                    .toList(), ours.keySet());
         }
     }
 
@@ -206,24 +226,76 @@ class ConformanceIT {
     private static Map<String, Observation> observe(String json, int[] needs, int connections) {
         try (Topology t = topology(needs, json)) {
             AddressRemap remap = AddressRemap.onto(ConfigMapper.parse(json), t);
-            JsonNode config = ConfigMapper.parse(remap.apply(json));
-            remap.virtualAddresses().forEach(t.balancer()::addAddress);
-            try (Daemon daemon = Daemon.start(NetlinkTransport.openInNamespace(t.balancer().namespace().name()),
-                    config)) {
+            String remapped = remap.apply(json);
+            if (LinkRemap.atIngress(ConfigMapper.parse(json))) {
+                remapped = LinkRemap.onto(ConfigMapper.parse(remapped), t).json(remapped);
+            }
+            JsonNode config = ConfigMapper.parse(remapped);
+            addVirtualAddresses(t, remap, json);
+            String ns = t.balancer().namespace().name();
+            try (Daemon daemon = Daemon.start(NetlinkTransport.openInNamespace(ns), config,
+                    DeviceFinder.ip(Optional.of(ns)));
+                 Servers host = serveHostFarms(t, daemon.farms())) {
                 return probe(t, daemon.farms(), connections);
             }
         }
     }
 
+    /**
+     * Servers on the balancer itself for the farms in nftlb's local mode, whose connections are
+     * delivered to the host: on the ports the probes use.
+     */
+    private static Servers serveHostFarms(Topology t, List<Farm> farms) {
+        int[] ports = farms.stream().filter(f -> f.forwarding() instanceof Forwarding.Host)
+                .flatMap(f -> probedPorts(f).stream()).distinct().mapToInt(Integer::intValue).toArray();
+        if (ports.length == 0) {
+            return () -> { };
+        }
+        AutoCloseable servers = t.balancer().serve(ports);
+        return () -> {
+            try {
+                servers.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+    }
+
+    /** Servers that stop when closed. */
+    private interface Servers extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     private static Topology topology(int[] needs, String json) {
         Set<Integer> ports = new TreeSet<>();
-        for (Farm f : ConfigMapper.map(ConfigMapper.parse(json))) {
+        for (Farm f : ConfigMapper.map(withoutPolicies(json))) {
             probedPorts(f).forEach(ports::add);
             f.backends().forEach(b -> b.port().ifPresent(ports::add));
         }
+        // DSR backends answer clients directly; every other mode's replies come back through the balancer.
         return Topology.builder().backends(needs[0]).clientAddresses(needs[1] + 1)
-                .returnPath(ReturnPath.VIA_BALANCER)
+                .returnPath(LinkRemap.dsr(ConfigMapper.parse(json)) ? ReturnPath.DIRECT : ReturnPath.VIA_BALANCER)
                 .ports(ports.stream().mapToInt(Integer::intValue).toArray()).start();
+    }
+
+    /**
+     * The case's virtual addresses on the balancer (which answers ARP for them), and for a dsr
+     * case on the backends' loopback too: they serve the virtual address themselves.
+     */
+    private static void addVirtualAddresses(Topology t, AddressRemap remap, String json) {
+        remap.virtualAddresses().forEach(t.balancer()::addAddress);
+        if (LinkRemap.dsr(ConfigMapper.parse(json))) {
+            remap.virtualAddresses().forEach(vip -> t.backends().forEach(b -> b.addLoopbackAddress(vip)));
+        }
+    }
+
+    /** The case without its policies: only its farms' ports are wanted, and a policy needs a device to be mapped. */
+    private static JsonNode withoutPolicies(String json) {
+        ObjectNode config = (ObjectNode) ConfigMapper.parse(json);
+        config.remove("policies");
+        config.path("farms").forEach(f -> ((ObjectNode) f).remove("policies"));
+        return config;
     }
 
     /** The first port of each of the farm's first two ranges. */
@@ -252,6 +324,11 @@ class ConformanceIT {
                 seen.put(key(f, ports.get(0), source), new Observation(t.client().tcp(vip, ports.get(0))
                         .from(source).count(6).run(), 6));
             }
+            for (ClientPort client : f.portSessions().keySet()) {
+                // One connection from the pinned port (a port serves one connection at a time).
+                seen.put(key(f, ports.get(0), client.toString()), new Observation(t.client().tcp(vip, ports.get(0))
+                        .from(InetAddresses.toAddrString(client.address())).fromPort(client.port()).count(1).run(), 1));
+            }
         }
         return seen;
     }
@@ -273,7 +350,16 @@ class ConformanceIT {
             assertEquals(n.peers(), o.peers(), "backends should see the same source address: " + where);
             String source = key.substring(key.indexOf(" from ") + 6);
             String pinned = pinnedBackend(farm, source);
-            if (pinned != null) {
+            if (farm.forwarding() instanceof Forwarding.Host) {
+                // nftlb's local mode: the host's own server answers, and sees the client (no NAT).
+                assertEquals(Set.of(Balancer.NAME), o.tally.backends(), "delivered to this host: " + where);
+                assertEquals(Set.of(Balancer.NAME), n.tally.backends(), "delivered to this host: " + where);
+                assertEquals(Set.of(source), o.peers(), "not NATed: " + where);
+            } else if (pinned != null && source.contains(" . ")) {
+                // A pinned client port: its connection goes to the port's backend.
+                assertEquals(Set.of(pinned), o.tally.backends(), "a pinned client port goes to its backend: " + where);
+                assertEquals(Set.of(pinned), n.tally.backends(), "a pinned client port goes to its backend: " + where);
+            } else if (pinned != null) {
                 assertEquals(Set.of(pinned), o.tally.backends(), "a pinned client stays on its backend: " + where);
                 assertEquals(Set.of(pinned), n.tally.backends(), "a pinned client stays on its backend: " + where);
             } else if (farm.scheduler() instanceof Scheduler.Hash h && !h.fields().contains(Scheduler.HashField.SOURCE_PORT)) {
@@ -297,6 +383,11 @@ class ConformanceIT {
 
     /** The topology backend's name ("b<i>") of the backend a source is pinned to, or null. */
     private static String pinnedBackend(Farm farm, String source) {
+        for (var s : farm.portSessions().entrySet()) {
+            if (s.getKey().toString().equals(source)) {
+                return topologyName(farm, farm.backend(s.getValue()).orElseThrow());
+            }
+        }
         for (var s : farm.staticSessions().entrySet()) {
             if (InetAddresses.toAddrString(s.getKey()).equals(source)) {
                 return topologyName(farm, farm.backend(s.getValue()).orElseThrow());

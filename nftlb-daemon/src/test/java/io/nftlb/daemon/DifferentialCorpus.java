@@ -14,9 +14,18 @@ import java.util.regex.Pattern;
  * The request sequences of the differential test ({@code differential/corpus.txt}): a sequence
  * starts with {@code == NAME}, each request with {@code METHOD /path} (optionally preceded by
  * {@code @key=VALUE} or {@code @nokey}), and the lines after a request line up to the next one
- * are its body. Lines starting with {@code #} are comments.
+ * are its body. Lines starting with {@code #} are comments. A step {@link #REMEMBER} is not sent
+ * but makes a dynamic session.
  */
 final class DifferentialCorpus {
+
+    /**
+     * Not a request: {@code REMEMBER /farms/NAME} with {@code {"client": ..., "backend": ...}}
+     * (and the backend's {@code "ether-addr"} for a dsr farm)
+     * makes each server's data path remember the client on the backend, as the farm's
+     * persistence does when a client connects (see {@link DifferentialServers.Server#remember}).
+     */
+    static final String REMEMBER = "REMEMBER";
 
     private static final Pattern REQUEST = Pattern.compile("^((?:@\\S+\\s+)*)([A-Z]+) (/\\S*)$");
 

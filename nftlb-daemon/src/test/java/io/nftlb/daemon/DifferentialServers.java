@@ -1,5 +1,11 @@
 package io.nftlb.daemon;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nftlb.core.Farm;
+import io.nftlb.core.Forwarding;
+import io.nftlb.core.Persistence;
+import io.nftlb.core.internal.compile.Layout;
+
 import io.nftlb.netlink.NetlinkTransport;
 import io.nftlb.testkit.NetworkNamespace;
 import java.io.IOException;
@@ -34,6 +40,15 @@ final class DifferentialServers {
 
         @Override
         void close();
+
+        /**
+         * Makes the server's data path remember {@code client} on {@code backend} of {@code farm}
+         * for an hour, as its persistence would after the client connected: an element of the
+         * server's own persistence map, added with {@code nft} (the comparison is of what each
+         * server then answers about it, not of how it is stored). A dsr farm remembers the
+         * backend's MAC, {@code mac} (nftlb's GET does not show it).
+         */
+        void remember(String farm, String client, String backend, String mac);
 
         /** One request on a new connection. */
         default Reply send(DifferentialCorpus.Step step) {
@@ -81,6 +96,27 @@ final class DifferentialServers {
             }
 
             @Override
+            public void remember(String farm, String client, String backend, String mac) {
+                // nftlb's persistence map of a farm: persist-FARM, client : the connection's ct mark
+                // (ip nftlb), which is the backend's mark with, in a masquerading farm (snat without
+                // a source address), nftlb's postrouting bit 0x80000000 (backend_get_mark); in dsr
+                // mode, client : the backend's MAC (netdev nftlb).
+                JsonNode f = farmAsShown(this, farm);
+                JsonNode b = backendAsShown(f, backend);
+                if (f.path("mode").asText().equals("dsr")) {
+                    ns.execOrThrow("nft", "add element netdev nftlb persist-" + farm + " { " + client + " timeout 1h : "
+                            + mac + " }");
+                    return;
+                }
+                long mark = Long.decode(b.path("mark").asText());
+                if (f.path("mode").asText().equals("snat") && f.path("source-addr").asText().isEmpty()) {
+                    mark |= 0x80000000L;
+                }
+                ns.execOrThrow("nft", "add element ip nftlb persist-" + farm + " { " + client + " timeout 1h : "
+                        + mark + " }");
+            }
+
+            @Override
             public void close() {
                 process.destroy();
                 try {
@@ -109,6 +145,24 @@ final class DifferentialServers {
                 }
 
                 @Override
+                public void remember(String farm, String client, String backend, String mac) {
+                    // The library's persistence maps: the client's key fields as nft writes them
+                    // ("10.2.0.1" or "10.2.0.1 . 40000") . virtual address . port : the backend's
+                    // mark (inet nftlb), or for dsr its MAC (netdev nftlb).
+                    Farm f = daemon.farms().stream().filter(x -> x.name().equals(farm)).findFirst().orElseThrow();
+                    Persistence.Key key = f.persistence().orElseThrow().key();
+                    String element = client + " . " + f.addresses().get(0).getHostAddress() + " . "
+                            + f.ports().get(0).from() + " timeout 1h : ";
+                    if (f.forwarding() instanceof Forwarding.Dsr) {
+                        ns.execOrThrow("nft", "add element netdev nftlb " + Layout.dsrPersistence(key, false)
+                                + " { " + element + mac + " }");
+                        return;
+                    }
+                    ns.execOrThrow("nft", "add element inet nftlb " + Layout.persistence(key, false) + " { " + element
+                            + daemon.loadBalancer().marks(farm).get(backend) + " }");
+                }
+
+                @Override
                 public void close() {
                     api.close();
                     daemon.close();
@@ -119,6 +173,22 @@ final class DifferentialServers {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A farm as the server's GET shows it. */
+    private static JsonNode farmAsShown(Server server, String farm) {
+        Reply reply = server.send(new DifferentialCorpus.Step("GET", "/farms/" + farm, Optional.of(KEY), ""));
+        return ConfigMapper.parse(reply.body()).path("farms").path(0);
+    }
+
+    /** A backend of a farm as the server's GET shows it. */
+    private static JsonNode backendAsShown(JsonNode farm, String backend) {
+        for (JsonNode b : farm.path("backends")) {
+            if (b.path("name").asText().equals(backend)) {
+                return b;
+            }
+        }
+        throw new IllegalArgumentException("farm " + farm.path("name") + " has no backend " + backend + ": " + farm);
     }
 
     private static void awaitListening(Server server, java.util.function.BooleanSupplier alive, Path log) {

@@ -4,10 +4,12 @@ import io.nftlb.core.ast.Table;
 import io.nftlb.core.ast.TableRef;
 import io.nftlb.core.ast.Transaction;
 import io.nftlb.core.transport.ConnectionTable;
+import io.nftlb.core.transport.DynamicElements;
 import io.nftlb.core.transport.Transport;
 import io.nftlb.netlink.internal.lin.ReadForm;
 import io.nftlb.netlink.internal.sys.NetlinkSocket;
 import io.nftlb.netlink.internal.transport.BatchCommit;
+import io.nftlb.netlink.internal.transport.DynamicSetAccess;
 import io.nftlb.netlink.internal.transport.NamespaceDevices;
 import io.nftlb.netlink.internal.transport.NftChannel;
 import io.nftlb.netlink.internal.transport.RulesetReader;
@@ -37,6 +39,7 @@ public final class NetlinkTransport implements Transport {
     private final BatchCommit committer;
     /** Opened on first use; has its own socket, so it may be used while this transport commits. */
     private ConntrackTable connections; // guarded by this
+    private DynamicSetAccess dynamicElements; // guarded by this
 
     private NetlinkTransport(NetlinkSocket socket, Optional<Path> netns) {
         this.channel = new NftChannel(socket);
@@ -87,6 +90,15 @@ public final class NetlinkTransport implements Transport {
         return Optional.of(connections);
     }
 
+    /** Opened on first use, on a socket of its own (see {@link DynamicSetAccess}). */
+    @Override
+    public synchronized Optional<DynamicElements> dynamicElements() {
+        if (dynamicElements == null) {
+            dynamicElements = new DynamicSetAccess(namespace.handle());
+        }
+        return Optional.of(dynamicElements);
+    }
+
     /**
      * {@inheritDoc}
      *
@@ -107,6 +119,9 @@ public final class NetlinkTransport implements Transport {
         synchronized (this) {
             if (connections != null) {
                 connections.close();
+            }
+            if (dynamicElements != null) {
+                dynamicElements.close();
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.nftlb.testkit;
 
 import io.nftlb.testkit.internal.AddressText;
+import io.nftlb.testkit.internal.BackendServers;
 import io.nftlb.testkit.internal.Commands;
 import io.nftlb.testkit.internal.TopologyPlan;
 import io.nftlb.testkit.internal.Tools;
@@ -40,6 +41,21 @@ public final class Balancer {
     /** The bridge facing the backends, {@value TopologyPlan#BALANCER_BACKEND_BRIDGE}. */
     public String backendInterface() {
         return TopologyPlan.BALANCER_BACKEND_BRIDGE;
+    }
+
+    /** The name the balancer's own servers answer with ({@link #serve}). */
+    public static final String NAME = "balancer";
+
+    /**
+     * Starts servers on the balancer itself, on every address, answering TCP on {@code ports}
+     * as a backend does but with the name {@value #NAME}: for a farm whose connections are
+     * delivered to this host (nftlb's local mode). Closing the result stops them.
+     */
+    public AutoCloseable serve(int... ports) {
+        BackendServers servers = new BackendServers(NAME, namespace.threadFactory(),
+                java.util.Arrays.stream(ports).boxed().toList(), false);
+        servers.start();
+        return servers::stop;
     }
 
     /** Its IPv4 address facing the client, {@code 10.0.0.1} (the client's gateway). */

@@ -58,6 +58,7 @@ public final class Requests {
     private Duration readTimeout = Duration.ofSeconds(2);
     private Duration maxDuration = Duration.ofSeconds(120);
     private Duration udpResend;
+    private int sourcePort; // 0: the kernel's choice
 
     Requests(Client client, boolean udp, String target, int port) {
         this.client = client;
@@ -102,6 +103,20 @@ public final class Requests {
             }
         }
         this.sources = List.copyOf(Arrays.asList(sourceAddresses));
+        return this;
+    }
+
+    /**
+     * TCP: connects from this source port instead of one the kernel picks. Each request reuses
+     * it, so only one connection to a target can use it at a time, and a new one only once the
+     * last is closed (the client closes first; its TIME_WAIT is reused): use count 1, or
+     * concurrency 1.
+     */
+    public Requests fromPort(int sourcePort) {
+        if (sourcePort < 1 || sourcePort > 65535) {
+            throw new IllegalArgumentException("source port must be 1..65535: " + sourcePort);
+        }
+        this.sourcePort = sourcePort;
         return this;
     }
 
@@ -199,7 +214,7 @@ public final class Requests {
         try (Socket socket = new Socket()) {
             // Many short connections from one address: reuse ports whose old connection is in TIME_WAIT.
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(source, 0));
+            socket.bind(new InetSocketAddress(source, sourcePort));
             try {
                 socket.connect(new InetSocketAddress(target, port), Math.toIntExact(connectTimeout.toMillis()));
             } catch (IOException e) {

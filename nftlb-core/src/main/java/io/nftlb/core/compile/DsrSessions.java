@@ -10,6 +10,7 @@ import static io.nftlb.core.compile.Nodes.saddr;
 import static io.nftlb.core.compile.Nodes.set;
 
 import io.nftlb.core.Backend;
+import io.nftlb.core.ClientPort;
 import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Persistence;
@@ -22,6 +23,7 @@ import io.nftlb.core.ast.NamedSet.SetFlag;
 import io.nftlb.core.ast.PayloadField;
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
+import io.nftlb.core.internal.compile.Layout;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -52,16 +54,17 @@ final class DsrSessions {
 
     static final String SERVING4 = "dsr-serving4", SERVING6 = "dsr-serving6";
     static final String STATIC4 = "dsr-static4", STATIC6 = "dsr-static6";
+    static final String STATIC4_PORT = "dsr-static4p", STATIC6_PORT = "dsr-static6p";
 
     private DsrSessions() {}
 
     /** The persistence map of a key and IP version, e.g. {@code dsr-persist4-saddr}. */
     static String map(Persistence.Key key, boolean v6) {
-        return "dsr-persist" + (v6 ? "6" : "4") + "-" + FarmCompiler.keyName(key);
+        return Layout.dsrPersistence(key, v6);
     }
 
     private static boolean sticky(Farm f) {
-        return f.persistence().isPresent() || !f.staticSessions().isEmpty();
+        return f.persistence().isPresent() || !f.staticSessions().isEmpty() || !f.portSessions().isEmpty();
     }
 
     /** The maps and serving sets the DSR farms' sessions need (none without any). */
@@ -70,6 +73,12 @@ final class DsrSessions {
         if (dsrFarms.stream().anyMatch(f -> !f.staticSessions().isEmpty())) {
             for (boolean v6 : List.of(false, true)) {
                 sets.add(NamedSet.map(v6 ? STATIC6 : STATIC4, staticKey(v6), ETHER_DADDR, Set.of(SetFlag.INTERVAL)));
+            }
+        }
+        if (dsrFarms.stream().anyMatch(f -> !f.portSessions().isEmpty())) {
+            for (boolean v6 : List.of(false, true)) {
+                sets.add(NamedSet.map(v6 ? STATIC6_PORT : STATIC4_PORT, FarmCompiler.staticPortKey(v6), ETHER_DADDR,
+                        Set.of(SetFlag.INTERVAL)));
             }
         }
         for (Persistence.Key key : Persistence.Key.values()) {
@@ -111,6 +120,18 @@ final class DsrSessions {
                             concat(addr(s.getKey()), addr(vip), portKey), new Expr.Ether(IngressCompiler.mac(f, path, b))));
                 }
             }
+            for (Map.Entry<ClientPort, String> s : f.portSessions().entrySet()) {
+                if ((s.getKey().address() instanceof Inet6Address) != v6) {
+                    continue;
+                }
+                Backend b = f.backend(s.getValue()).orElseThrow();
+                for (PortRange r : ports) {
+                    Expr portKey = r.single() ? port(r.from()) : new Expr.Range(port(r.from()), port(r.to()));
+                    out.computeIfAbsent(v6 ? STATIC6_PORT : STATIC4_PORT, k -> new ArrayList<>()).add(Element.of(
+                            concat(addr(s.getKey().address()), port(s.getKey().port()), addr(vip), portKey),
+                            new Expr.Ether(IngressCompiler.mac(f, path, b))));
+                }
+            }
         }
     }
 
@@ -122,9 +143,16 @@ final class DsrSessions {
     static List<Rule> lookup(Farm f, DsrPath path, boolean v6) {
         List<Rule> rules = new ArrayList<>();
         Stmt serving = Stmt.Match.eq(servingKey(v6), set(v6 ? SERVING6 : SERVING4));
-        if (!f.staticSessions().isEmpty()) {
-            rules.add(Rule.of(new Stmt.PayloadSet(PayloadField.ETHER_DADDR,
-                    new Expr.MapLookup(staticKey(v6), set(v6 ? STATIC6 : STATIC4), DataType.ETHER_ADDR))));
+        if (!f.staticSessions().isEmpty() || !f.portSessions().isEmpty()) {
+            if (!f.staticSessions().isEmpty()) {
+                rules.add(Rule.of(new Stmt.PayloadSet(PayloadField.ETHER_DADDR,
+                        new Expr.MapLookup(staticKey(v6), set(v6 ? STATIC6 : STATIC4), DataType.ETHER_ADDR))));
+            }
+            if (!f.portSessions().isEmpty()) {
+                // After the address's: a pinned port of a client wins over its pinned address.
+                rules.add(Rule.of(new Stmt.PayloadSet(PayloadField.ETHER_DADDR, new Expr.MapLookup(
+                        FarmCompiler.staticPortKey(v6), set(v6 ? STATIC6_PORT : STATIC4_PORT), DataType.ETHER_ADDR))));
+            }
             rules.add(Rule.of(serving, forwardFrom(path), forward(path)));
         }
         if (f.persistence().isPresent()) {

@@ -66,6 +66,10 @@ final class Explain {
                     .map(e -> NftText.address(e.getKey()) + " -> " + e.getValue())
                     .collect(Collectors.joining(", "))).append('\n');
         }
+        if (!farm.portSessions().isEmpty()) {
+            b.append("  static sessions by client port: ").append(farm.portSessions().entrySet().stream()
+                    .map(e -> e.getKey() + " -> " + e.getValue()).collect(Collectors.joining(", "))).append('\n');
+        }
         LimitsCompiler.explain(farm).ifPresent(l -> b.append("  ").append(l).append('\n'));
         farm.flowOffload().ifPresent(o -> b.append("  flow offload: established tcp and udp connections (marks in set ")
                 .append(Layout.OFFLOADED).append(") go to flowtable ").append(Layout.FLOWTABLE).append(" on ")
@@ -117,6 +121,7 @@ final class Explain {
                     + ": backends see that address").orElse("snat by masquerade: backends see the balancer's"
                     + " address on their network");
             case Forwarding.Local l -> "local: redirected to ports of this host";
+            case Forwarding.Host h -> "host: delivered to this host as addressed, after the farm's guards";
             case Forwarding.Dsr d -> "dsr";
             case Forwarding.StatelessDnat s -> "stateless dnat";
         };

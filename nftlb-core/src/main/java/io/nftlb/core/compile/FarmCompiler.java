@@ -17,6 +17,7 @@ import static io.nftlb.core.compile.Nodes.set;
 import static io.nftlb.core.compile.Nodes.slot;
 
 import io.nftlb.core.Backend;
+import io.nftlb.core.ClientPort;
 import io.nftlb.core.Farm;
 import io.nftlb.core.Forwarding;
 import io.nftlb.core.IpFamily;
@@ -84,7 +85,7 @@ final class FarmCompiler {
         dispatch();
         backendsElements();
         List<Rule> rules = new ArrayList<>();
-        boolean pinned = !farm.staticSessions().isEmpty();
+        boolean pinned = !farm.staticSessions().isEmpty() || !farm.portSessions().isEmpty();
         boolean persistent = farm.persistence().isPresent();
         if (pinned) {
             staticSessions(rules);
@@ -92,7 +93,8 @@ final class FarmCompiler {
         persistent(rules, Phase.RESTORE);
         // A restored mark of a backend that no longer serves does not survive scheduling: the
         // scheduling rule overwrites it, and a slot without a backend gives mark 0 (Lookups).
-        for (boolean v6 : families()) {
+        for (boolean v6 : farm.forwarding() instanceof Forwarding.Host ? List.<Boolean>of() : families()) {
+            // A host farm schedules nothing: its chain is its guards, and the packet goes on as addressed.
             List<Backend> serving = activeTier(v6);
             schedulingSlots(serving, v6);
             scheduling(rules, serving.size(), v6);
@@ -285,7 +287,7 @@ final class FarmCompiler {
             }
         }
         LocalClients.hairpinElements(farm, marks, elements);
-        if (!farm.staticSessions().isEmpty() || farm.persistence().isPresent()) {
+        if (!farm.staticSessions().isEmpty() || !farm.portSessions().isEmpty() || farm.persistence().isPresent()) {
             for (Backend b : servingAll()) {
                 add(Layout.SERVING, Element.of(backendMark(b.name())));
             }
@@ -306,6 +308,19 @@ final class FarmCompiler {
                     Expr portKey = r.single() ? port(r.from()) : new Expr.Range(port(r.from()), port(r.to()));
                     add(v6 ? Layout.STATIC6 : Layout.STATIC4, Element.of(
                             concat(addr(s.getKey()), addr(vip), portKey), backendMark(s.getValue())));
+                }
+            }
+        }
+        for (Map.Entry<ClientPort, String> s : farm.portSessions().entrySet()) {
+            boolean v6 = s.getKey().address() instanceof Inet6Address;
+            for (InetAddress vip : farm.addresses()) {
+                if ((vip instanceof Inet6Address) != v6) {
+                    continue;
+                }
+                for (PortRange r : ports) {
+                    Expr portKey = r.single() ? port(r.from()) : new Expr.Range(port(r.from()), port(r.to()));
+                    add(v6 ? Layout.STATIC6_PORT : Layout.STATIC4_PORT, Element.of(concat(addr(s.getKey().address()),
+                            port(s.getKey().port()), addr(vip), portKey), backendMark(s.getValue())));
                 }
             }
         }
@@ -345,6 +360,11 @@ final class FarmCompiler {
         return concat(saddr(v6), daddr(v6), TH_DPORT);
     }
 
+    /** The key of the static-session maps by client port: the client and its port, and the farm by its address and port. */
+    static Expr staticPortKey(boolean v6) {
+        return concat(saddr(v6), TH_SPORT, daddr(v6), TH_DPORT);
+    }
+
     /** The key fields of a persistence map; each is scoped to the farm by its address and port. */
     static Expr persistenceKey(Persistence.Key key, boolean v6) {
         return switch (key) {
@@ -356,12 +376,7 @@ final class FarmCompiler {
     }
 
     static String keyName(Persistence.Key key) {
-        return switch (key) {
-            case SOURCE_ADDRESS -> "saddr";
-            case SOURCE_ADDRESS_PORT -> "saddr-sport";
-            case DESTINATION -> "daddr";
-            case SOURCE_MAC -> "mac";
-        };
+        return Layout.persistenceKeyName(key);
     }
 
     // ---- helpers --------------------------------------------------------------------------

@@ -355,7 +355,7 @@ public final class IngressCompiler {
             schedule.add(new Stmt.Fwd(path.outDevice(), Optional.empty()));
             rules.add(new Rule(schedule, Optional.empty()));
             if (f.scheduler() instanceof Scheduler.SymmetricHash && f.persistence().isEmpty()
-                    && f.staticSessions().isEmpty()) {
+                    && f.staticSessions().isEmpty() && f.portSessions().isEmpty()) {
                 break; // symhash reads the packet itself: one rule serves both IP versions
             }
         }

@@ -68,9 +68,15 @@ final class Lookups {
                     MaglevSlots.MAP6), List.of(nfproto(2), nfproto(10)))));
         }
         if (declared.contains(Layout.STATIC4)) {
-            chains.add(Chain.regular(Layout.CHAIN_LOOKUP_STATIC, List.of(
+            List<Rule> pinned = new ArrayList<>(List.of(
                     markFrom(FarmCompiler.staticKey(false), Layout.STATIC4),
-                    markFrom(FarmCompiler.staticKey(true), Layout.STATIC6))));
+                    markFrom(FarmCompiler.staticKey(true), Layout.STATIC6)));
+            if (declared.contains(Layout.STATIC4_PORT)) {
+                // After the address's: a pinned port of a client wins over its pinned address.
+                pinned.add(markFrom(FarmCompiler.staticPortKey(false), Layout.STATIC4_PORT));
+                pinned.add(markFrom(FarmCompiler.staticPortKey(true), Layout.STATIC6_PORT));
+            }
+            chains.add(Chain.regular(Layout.CHAIN_LOOKUP_STATIC, pinned));
         }
         for (Persistence.Key key : Persistence.Key.values()) {
             String name = FarmCompiler.keyName(key);

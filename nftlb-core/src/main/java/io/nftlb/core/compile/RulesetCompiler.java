@@ -221,7 +221,8 @@ public final class RulesetCompiler {
             sets.add(NamedSet.map(MaglevSlots.MAP4, CT_MARK, CT_MARK, Set.of()));
             sets.add(NamedSet.map(MaglevSlots.MAP6, CT_MARK, CT_MARK, Set.of()));
         }
-        boolean pinned = farms.stream().anyMatch(f -> !f.staticSessions().isEmpty());
+        boolean pinnedPorts = farms.stream().anyMatch(f -> !f.portSessions().isEmpty());
+        boolean pinned = pinnedPorts || farms.stream().anyMatch(f -> !f.staticSessions().isEmpty());
         boolean persistent = farms.stream().anyMatch(f -> f.persistence().isPresent());
         if (pinned || persistent) {
             sets.add(NamedSet.set(Layout.SERVING, CT_MARK, Set.of()));
@@ -229,6 +230,10 @@ public final class RulesetCompiler {
         if (pinned) {
             sets.add(NamedSet.map(Layout.STATIC4, concat(saddr(false), daddr(false), TH_DPORT), CT_MARK, interval));
             sets.add(NamedSet.map(Layout.STATIC6, concat(saddr(true), daddr(true), TH_DPORT), CT_MARK, interval));
+        }
+        if (pinnedPorts) {
+            sets.add(NamedSet.map(Layout.STATIC4_PORT, FarmCompiler.staticPortKey(false), CT_MARK, interval));
+            sets.add(NamedSet.map(Layout.STATIC6_PORT, FarmCompiler.staticPortKey(true), CT_MARK, interval));
         }
         for (Persistence.Key key : Persistence.Key.values()) {
             if (farms.stream().anyMatch(f -> f.persistence().map(p -> p.key() == key).orElse(false))) {

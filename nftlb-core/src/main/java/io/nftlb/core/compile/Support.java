@@ -25,6 +25,7 @@ public final class Support {
             case Forwarding.Dnat d -> Optional.empty();
             case Forwarding.Snat s -> Optional.empty();
             case Forwarding.Local l -> Optional.empty();
+            case Forwarding.Host h -> Optional.empty();
             case Forwarding.Dsr d -> Optional.empty();
             case Forwarding.StatelessDnat s -> Optional.empty();
         };

@@ -359,6 +359,11 @@ public final class LoadBalancer implements AutoCloseable {
         return Collections.unmodifiableMap(out);
     }
 
+    /** The clients the data path keeps on a backend by persistence, read from the kernel (see {@link PersistenceSessions}). */
+    public PersistenceSessions persistenceSessions() {
+        return new PersistenceSessions(transport, this::farm, this::marks, f -> committer.read(s -> s.committedPath(f)));
+    }
+
     /** For people: what the data path does for a committed farm (chain, maps, marks, shares). */
     public Optional<String> explain(String farm) {
         return committer.read(s -> s.explain(farm));

@@ -1,5 +1,6 @@
 package io.nftlb.core.runtime;
 
+import io.nftlb.core.DsrPath;
 import io.nftlb.core.Farm;
 import io.nftlb.core.InvalidFarmException;
 import io.nftlb.core.Policy;
@@ -266,6 +267,11 @@ final class State {
         return Optional.ofNullable(farms.committed().get(name)).map(e -> e.atIngress()
                 ? IngressCompiler.explain(e.farm(), ingress.committed().paths().get(name), IngressBatch.firstSlot(e))
                 : FarmParts.explain(e.farm(), e.ids(), e.part()));
+    }
+
+    /** The committed link layer of a DSR or stateless dNAT farm. */
+    Optional<DsrPath> committedPath(String farm) {
+        return Optional.ofNullable(ingress.committed().paths().get(farm));
     }
 
     /** The policies the kernel has, in the order they were first applied. */

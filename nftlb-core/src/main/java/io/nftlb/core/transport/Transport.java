@@ -50,6 +50,15 @@ public interface Transport extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The elements the data path adds to sets by itself (persistence), if the transport can
+     * read them with their expiration and delete them (the netlink transport can). Safe to call
+     * from any thread, like what it returns.
+     */
+    default Optional<DynamicElements> dynamicElements() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

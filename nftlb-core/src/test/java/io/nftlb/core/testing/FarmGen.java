@@ -85,6 +85,10 @@ public final class FarmGen {
         if (v4 && !v6 && random.nextInt(4) == 0) {
             f = f.staticSession("192.168." + index + ".7", f.backends().get(0).name());
         }
+        if (v4 && !v6 && random.nextInt(4) == 0) {
+            String last = f.backends().get(f.backends().size() - 1).name();
+            f = f.staticSession("192.168." + index + ".8", 40000 + index, last);
+        }
         if (random.nextInt(5) == 0) {
             f = f.packetMark(0x100 + index);
         }
@@ -214,8 +218,8 @@ public final class FarmGen {
             }
             farms.put(f.name(), f.persistence().isPresent()
                     ? new Farm(f.name(), f.addresses(), f.ports(), f.protocol(), f.forwarding(), f.scheduler(),
-                            Optional.empty(), f.staticSessions(), f.backends(), f.packetMark(), f.limits(), f.helper(),
-                            f.inspection(), f.flowOffload(), f.intraConnect())
+                            Optional.empty(), f.staticSessions(), f.portSessions(), f.backends(), f.packetMark(),
+                            f.limits(), f.helper(), f.inspection(), f.flowOffload(), f.intraConnect())
                     : f.persistent(Duration.ofSeconds(seconds)));
         }
     }

@@ -104,6 +104,29 @@ public final class Layout {
     /** Pinned clients: {@code saddr . daddr . dport : ct mark}. */
     public static final String STATIC4 = "static4";
     public static final String STATIC6 = "static6";
+    /** Pinned connections: {@code saddr . sport . daddr . dport : ct mark}, declared when a farm pins a client's port. */
+    public static final String STATIC4_PORT = "static4p";
+    public static final String STATIC6_PORT = "static6p";
+
+    /** The persistence map of a farm's persistence key and family, e.g. {@code persist4-saddr}. */
+    public static String persistence(io.nftlb.core.Persistence.Key key, boolean ipv6) {
+        return persistence(persistenceKeyName(key), ipv6);
+    }
+
+    /** The persistence map of a DSR farm's key and family in the netdev table, e.g. {@code dsr-persist4-saddr}. */
+    public static String dsrPersistence(io.nftlb.core.Persistence.Key key, boolean ipv6) {
+        return "dsr-" + persistence(key, ipv6);
+    }
+
+    /** The name of a persistence key in map and chain names, e.g. {@code saddr}. */
+    public static String persistenceKeyName(io.nftlb.core.Persistence.Key key) {
+        return switch (key) {
+            case SOURCE_ADDRESS -> "saddr";
+            case SOURCE_ADDRESS_PORT -> "saddr-sport";
+            case DESTINATION -> "daddr";
+            case SOURCE_MAC -> "mac";
+        };
+    }
 
     /** The persistence map for a key and family, e.g. {@code persist4-saddr}. */
     public static String persistence(String keyName, boolean ipv6) {

@@ -66,6 +66,14 @@ public record KElem(Bytes key, Optional<Bytes> keyEnd, Optional<NftData> data, i
         }
     }
 
+    /**
+     * The time an element has left before the kernel removes it (NFTA_SET_ELEM_EXPIRATION, in
+     * milliseconds), present in a dump of a set with timeouts; a commit never sends it.
+     */
+    public static OptionalLong expirationMs(Attrs a) {
+        return a.find(EXPIRATION).map(x -> OptionalLong.of(x.be64())).orElse(OptionalLong.empty());
+    }
+
     public static KElem decode(Attrs a) {
         return new KElem(NftData.value(a.get(KEY, "element key")), a.find(KEY_END).map(NftData::value),
                 a.find(DATA).map(NftData::decode), (int) a.be32Or(FLAGS, 0),
