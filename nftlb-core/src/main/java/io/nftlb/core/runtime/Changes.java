@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -146,17 +147,18 @@ public final class Changes {
     }
 
     private Changes farm(String farm, UnaryOperator<Optional<Farm>> edit) {
-        return add(farms, "farm \"" + farm + "\"", new Edit.OfFarm(farm, edit));
+        return add(farms, () -> "farm \"" + farm + "\"", new Edit.OfFarm(farm, edit));
     }
 
     private Changes ingress(String what, Edit.OfIngress edit) {
-        return add(ingress, what, edit);
+        return add(ingress, () -> what, edit);
     }
 
-    private Changes add(List<Change> to, String what, Edit edit) {
+    /** @param what names what the change is to, for the error (made only then: single calls go through here) */
+    private Changes add(List<Change> to, Supplier<String> what, Edit edit) {
         if (submitted) {
             // Kept past its update call, a change would be lost silently.
-            throw new IllegalStateException("change to " + what + " made after its update was submitted");
+            throw new IllegalStateException("change to " + what.get() + " made after its update was submitted");
         }
         to.add(new Change(edit, done));
         return this;
