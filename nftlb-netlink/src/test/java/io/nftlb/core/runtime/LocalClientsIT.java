@@ -74,7 +74,13 @@ class LocalClientsIT {
             Client client = from.equals("balancer") ? s.topology().balancer().client() : s.topology().backend(1).client();
             try (LoadBalancer lb = s.open(farm)) {
                 int n = scheduler.equals("weighted") ? 300 : 30;
-                Tally tally = client.tcp(VIP4, 80).count(n).concurrency(16).run();
+                // A persistent client's first connection goes alone: SYNs of one client that meet
+                // an empty persistence map at the same instant on two CPUs are each scheduled
+                // (the lookup and the update are two steps of the rule), as in any nftables
+                // persistence; from the first remembered one on, every connection keeps it.
+                Tally first = scheduler.equals("persistent") ? client.tcp(VIP4, 80).count(1).run() : null;
+                Tally tally = client.tcp(VIP4, 80).count(first == null ? n : n - 1).concurrency(16).run();
+                tally = first == null ? tally : first.plus(tally);
                 assertEquals(n, tally.answered(), tally.toString());
                 switch (scheduler) {
                     case "weighted" -> {
