@@ -163,12 +163,8 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
                     Addresses.text(s.sourceAddress().get()), families);
         }
         if (forwarding.servedAtIngress()) {
-            // DSR remembers clients at ingress by themselves (see compile.DsrSessions), without conntrack.
-            Check.that(persistence.isEmpty() || forwarding instanceof Forwarding.Dsr, where,
-                    "persistence %s needs conntrack, which %s forwarding does not use",
-                    persistence.map(p -> p.key().toString()).orElse(""), forwarding.keyword());
-            Check.that(staticSessions.isEmpty() && portSessions.isEmpty() || forwarding instanceof Forwarding.Dsr,
-                    where, "static sessions need conntrack, which %s does not use", forwarding.keyword());
+            // Persistence and static sessions need no conntrack here: DSR and stateless dNAT remember
+            // clients at ingress by themselves (see compile.DsrSessions, compile.StatelessDnatSessions).
             Check.that(packetMark.isEmpty() && backends.stream().allMatch(b -> b.packetMark().isEmpty()), where,
                     "packet marks are set from conntrack marks, which %s forwarding does not use",
                     forwarding.keyword());
@@ -182,6 +178,21 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
             Check.that(families.contains(Addresses.family(s.getKey())), where,
                     "static session client %s is not of the farm's address families %s",
                     Addresses.text(s.getKey()), families);
+        }
+        if (forwarding instanceof Forwarding.StatelessDnat) {
+            // The backend's address replaces the client's destination, so it is of the client's family.
+            for (Map.Entry<InetAddress, String> s : staticSessions.entrySet()) {
+                backends.stream().filter(b -> b.name().equals(s.getValue())).findFirst().ifPresent(b -> Check.that(
+                        b.family() == Addresses.family(s.getKey()), where,
+                        "static session for %s names backend \"%s\" of %s; stateless dnat needs one of the client's family",
+                        Addresses.text(s.getKey()), b.name(), b.family()));
+            }
+            for (Map.Entry<ClientPort, String> s : portSessions.entrySet()) {
+                backends.stream().filter(b -> b.name().equals(s.getValue())).findFirst().ifPresent(b -> Check.that(
+                        b.family() == Addresses.family(s.getKey().address()), where,
+                        "static session for %s names backend \"%s\" of %s; stateless dnat needs one of the client's family",
+                        s.getKey(), b.name(), b.family()));
+            }
         }
         for (Map.Entry<ClientPort, String> s : portSessions.entrySet()) {
             Check.that(names.contains(s.getValue()), where, "static session for %s names unknown backend \"%s\"",

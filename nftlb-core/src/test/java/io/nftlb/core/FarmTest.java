@@ -106,9 +106,10 @@ class FarmTest {
         assertEquals("farm \"10.0.0.40\": snat source address fd00::1 does not cover the farm's address"
                         + " families [IPV4] (give backends their own)",
                 message(() -> Farm.snat("10.0.0.40").sourceAddress("fd00::1")));
-        assertEquals("farm \"10.0.0.40\": persistence SOURCE_ADDRESS needs conntrack, which stateless dnat"
-                        + " forwarding does not use",
-                message(() -> Farm.statelessDnat("10.0.0.40").persistent(Duration.ofMinutes(1))));
+        assertEquals("farm \"s\": static session for 10.0.0.5 names backend \"b6\" of IPV6; stateless dnat needs"
+                        + " one of the client's family",
+                message(() -> Farm.statelessDnat("10.0.0.40", "fd00::40").named("s")
+                        .weighted(Backend.of("b6", "fd00:1::10")).staticSession("10.0.0.5", "b6")));
         assertEquals("farm \"10.0.0.40\": static session for 10.0.0.5 names unknown backend \"nope\"",
                 message(() -> Farm.dnat("10.0.0.40").staticSession("10.0.0.5", "nope")));
         assertTrue(message(() -> Farm.dsr("10.0.0.40").weighted(Backend.at("10.1.0.10").port(8080)))

@@ -208,8 +208,8 @@ final class FarmMapper {
 
     /**
      * Whether the library refused a step because the farm (dsr, stlsdnat) is served at netdev
-     * ingress, before conntrack: nftlb does some of these there (persistence, static sessions),
-     * the library not yet, so they are reported as not supported rather than as bad values.
+     * ingress, before conntrack (a limit, a helper): reported as not supported rather than as a
+     * bad value. Persistence and static sessions are kept there without conntrack, so they map.
      */
     private static boolean needsConntrack(Farm farm, InvalidFarmException e) {
         return farm.forwarding().servedAtIngress() && e.getMessage().contains("conntrack");

@@ -170,6 +170,21 @@ class ConfigMapperTest {
                 .backend("b0", "0a:00:00:00:01:10"), m.paths().get("lb02"));
     }
 
+    /** A stlsdnat farm keeps its persistence and static sessions (by address, by address and port), as nftlb does. */
+    @Test
+    void aStatelessDnatFarmsPersistenceAndSessionsMap() {
+        ConfigMapper.Mapped m = ConfigMapper.mapAll(ConfigMapper.parse("""
+                {"farms": [{"name": "lb02", "virtual-addr": "10.0.0.41", "virtual-ports": "80", "mode": "stlsdnat",
+                  "iface": "eth0", "ether-addr": "0a:00:00:00:00:01", "persistence": "srcip", "persist-ttl": "120",
+                  "backends": [{"name": "b0", "ip-addr": "10.1.0.10", "ether-addr": "0a:00:00:00:01:10"},
+                               {"name": "b1", "ip-addr": "10.1.0.11", "ether-addr": "0a:00:00:00:01:11"}],
+                  "sessions": [{"client": "192.0.2.7", "backend": "b1"},
+                               {"client": "192.0.2.8 . 40000", "backend": "b0"}]}]}"""), DeviceFinder.none());
+        assertEquals(Farm.statelessDnat("10.0.0.41").port(80).named("lb02").roundRobin(Backend.of("b0", "10.1.0.10"),
+                        Backend.of("b1", "10.1.0.11")).persistent(java.time.Duration.ofSeconds(120))
+                .staticSession("192.0.2.7", "b1").staticSession("192.0.2.8", 40000, "b0"), m.farms().get(0));
+    }
+
     @Test
     void aDsrFarmWithoutMacsNamesTheFieldAndAnotherModeReportsLinkLayerFields() {
         ConfigException noMac = assertThrows(ConfigException.class, () -> ConfigMapper.map(ConfigMapper.parse("""

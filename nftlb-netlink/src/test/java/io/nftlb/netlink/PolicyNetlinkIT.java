@@ -63,6 +63,37 @@ class PolicyNetlinkIT {
         assertEquals(viaNft.listRuleset(), viaNetlink.listRuleset());
     }
 
+    /**
+     * Stateless dNAT sessions (pinned ports and addresses, persistence by each IPv4 key): nft and
+     * netlink agree, and the kernel reads back what was compiled, the virtual address that
+     * persistence keys hold as a constant included.
+     */
+    @Test
+    void statelessDnatSessionsInstallAsNftInstallsThemAndReadBackAsCompiled(NetworkNamespace viaNft,
+                                                                           NetworkNamespace viaNetlink) {
+        List<Farm> farms = new java.util.ArrayList<>();
+        List<io.nftlb.core.DsrPath> paths = new java.util.ArrayList<>();
+        io.nftlb.core.Persistence.Key[] keys = io.nftlb.core.Persistence.Key.values();
+        for (int i = 0; i < keys.length; i++) {
+            Farm f = Farm.statelessDnat("10.0.0." + (50 + i)).port(80 + i).named("s" + i)
+                    .weighted(io.nftlb.core.Backend.of("b0", "10.1.0.10"), io.nftlb.core.Backend.of("b1", "10.1.0.11"))
+                    .persistence(new io.nftlb.core.Persistence(keys[i], java.time.Duration.ofMinutes(5)));
+            if (i == 0) {
+                f = f.staticSession("192.0.2.7", "b1").staticSession("192.0.2.8", 40000, "b0");
+            }
+            farms.add(f);
+            paths.add(io.nftlb.core.DsrPath.of("s" + i).in("lo", "02:00:00:00:00:02").out("lo", "02:00:00:00:00:01")
+                    .backend("b0", "02:00:00:00:01:10").backend("b1", "02:00:00:00:01:11"));
+        }
+        Table table = io.nftlb.core.compile.IngressCompiler.compile(List.of(), farms, paths);
+        viaNft.nft(NftText.render(table));
+        try (NetlinkTransport nl = NetlinkTransport.openInNamespace(viaNetlink.name())) {
+            nl.commit(Planner.create(table));
+            assertEquals(List.of(), TableComparison.differences(table, nl.read(PolicyCompiler.TABLE).orElseThrow()));
+        }
+        assertEquals(viaNft.listRuleset(), viaNetlink.listRuleset());
+    }
+
     @Test
     void elementChangesThroughTheRuntimeListAsACompileOfTheResult(NetworkNamespace viaNft, NetworkNamespace viaNetlink) {
         List<Farm> farms = UseCases.all();

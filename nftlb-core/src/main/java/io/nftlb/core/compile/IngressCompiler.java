@@ -157,6 +157,7 @@ public final class IngressCompiler {
                 replyDevices.add(path.outDevice());
                 dispatch(f, path, StatelessDnatRules.farmChain(f.name()), elements);
                 StatelessDnatRules.elements(f, path, base0, elements);
+                StatelessDnatSessions.elements(f, elements);
                 farmChains.add(Chain.regular(StatelessDnatRules.farmChain(f.name()),
                         StatelessDnatRules.forward(f, path, base0)));
                 farmChains.add(Chain.regular(StatelessDnatRules.replyChain(f.name()), StatelessDnatRules.reply(f, path)));
@@ -185,6 +186,8 @@ public final class IngressCompiler {
         }
         if (stateless) {
             sets.addAll(StatelessDnatRules.declarations());
+            sets.addAll(StatelessDnatSessions.declarations(ingressFarms.stream()
+                    .filter(f -> f.forwarding() instanceof Forwarding.StatelessDnat).toList()));
         }
         List<NamedSet> filled = new ArrayList<>();
         for (NamedSet s : sets) {
@@ -243,6 +246,21 @@ public final class IngressCompiler {
                     .append(DsrSessions.map(p.key(), false)).append('/').append(DsrSessions.map(p.key(), true))
                     .append(", used while it serves the virtual address (").append(DsrSessions.SERVING4).append('/')
                     .append(DsrSessions.SERVING6).append(")\n");
+        }
+        String serving = " (" + StatelessDnatSessions.SERVING4 + '/' + StatelessDnatSessions.SERVING6 + ")\n";
+        if (!dsr && !(f.staticSessions().isEmpty() && f.portSessions().isEmpty())) {
+            b.append("  static sessions: ").append(f.staticSessions().size() + f.portSessions().size())
+                    .append(" client(s) pinned in ").append(StatelessDnatSessions.STATIC4_PORT).append('/')
+                    .append(StatelessDnatSessions.STATIC6_PORT).append(" (by port) and ")
+                    .append(StatelessDnatSessions.STATIC4).append('/').append(StatelessDnatSessions.STATIC6)
+                    .append(", used while their backend serves").append(serving);
+        }
+        if (!dsr && f.persistence().isPresent()) {
+            var p = f.persistence().get();
+            b.append("  persistence: by ").append(p.key().toString().toLowerCase(Locale.ROOT).replace('_', ' '))
+                    .append(", the backend's address remembered ").append(p.ttl()).append(" after the client's last packet in ")
+                    .append(StatelessDnatSessions.map(p.key(), false)).append('/')
+                    .append(StatelessDnatSessions.map(p.key(), true)).append(", used while it serves").append(serving);
         }
         if (dsr) {
             b.append("  forwarding: ether daddr set to the backend's MAC, ether saddr ").append(path.outMac())

@@ -109,22 +109,42 @@ final class StatelessDnatRules {
         }
     }
 
-    /** Forward rules: one per IP version the farm serves. */
+    /**
+     * Forward rules: the pinned and remembered clients' first (see {@link StatelessDnatSessions}),
+     * then one scheduling rule per IP version the farm serves.
+     */
     static List<Rule> forward(Farm f, DsrPath path, int base) {
         List<Rule> rules = new ArrayList<>();
         for (boolean v6 : families(f)) {
+            rules.addAll(StatelessDnatSessions.lookup(f, v6, sendOn(path, v6)));
+        }
+        for (boolean v6 : families(f)) {
             Expr hash = IngressCompiler.selector(f, v6, base);
             PayloadField daddr = v6 ? PayloadField.IP6_DADDR : PayloadField.IP_DADDR;
-            rules.add(Rule.of(
-                    new Stmt.SetUpdate(Stmt.SetOp.UPDATE, v6 ? CLIENTS6 : CLIENTS4, saddr(v6),
-                            Optional.of(new Expr.Payload(PayloadField.ETHER_SADDR)), Optional.of(CLIENT_TTL)),
-                    new Stmt.PayloadSet(daddr, new Expr.MapLookup(hash, set(v6 ? ADDR6 : ADDR4), daddr.type())),
-                    new Stmt.PayloadSet(PayloadField.ETHER_DADDR, new Expr.MapLookup(Nodes.daddr(v6),
-                            set(v6 ? ETHER6 : ETHER4), DataType.ETHER_ADDR)),
-                    new Stmt.PayloadSet(PayloadField.ETHER_SADDR, new Expr.Ether(path.outMac())),
-                    new Stmt.Fwd(path.outDevice(), Optional.empty())));
+            List<Stmt> send = sendOn(path, v6);
+            List<Stmt> stmts = new ArrayList<>(List.of(send.get(0),
+                    new Stmt.PayloadSet(daddr, new Expr.MapLookup(hash, set(v6 ? ADDR6 : ADDR4), daddr.type()))));
+            if (f.persistence().isPresent()) {
+                stmts.add(StatelessDnatSessions.record(f, v6));
+            }
+            stmts.addAll(send.subList(1, send.size()));
+            rules.add(new Rule(stmts, Optional.empty()));
         }
         return rules;
+    }
+
+    /**
+     * What sends a packet on once {@code ip daddr} is its backend: its client's MAC learnt (the
+     * first statement), the backend's MAC from its address, out by the out device.
+     */
+    private static List<Stmt> sendOn(DsrPath path, boolean v6) {
+        return List.of(
+                new Stmt.SetUpdate(Stmt.SetOp.UPDATE, v6 ? CLIENTS6 : CLIENTS4, saddr(v6),
+                        Optional.of(new Expr.Payload(PayloadField.ETHER_SADDR)), Optional.of(CLIENT_TTL)),
+                new Stmt.PayloadSet(PayloadField.ETHER_DADDR, new Expr.MapLookup(Nodes.daddr(v6),
+                        set(v6 ? ETHER6 : ETHER4), DataType.ETHER_ADDR)),
+                new Stmt.PayloadSet(PayloadField.ETHER_SADDR, new Expr.Ether(path.outMac())),
+                new Stmt.Fwd(path.outDevice(), Optional.empty()));
     }
 
     /** Reply rules: the source goes back to the VIP, the frame to the client's MAC, out by the in device. */

@@ -34,8 +34,8 @@ import java.util.stream.Collectors;
  * from any thread.
  *
  * <p>sNAT and dNAT farms remember a client's backend by its conntrack mark, DSR farms at netdev
- * ingress by its MAC (named by the farm's {@link io.nftlb.core.DsrPath}); stateless dNAT farms
- * have no persistence.
+ * ingress by its MAC (named by the farm's {@link io.nftlb.core.DsrPath}), stateless dNAT farms
+ * there by its address.
  */
 public final class PersistenceSessions {
 
@@ -45,8 +45,8 @@ public final class PersistenceSessions {
      * @param client the key fields that name the client, as {@code nft} prints them:
      *     {@code 192.0.2.7} (by source address), {@code 192.0.2.7 . 40123} (address and port),
      *     a MAC address (by MAC), or the farm's address and port (by destination)
-     * @param backend the backend the client is kept on; empty if the element's mark (or, for
-     *     DSR, MAC) is no longer one of the farm's backends (the kernel forgets it at its
+     * @param backend the backend the client is kept on; empty if the element's mark (or, at
+     *     ingress, MAC or address) is no longer one of the farm's backends (the kernel forgets it at its
      *     expiration)
      * @param timeout the element's timeout (the farm's persistence TTL when it was recorded)
      * @param expiresIn the time left before the kernel removes the element
@@ -177,11 +177,15 @@ public final class PersistenceSessions {
         }
         Persistence.Key key = farm.persistence().get().key();
         boolean dsr = farm.forwarding() instanceof Forwarding.Dsr;
-        // What an element maps the client to, named: a conntrack mark, or at ingress a MAC.
+        boolean stateless = farm.forwarding() instanceof Forwarding.StatelessDnat;
+        // What an element maps the client to, named: a conntrack mark, or at ingress a MAC (DSR)
+        // or the backend's address (stateless dNAT).
         Map<Object, String> byData = new HashMap<>();
         if (dsr) {
             paths.apply(farm.name()).ifPresent(p -> p.backendMacs().forEach((backend, mac) ->
                     byData.put(mac.toLowerCase(java.util.Locale.ROOT), backend)));
+        } else if (stateless) {
+            farm.backends().forEach(b -> byData.put(b.address(), b.name()));
         } else {
             marks.apply(farm.name()).forEach((backend, mark) -> byData.put(mark, backend));
         }
@@ -192,6 +196,7 @@ public final class PersistenceSessions {
                 continue;
             }
             Found.Where where = dsr ? new Found.Where(PolicyCompiler.TABLE, Layout.dsrPersistence(key, v6))
+                    : stateless ? new Found.Where(PolicyCompiler.TABLE, Layout.statelessDnatPersistence(key, v6))
                     : new Found.Where(Layout.TABLE, Layout.persistence(key, v6));
             for (TimedElement t : dynamic.read(where.table(), where.set())) {
                 session(farm, byData, t).ifPresent(s -> out.add(new Found(where, t.element(), s)));
@@ -212,6 +217,7 @@ public final class PersistenceSessions {
         Object data = switch (e.data().orElse(null)) {
             case Expr.Int mark -> mark.value();
             case Expr.Ether mac -> mac.mac().toLowerCase(java.util.Locale.ROOT);
+            case Expr.Addr backend -> backend.address();
             case null, default -> null;
         };
         if (data == null) {

@@ -69,6 +69,58 @@ class IngressCompilerTest {
                         () -> IngressCompiler.compile(List.of(), List.of(a, b), paths)).getMessage());
     }
 
+    /** A stateless dNAT farm pinning clients and remembering them, both IP versions. */
+    static Farm stickyStateless() {
+        return Farm.statelessDnat("10.0.0.52", "fd00::52").port(80).named("sticky")
+                .weighted(io.nftlb.core.Backend.of("b1", "10.1.0.10"), io.nftlb.core.Backend.of("b2", "10.1.0.11"),
+                        io.nftlb.core.Backend.of("b6", "fd00:1::10"),
+                        io.nftlb.core.Backend.of("b3", "10.1.0.12").state(io.nftlb.core.BackendState.DOWN))
+                .persistent(java.time.Duration.ofMinutes(5))
+                .staticSession("192.0.2.7", "b2").staticSession("192.0.2.8", 40000, "b1");
+    }
+
+    static List<DsrPath> stickyPaths() {
+        return List.of(DsrPath.of("sticky").in("eth0", "02:00:00:00:00:02").out("eth1", "02:00:00:00:00:01")
+                .backend("b1", "02:00:00:00:01:10").backend("b2", "02:00:00:00:01:11")
+                .backend("b3", "02:00:00:00:01:12").backend("b6", "02:00:00:00:01:16"));
+    }
+
+    /**
+     * Pinned and remembered clients of a stateless dNAT farm: looked up before scheduling, used
+     * while their backend serves ({@code b3} is down: no serving element), the virtual address
+     * written back when not; the scheduled backend remembered.
+     */
+    @Test
+    void statelessDnatSessionsAreLookedUpBeforeScheduling() throws Exception {
+        Table t = IngressCompiler.compile(List.of(), List.of(stickyStateless()), stickyPaths());
+        String text = NftText.render(t) + IngressCompiler.explain("sticky", List.of(stickyStateless()),
+                stickyPaths().get(0));
+        assertEquals(RulesetCompilerTest.golden("sdnat-sessions.nft", text), text);
+    }
+
+    /** Without sessions no session map is declared, so other rulesets stay as they were. */
+    @Test
+    void statelessDnatWithoutSessionsDeclaresNoSessionMap() {
+        Farm plain = Farm.statelessDnat("10.0.0.52").port(80).named("sticky")
+                .weighted(io.nftlb.core.Backend.of("b1", "10.1.0.10"));
+        Table t = IngressCompiler.compile(List.of(), List.of(plain), stickyPaths());
+        assertEquals(List.of(), t.sets().stream().map(s -> s.name())
+                .filter(n -> n.startsWith("sdnat-static") || n.startsWith("sdnat-persist") || n.startsWith("sdnat-serving"))
+                .toList());
+    }
+
+    /** A backend going down is an element change of the serving set (and the slot map), not a rule change. */
+    @Test
+    void aStatelessDnatBackendGoingDownLeavesTheServingSet() {
+        Table before = IngressCompiler.compile(List.of(), List.of(stickyStateless()), stickyPaths());
+        Farm down = stickyStateless().backend("b2", b -> b.state(io.nftlb.core.BackendState.DOWN));
+        Table after = IngressCompiler.compile(List.of(), List.of(down), stickyPaths());
+        List<String> ops = TablePlanner.diff(Optional.of(before), after).ops().stream().map(Op::describe).toList();
+        assertEquals(List.of("delete element netdev nftlb sdnat4 (2 elements)",
+                "delete element netdev nftlb sdnat-serving4 (1 elements)",
+                "add element netdev nftlb sdnat4 (1 elements)"), ops);
+    }
+
     @Test
     void aServingBackendWithoutAMacIsRefused() {
         List<DsrPath> paths = List.of(DsrPath.of("site").in("eth0").out("eth1", "02:00:00:00:00:01")

@@ -95,7 +95,8 @@ class AnyFarmLoadsPropertyIT {
                 "helper", f -> f.helper().isPresent(),
                 "IPv6", f -> f.family() != IpFamily.IPV4,
                 "inspection", f -> !f.inspection().equals(Inspection.none()),
-                "ingress", f -> f.forwarding().servedAtIngress()).entrySet()) {
+                "ingress", f -> f.forwarding().servedAtIngress(),
+                "ingress persistence", f -> f.forwarding().servedAtIngress() && f.persistence().isPresent()).entrySet()) {
             Statistics.label(kind.getKey()).collect(farms.stream().anyMatch(kind.getValue()));
             Statistics.label(kind.getKey()).coverage(c -> c.check(true).percentage(p -> p > 0));
         }
@@ -163,7 +164,7 @@ class AnyFarmLoadsPropertyIT {
     }
 
     private static Farm decorate(Farm f, int limits, int helper, int inspection, int ingress) {
-        if (ingress >= 3) { // the same service at ingress, where persistence and backend ports do not go
+        if (ingress >= 3) { // the same service at ingress (persistence too, kept there without conntrack), no backend ports
             Farm plain = f;
             String[] vips = plain.addresses().stream().map(InetAddresses::toAddrString).toArray(String[]::new);
             List<Backend> portless = plain.backends().stream().map(b -> Backend.of(b.name(),
@@ -172,6 +173,9 @@ class AnyFarmLoadsPropertyIT {
             f = orAsIs(f, g -> (ingress == 3 ? Farm.statelessDnat(vips) : Farm.dsr(vips))
                     .port(plain.ports().get(0).from()).protocol(plain.protocol()).scheduler(plain.scheduler())
                     .backends(portless));
+            if (plain.persistence().isPresent()) {
+                f = orAsIs(f, g -> g.persistence(plain.persistence().get()));
+            }
         }
         f = orAsIs(f, g -> g.limits(switch (limits) {
             case 0 -> Limits.none();

@@ -228,4 +228,71 @@ class LoadBalancerIngressTrafficIT {
             assertEquals(Map.of("b1", n), back.countsByBackend(), "b1 up again: " + back);
         }
     }
+
+    /** Stateless dNAT farm {@code web} over the topology's two backends, its path set, not yet applied. */
+    static Farm statelessWeb(Topology t, LoadBalancer lb) {
+        String in = t.balancer().clientInterface();
+        String out = t.balancer().backendInterface();
+        t.balancer().namespace().execOrThrow("sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=0");
+        lb.setPath(DsrPath.of("web").in(in, t.balancer().namespace().macAddress(in))
+                .out(out, t.balancer().namespace().macAddress(out))
+                .backend("b0", t.backend(0).macAddress()).backend("b1", t.backend(1).macAddress()));
+        t.balancer().addAddress(StatelessDnatTrafficIT.VIP);
+        return Farm.statelessDnat(StatelessDnatTrafficIT.VIP).port(80).named("web")
+                .weighted(Backend.of("b0", t.backend(0).address()), Backend.of("b1", t.backend(1).address()));
+    }
+
+    /**
+     * Stateless dNAT persistence at ingress: a client's connections (new source ports each) stay
+     * on the backend it was first hashed to; when that backend goes down they move to another one,
+     * by element changes only, and stay there when it comes back.
+     */
+    @Test
+    void aPersistentStatelessDnatFarmKeepsAClientOnItsBackendUntilTheBackendGoesDown() {
+        try (Topology t = Topology.builder().backends(2).returnPath(ReturnPath.VIA_BALANCER).start();
+             LoadBalancer lb = open(t)) {
+            lb.apply(statelessWeb(t, lb).persistent(java.time.Duration.ofMinutes(5))).join();
+            String vip = StatelessDnatTrafficIT.VIP;
+
+            int n = 32;
+            Tally first = t.client().tcp(vip, 80).count(n).run();
+            assertEquals(n, first.answered(), first.toString());
+            assertEquals(1, first.backends().size(), n + " connections from one client, each from its own port"
+                    + " (hashed over both backends without persistence), on one backend: " + first);
+            String kept = first.backends().iterator().next();
+            String other = kept.equals("b0") ? "b1" : "b0";
+
+            lb.setState("web", kept, io.nftlb.core.BackendState.DOWN).join();
+            assertTrue(lastOps().stream().allMatch(o -> o.contains("element")), "element changes only: " + lastOps());
+            Tally moved = t.client().tcp(vip, 80).count(n).run();
+            assertEquals(Map.of(other, n), moved.countsByBackend(), kept + " down: " + moved);
+
+            lb.setState("web", kept, io.nftlb.core.BackendState.UP).join();
+            Tally stayed = t.client().tcp(vip, 80).count(n).run();
+            assertEquals(Map.of(other, n), stayed.countsByBackend(), kept + " up again, the client stays: " + stayed);
+        }
+    }
+
+    /** A stateless dNAT farm's static session: the pinned client goes to its backend while it serves, elsewhere while not. */
+    @Test
+    void aPinnedClientOfAStatelessDnatFarmGoesToItsBackendWhileItServes() {
+        try (Topology t = Topology.builder().backends(2).returnPath(ReturnPath.VIA_BALANCER).start();
+             LoadBalancer lb = open(t)) {
+            lb.apply(statelessWeb(t, lb).staticSession(t.client().address(), "b1")).join();
+            String vip = StatelessDnatTrafficIT.VIP;
+
+            int n = 32;
+            Tally pinned = t.client().tcp(vip, 80).count(n).run();
+            assertEquals(Map.of("b1", n), pinned.countsByBackend(), "client pinned to b1: " + pinned);
+
+            lb.setState("web", "b1", io.nftlb.core.BackendState.DOWN).join();
+            assertTrue(lastOps().stream().allMatch(o -> o.contains("element")), "element changes only: " + lastOps());
+            Tally away = t.client().tcp(vip, 80).count(n).run();
+            assertEquals(Map.of("b0", n), away.countsByBackend(), "b1 down: " + away);
+
+            lb.setState("web", "b1", io.nftlb.core.BackendState.UP).join();
+            Tally back = t.client().tcp(vip, 80).count(n).run();
+            assertEquals(Map.of("b1", n), back.countsByBackend(), "b1 up again: " + back);
+        }
+    }
 }

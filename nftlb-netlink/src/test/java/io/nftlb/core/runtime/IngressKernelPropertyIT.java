@@ -35,7 +35,8 @@ import net.jqwik.api.state.Transformer;
 /**
  * The runtime's netdev table against the kernel, as a jqwik stateful property: random chains of
  * calls on DSR and stateless dNAT farms (put a random farm: scheduler, weights, states,
- * priorities, persistence, static sessions, one or both IP versions; remove it; re-weight or
+ * priorities, persistence, static sessions (by client port too for stateless dNAT), one or both IP
+ * versions; remove it; re-weight or
  * change the state of a backend; apply a blacklist or whitelist, add a network to it) through a load balancer over netlink. After every call the netdev table read back
  * from the kernel is what {@link IngressCompiler} makes of the load balancer's farms and paths,
  * at the slots their farm ids give them (learnt elements aside, as drift checks compare).
@@ -114,15 +115,19 @@ class IngressKernelPropertyIT {
             }
             f = f.backend(b);
         }
-        if (stateless) {
-            return f; // no conntrack and no per-client state at ingress for stateless dNAT
-        }
         if (random.nextInt(2) == 0) {
             f = f.persistence(new Persistence(random.nextBoolean() ? Persistence.Key.SOURCE_ADDRESS
                     : Persistence.Key.SOURCE_ADDRESS_PORT, Duration.ofSeconds(1 + random.nextInt(600))));
         }
-        if (family != 1 && random.nextInt(3) == 0) {
-            f = f.staticSession("192.168." + index + ".7", f.backends().get(random.nextInt(count)).name());
+        // Stateless dNAT writes a pinned backend's address over the client's destination: an IPv4
+        // client is pinned to an IPv4 backend. DSR forwards by MAC: any backend.
+        List<String> pinnable = f.backends().stream()
+                .filter(b -> !stateless || b.family() == io.nftlb.core.IpFamily.IPV4).map(Backend::name).toList();
+        if (family != 1 && !pinnable.isEmpty() && random.nextInt(3) == 0) {
+            f = f.staticSession("192.168." + index + ".7", pinnable.get(random.nextInt(pinnable.size())));
+        }
+        if (stateless && family != 1 && !pinnable.isEmpty() && random.nextInt(3) == 0) {
+            f = f.staticSession("192.168." + index + ".8", 40000 + index, pinnable.get(random.nextInt(pinnable.size())));
         }
         return f;
     }

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * forgotten through {@link LoadBalancer#persistenceSessions()}: one per client, on the backend
  * that served it, with the farm's TTL and the time it has left; forgetting a backend's clients
  * removes exactly those from the kernel, and their next connections are recorded afresh. The
- * same for a DSR farm, whose clients are remembered at ingress by the backend's MAC.
+ * same for a DSR farm, whose clients are remembered at ingress by the backend's MAC, and a stateless
+ * dNAT farm, by the backend's address.
  */
 @RequiresNetns
 class PersistenceSessionsIT {
@@ -49,6 +50,46 @@ class PersistenceSessionsIT {
                     .backend("b0", t.backend(0).macAddress()).backend("b1", t.backend(1).macAddress());
             Duration ttl = Duration.ofMinutes(5);
             Farm farm = Farm.dsr(VIP).port(80).named("web").weighted(
+                    Backend.of("b0", t.backend(0).address()), Backend.of("b1", t.backend(1).address())).persistent(ttl);
+            try (LoadBalancer lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(t.balancer().namespace().name()))
+                    .paths(List.of(path)).farms(List.of(farm)).open()) {
+                PersistenceSessions sessions = lb.persistenceSessions();
+                List<String> sources = t.client().sourceAddresses();
+                Tally tally = t.client().tcp(VIP, 80).from(sources.toArray(String[]::new)).count(sources.size() * 2).run();
+                assertEquals(sources.size() * 2, tally.answered(), tally.toString());
+                Map<String, String> servedBy = new HashMap<>();
+                tally.backendsBySource().forEach((source, backends) -> {
+                    assertEquals(1, backends.size(), source + " went to " + backends);
+                    servedBy.put(source, backends.iterator().next());
+                });
+                List<PersistenceSessions.Session> listed = sessions.of("web");
+                assertEquals(servedBy, listed.stream().collect(Collectors.toMap(
+                        PersistenceSessions.Session::client, s -> s.backend().orElse("?"))), listed.toString());
+                listed.forEach(s -> assertTrue(s.expiresIn().compareTo(ttl) < 0 && s.timeout().equals(ttl), s.toString()));
+                String gone = servedBy.containsValue("b0") ? "b0" : "b1";
+                assertEquals(servedBy.values().stream().filter(gone::equals).count(), sessions.forget("web", gone));
+                assertTrue(sessions.of("web").stream().noneMatch(s -> s.backend().equals(Optional.of(gone))),
+                        sessions.of("web").toString());
+            }
+        }
+    }
+
+    /**
+     * A stateless dNAT farm remembers its clients at netdev ingress, by the backend's address:
+     * listed by the backend of that address, and forgotten with it.
+     */
+    @Test
+    void statelessDnatClientsAreListedByTheBackendOfTheirAddress() {
+        try (Topology t = Topology.builder().backends(2).returnPath(ReturnPath.VIA_BALANCER).clientAddresses(8).start()) {
+            t.balancer().addAddress(VIP);
+            t.balancer().namespace().execOrThrow("sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=0");
+            String in = t.balancer().clientInterface();
+            String out = t.balancer().backendInterface();
+            DsrPath path = DsrPath.of("web").in(in, t.balancer().namespace().macAddress(in))
+                    .out(out, t.balancer().namespace().macAddress(out))
+                    .backend("b0", t.backend(0).macAddress()).backend("b1", t.backend(1).macAddress());
+            Duration ttl = Duration.ofMinutes(5);
+            Farm farm = Farm.statelessDnat(VIP).port(80).named("web").weighted(
                     Backend.of("b0", t.backend(0).address()), Backend.of("b1", t.backend(1).address())).persistent(ttl);
             try (LoadBalancer lb = LoadBalancer.builder(NetlinkTransport.openInNamespace(t.balancer().namespace().name()))
                     .paths(List.of(path)).farms(List.of(farm)).open()) {

@@ -118,6 +118,11 @@ public final class Layout {
         return "dsr-" + persistence(key, ipv6);
     }
 
+    /** The persistence map of a stateless dNAT farm's key and family in the netdev table, e.g. {@code sdnat-persist4-saddr}. */
+    public static String statelessDnatPersistence(io.nftlb.core.Persistence.Key key, boolean ipv6) {
+        return "sdnat-" + persistence(key, ipv6);
+    }
+
     /** The name of a persistence key in map and chain names, e.g. {@code saddr}. */
     public static String persistenceKeyName(io.nftlb.core.Persistence.Key key) {
         return switch (key) {

@@ -270,11 +270,22 @@ public final class Delinearizer {
 
     /** Reads {@code len} bytes of registers from {@code reg} as one expression or a concatenation. */
     private Expr collect(int reg, int len) {
+        return collect(reg, len, null);
+    }
+
+    /**
+     * The expression (or concatenation) in registers from {@code reg} on; with the layout of a
+     * set's key, a constant among them (a farm's address in a key, say) is read as its part's type.
+     */
+    private Expr collect(int reg, int len, Layout key) {
         int slot = Registers.slot(reg);
         List<Expr> parts = new ArrayList<>();
         int done = 0;
         while (done < len) {
             Object v = regs.get(slot);
+            if (v instanceof Raw r && key != null && parts.size() < key.parts().size()) {
+                v = typed(r, key.parts().get(parts.size()));
+            }
             if (!(v instanceof Expr e)) {
                 throw new CodecException("no expression in slot " + slot);
             }
@@ -425,7 +436,7 @@ public final class Delinearizer {
         if (s == null) {
             throw new CodecException("dynset on unknown set " + d.set());
         }
-        Expr key = collect(d.sregKey(), Layout.of(s.key()).length());
+        Expr key = collect(d.sregKey(), Layout.of(s.key()).length(), Layout.of(s.key()));
         Optional<Expr> data = d.sregData().isPresent() ? Optional.of(expr(d.sregData().getAsInt())) : Optional.empty();
         Stmt.SetOp op = switch (d.op()) {
             case Dynset.OP_ADD -> Stmt.SetOp.ADD;
