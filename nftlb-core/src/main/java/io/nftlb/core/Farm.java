@@ -410,7 +410,11 @@ public record Farm(String name, List<InetAddress> addresses, List<PortRange> por
                 inspection, flowOffload, intraConnect);
     }
 
-    /** Keeps each client (by source address) on its backend for {@code ttl} after its last new connection. */
+    /**
+     * Keeps each client (by source address) on its backend for {@code ttl} after its last new
+     * connection; for a farm served at ingress (DSR, stateless dNAT), which sees packets rather
+     * than connections, after its last packet.
+     */
     public Farm persistent(Duration ttl) {
         return persistence(new Persistence(Persistence.Key.SOURCE_ADDRESS, ttl));
     }

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * Keeps a client on the backend it was first sent to, for {@code ttl} after its last new
- * connection. The key says what identifies "a client".
+ * connection (at ingress, for DSR and stateless dNAT farms, after its last packet), while that
+ * backend serves. The key says what identifies "a client".
  *
  * <p>For IPv6 farms the remembered key is longer than 16 bytes, which the kernel accepts but
  * nft 1.0.6 cannot load (it aborts in netlink_linearize.c): such rulesets need the netlink
