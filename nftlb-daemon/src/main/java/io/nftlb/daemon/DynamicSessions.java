@@ -1,9 +1,9 @@
 package io.nftlb.daemon;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.nftlb.core.render.NftText;
 import io.nftlb.core.runtime.LoadBalancer;
 import io.nftlb.core.runtime.PersistenceSessions;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -28,7 +28,7 @@ final class DynamicSessions {
         ArrayNode out = ConfigMapper.JSON.createArrayNode();
         for (PersistenceSessions.Session s : sessions(farm)) {
             out.addObject().put("client", s.client()).put("backend", s.backend().orElse(UNDEFINED))
-                    .put("expiration", nftDuration(s.expiresIn()));
+                    .put("expiration", NftText.duration(s.expiresIn()));
         }
         return out;
     }
@@ -57,24 +57,5 @@ final class DynamicSessions {
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             return List.of();
         }
-    }
-
-    /** A duration as nft prints an element's {@code expires} ({@code 59m58s120ms}), which nftlb shows as it is. */
-    static String nftDuration(Duration d) {
-        long ms = d.toMillis();
-        if (ms <= 0) {
-            return "0s";
-        }
-        StringBuilder b = new StringBuilder();
-        long[] units = {86_400_000L, 3_600_000L, 60_000L, 1_000L, 1L};
-        String[] names = {"d", "h", "m", "s", "ms"};
-        for (int i = 0; i < units.length; i++) {
-            long n = ms / units[i];
-            if (n > 0) {
-                b.append(n).append(names[i]);
-                ms -= n * units[i];
-            }
-        }
-        return b.toString();
     }
 }

@@ -9,7 +9,7 @@ final class Durations {
 
     static String format(Duration d) {
         long ms = d.toMillis();
-        if (ms == 0) {
+        if (ms <= 0) { // an expiration read just as it passed
             return "0s";
         }
         StringBuilder b = new StringBuilder();

@@ -62,6 +62,14 @@ public final class NftText {
         return ExprText.expr(new io.nftlb.core.ast.Expr.Addr(a));
     }
 
+    /**
+     * A duration as nft writes a timeout and prints an element's {@code expires}
+     * ({@code 1d2h3m4s500ms}); nothing left reads {@code 0s}.
+     */
+    public static String duration(java.time.Duration d) {
+        return Durations.format(d);
+    }
+
     /** One operation as an nft command. */
     public static String command(Op op) {
         String t = op.table().toString();
