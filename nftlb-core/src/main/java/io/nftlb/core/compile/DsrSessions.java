@@ -1,12 +1,10 @@
 package io.nftlb.core.compile;
 
 import static io.nftlb.core.compile.Nodes.ETHER_DADDR;
-import static io.nftlb.core.compile.Nodes.TH_DPORT;
 import static io.nftlb.core.compile.Nodes.addr;
 import static io.nftlb.core.compile.Nodes.concat;
 import static io.nftlb.core.compile.Nodes.daddr;
 import static io.nftlb.core.compile.Nodes.port;
-import static io.nftlb.core.compile.Nodes.saddr;
 import static io.nftlb.core.compile.Nodes.set;
 
 import io.nftlb.core.Backend;
@@ -19,7 +17,6 @@ import io.nftlb.core.ast.DataType;
 import io.nftlb.core.ast.Element;
 import io.nftlb.core.ast.Expr;
 import io.nftlb.core.ast.NamedSet;
-import io.nftlb.core.ast.NamedSet.SetFlag;
 import io.nftlb.core.ast.PayloadField;
 import io.nftlb.core.ast.Rule;
 import io.nftlb.core.ast.Stmt;
@@ -58,48 +55,24 @@ final class DsrSessions {
 
     private DsrSessions() {}
 
+    private static final IngressSessionMaps MAPS = new IngressSessionMaps(v6 -> v6 ? STATIC6 : STATIC4,
+            v6 -> v6 ? STATIC6_PORT : STATIC4_PORT, DsrSessions::map, v6 -> v6 ? SERVING6 : SERVING4,
+            v6 -> ETHER_DADDR, DsrSessions::servingKey, Set.of());
+
     /** The persistence map of a key and IP version, e.g. {@code dsr-persist4-saddr}. */
     static String map(Persistence.Key key, boolean v6) {
         return Layout.dsrPersistence(key, v6);
     }
 
-    private static boolean sticky(Farm f) {
-        return f.persistence().isPresent() || !f.staticSessions().isEmpty() || !f.portSessions().isEmpty();
-    }
 
     /** The maps and serving sets the DSR farms' sessions need (none without any). */
     static List<NamedSet> declarations(List<Farm> dsrFarms) {
-        List<NamedSet> sets = new ArrayList<>();
-        if (dsrFarms.stream().anyMatch(f -> !f.staticSessions().isEmpty())) {
-            for (boolean v6 : List.of(false, true)) {
-                sets.add(NamedSet.map(v6 ? STATIC6 : STATIC4, staticKey(v6), ETHER_DADDR, Set.of(SetFlag.INTERVAL)));
-            }
-        }
-        if (dsrFarms.stream().anyMatch(f -> !f.portSessions().isEmpty())) {
-            for (boolean v6 : List.of(false, true)) {
-                sets.add(NamedSet.map(v6 ? STATIC6_PORT : STATIC4_PORT, FarmCompiler.staticPortKey(v6), ETHER_DADDR,
-                        Set.of(SetFlag.INTERVAL)));
-            }
-        }
-        for (Persistence.Key key : Persistence.Key.values()) {
-            if (dsrFarms.stream().anyMatch(f -> f.persistence().map(p -> p.key() == key).orElse(false))) {
-                for (boolean v6 : List.of(false, true)) {
-                    sets.add(NamedSet.map(map(key, v6), FarmCompiler.persistenceKey(key, v6), ETHER_DADDR,
-                                    Set.of(SetFlag.DYNAMIC, SetFlag.TIMEOUT))
-                            .withSize(RulesetCompiler.DEFAULT_PERSISTENCE_SIZE));
-                }
-            }
-        }
-        if (dsrFarms.stream().anyMatch(DsrSessions::sticky)) {
-            sets.add(NamedSet.set(SERVING4, servingKey(false), Set.of()));
-            sets.add(NamedSet.set(SERVING6, servingKey(true), Set.of()));
-        }
-        return sets;
+        return MAPS.declarations(dsrFarms);
     }
 
     /** A DSR farm's pinned clients and, if it has sessions, its serving backends as virtual address . MAC. */
     static void elements(Farm f, DsrPath path, Map<String, List<Element>> out) {
-        if (!sticky(f)) {
+        if (!IngressSessionMaps.sticky(f)) {
             return;
         }
         List<PortRange> ports = f.ports().isEmpty() ? List.of(new PortRange(1, 65535)) : f.ports();
@@ -146,7 +119,7 @@ final class DsrSessions {
         if (!f.staticSessions().isEmpty() || !f.portSessions().isEmpty()) {
             if (!f.staticSessions().isEmpty()) {
                 rules.add(Rule.of(new Stmt.PayloadSet(PayloadField.ETHER_DADDR,
-                        new Expr.MapLookup(staticKey(v6), set(v6 ? STATIC6 : STATIC4), DataType.ETHER_ADDR))));
+                        new Expr.MapLookup(FarmCompiler.staticKey(v6), set(v6 ? STATIC6 : STATIC4), DataType.ETHER_ADDR))));
             }
             if (!f.portSessions().isEmpty()) {
                 // After the address's: a pinned port of a client wins over its pinned address.
@@ -184,10 +157,6 @@ final class DsrSessions {
 
     private static Stmt forward(DsrPath path) {
         return new Stmt.Fwd(path.outDevice(), Optional.empty());
-    }
-
-    private static Expr staticKey(boolean v6) {
-        return concat(saddr(v6), daddr(v6), TH_DPORT);
     }
 
     private static Expr servingKey(boolean v6) {

@@ -7,7 +7,6 @@ import static io.nftlb.core.compile.Nodes.concat;
 import static io.nftlb.core.compile.Nodes.daddr;
 import static io.nftlb.core.compile.Nodes.port;
 import static io.nftlb.core.compile.Nodes.proto;
-import static io.nftlb.core.compile.Nodes.saddr;
 import static io.nftlb.core.compile.Nodes.set;
 
 import io.nftlb.core.Backend;
@@ -63,49 +62,24 @@ final class StatelessDnatSessions {
 
     private StatelessDnatSessions() {}
 
+    private static final IngressSessionMaps MAPS = new IngressSessionMaps(v6 -> v6 ? STATIC6 : STATIC4,
+            v6 -> v6 ? STATIC6_PORT : STATIC4_PORT, StatelessDnatSessions::map, v6 -> v6 ? SERVING6 : SERVING4,
+            Nodes::daddr, StatelessDnatSessions::servingKey, Set.of(SetFlag.INTERVAL));
+
     /** The persistence map of a key and IP version, e.g. {@code sdnat-persist4-saddr}. */
     static String map(Persistence.Key key, boolean v6) {
         return Layout.statelessDnatPersistence(key, v6);
     }
 
-    static boolean sticky(Farm f) {
-        return f.persistence().isPresent() || !f.staticSessions().isEmpty() || !f.portSessions().isEmpty();
-    }
 
     /** The maps and serving sets the stateless dNAT farms' sessions need (none without any). */
     static List<NamedSet> declarations(List<Farm> farms) {
-        List<NamedSet> sets = new ArrayList<>();
-        if (farms.stream().anyMatch(f -> !f.staticSessions().isEmpty())) {
-            for (boolean v6 : List.of(false, true)) {
-                sets.add(NamedSet.map(v6 ? STATIC6 : STATIC4, FarmCompiler.staticKey(v6), daddr(v6),
-                        Set.of(SetFlag.INTERVAL)));
-            }
-        }
-        if (farms.stream().anyMatch(f -> !f.portSessions().isEmpty())) {
-            for (boolean v6 : List.of(false, true)) {
-                sets.add(NamedSet.map(v6 ? STATIC6_PORT : STATIC4_PORT, FarmCompiler.staticPortKey(v6), daddr(v6),
-                        Set.of(SetFlag.INTERVAL)));
-            }
-        }
-        for (Persistence.Key key : Persistence.Key.values()) {
-            if (farms.stream().anyMatch(f -> f.persistence().map(p -> p.key() == key).orElse(false))) {
-                for (boolean v6 : List.of(false, true)) {
-                    sets.add(NamedSet.map(map(key, v6), FarmCompiler.persistenceKey(key, v6), daddr(v6),
-                                    Set.of(SetFlag.DYNAMIC, SetFlag.TIMEOUT))
-                            .withSize(RulesetCompiler.DEFAULT_PERSISTENCE_SIZE));
-                }
-            }
-        }
-        if (farms.stream().anyMatch(StatelessDnatSessions::sticky)) {
-            sets.add(NamedSet.set(SERVING4, servingKey(false), Set.of(SetFlag.INTERVAL)));
-            sets.add(NamedSet.set(SERVING6, servingKey(true), Set.of(SetFlag.INTERVAL)));
-        }
-        return sets;
+        return MAPS.declarations(farms);
     }
 
     /** A farm's pinned clients and, if it has sessions, its serving backend services. */
     static void elements(Farm f, Map<String, List<Element>> out) {
-        if (!sticky(f)) {
+        if (!IngressSessionMaps.sticky(f)) {
             return;
         }
         List<PortRange> ports = f.ports().isEmpty() ? List.of(new PortRange(1, 65535)) : f.ports();
